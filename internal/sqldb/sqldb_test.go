@@ -1,0 +1,262 @@
+package sqldb_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/panjereh/panjereh/internal/sqldb"
+	"github.com/panjereh/panjereh/internal/sqldb/sqldbtest"
+)
+
+// These tests pin the behaviours that SQLite and PostgreSQL must share for
+// the one-SQL-text rule to hold. Run them on PostgreSQL with
+// PANJEREH_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable.
+
+func setup(t *testing.T) (*sqldb.DB, context.Context) {
+	t.Helper()
+	db := sqldbtest.Open(t)
+	ctx := context.Background()
+	err := db.InTx(ctx, func(tx *sqldb.Tx) error {
+		_, err := tx.ExecContext(ctx, `CREATE TABLE things (
+			id TEXT PRIMARY KEY,
+			name TEXT NOT NULL UNIQUE,
+			n BIGINT NOT NULL,
+			at `+timeType(db)+` NOT NULL
+		)`)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, ctx
+}
+
+func timeType(db *sqldb.DB) string {
+	if db.Dialect == sqldb.Postgres {
+		return "TIMESTAMPTZ"
+	}
+	return "TIMESTAMP"
+}
+
+func TestPlaceholdersReusedAndOutOfOrder(t *testing.T) {
+	db, ctx := setup(t)
+	now := time.Now().UTC()
+	// $2 before $1, and $1 used twice.
+	_, err := db.Write.ExecContext(ctx, `INSERT INTO things (name, id, n, at) VALUES ($2, $1, $3, $4)`, "a", "alpha", 7, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var name string
+	var n int64
+	err = db.Read.QueryRowContext(ctx, `SELECT name, n FROM things WHERE id = $1 AND (n = $2 OR n = $2 + 1) AND id = $1`, "a", 7).Scan(&name, &n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if name != "alpha" || n != 7 {
+		t.Errorf("got %q %d, want alpha 7", name, n)
+	}
+}
+
+func TestTimesRoundTripInUTC(t *testing.T) {
+	db, ctx := setup(t)
+	tehran := time.FixedZone("IRST", 3*3600+1800)
+	cases := []time.Time{
+		time.Date(2024, 12, 18, 10, 30, 0, 0, time.UTC),
+		time.Date(2024, 12, 18, 23, 59, 59, 123456000, tehran),
+		time.Date(1950, 3, 21, 0, 0, 0, 0, time.UTC),
+	}
+	for i, in := range cases {
+		id := fmt.Sprint(i)
+		if _, err := db.Write.ExecContext(ctx, `INSERT INTO things (id, name, n, at) VALUES ($1, $1, 0, $2)`, id, in.UTC()); err != nil {
+			t.Fatal(err)
+		}
+		var got time.Time
+		if err := db.Read.QueryRowContext(ctx, `SELECT at FROM things WHERE id = $1`, id).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if !got.Equal(in) || got.Location() != time.UTC {
+			t.Errorf("case %d: got %v (%v), want %v in UTC", i, got, got.Location(), in.UTC())
+		}
+	}
+	// Ordering and range comparison on stored times agree with time order.
+	var ids []string
+	rows, err := db.Read.QueryContext(ctx, `SELECT id FROM things WHERE at > $1 ORDER BY at`, time.Date(1960, 1, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		rows.Scan(&id)
+		ids = append(ids, id)
+	}
+	if diff := cmp.Diff([]string{"0", "1"}, ids); diff != "" {
+		t.Errorf("order (-want +got):\n%s", diff)
+	}
+}
+
+func TestUniqueViolation(t *testing.T) {
+	db, ctx := setup(t)
+	ins := `INSERT INTO things (id, name, n, at) VALUES ($1, $2, 0, $3)`
+	if _, err := db.Write.ExecContext(ctx, ins, "1", "x", time.Now().UTC()); err != nil {
+		t.Fatal(err)
+	}
+	_, err := db.Write.ExecContext(ctx, ins, "1", "y", time.Now().UTC())
+	if !sqldb.IsUniqueViolation(err) {
+		t.Errorf("duplicate primary key: IsUniqueViolation(%v) = false", err)
+	}
+	_, err = db.Write.ExecContext(ctx, ins, "2", "x", time.Now().UTC())
+	if !sqldb.IsUniqueViolation(err) {
+		t.Errorf("duplicate unique column: IsUniqueViolation(%v) = false", err)
+	}
+	if sqldb.IsUniqueViolation(errors.New("other")) || sqldb.IsUniqueViolation(nil) {
+		t.Error("IsUniqueViolation true for an unrelated error")
+	}
+	// ON CONFLICT ... DO UPDATE with RETURNING works the same on both.
+	var n int64
+	err = db.Write.QueryRowContext(ctx, `INSERT INTO things (id, name, n, at) VALUES ($1, $2, 1, $3)
+		ON CONFLICT (id) DO UPDATE SET n = things.n + 1 RETURNING n`, "1", "x", time.Now().UTC()).Scan(&n)
+	if err != nil || n != 1 {
+		t.Errorf("upsert: n=%d err=%v, want 1", n, err)
+	}
+}
+
+func TestNotFound(t *testing.T) {
+	db, ctx := setup(t)
+	var name string
+	err := sqldb.ScanOne(ctx, db.Read, `SELECT name FROM things WHERE id = $1`, []any{"missing"}, &name)
+	if !errors.Is(err, sqldb.ErrNotFound) {
+		t.Errorf("got %v, want ErrNotFound", err)
+	}
+}
+
+func TestInTxCommitRollbackAndHooks(t *testing.T) {
+	db, ctx := setup(t)
+	ins := `INSERT INTO things (id, name, n, at) VALUES ($1, $1, 0, $2)`
+	var ran []string
+	err := db.InTx(ctx, func(tx *sqldb.Tx) error {
+		tx.AfterCommit(func() { ran = append(ran, "first") })
+		tx.AfterCommit(func() { ran = append(ran, "second") })
+		_, err := tx.ExecContext(ctx, ins, "kept", time.Now().UTC())
+		if len(ran) != 0 {
+			t.Error("hook ran before commit")
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"first", "second"}, ran); diff != "" {
+		t.Errorf("hooks (-want +got):\n%s", diff)
+	}
+
+	boom := errors.New("boom")
+	err = db.InTx(ctx, func(tx *sqldb.Tx) error {
+		tx.AfterCommit(func() { t.Error("hook ran after rollback") })
+		if _, err := tx.ExecContext(ctx, ins, "dropped", time.Now().UTC()); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Errorf("got %v, want boom", err)
+	}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("panic was swallowed")
+			}
+		}()
+		db.InTx(ctx, func(tx *sqldb.Tx) error {
+			tx.ExecContext(ctx, ins, "panicked", time.Now().UTC())
+			panic("oops")
+		})
+	}()
+	var count int
+	db.Read.QueryRowContext(ctx, `SELECT count(*) FROM things`).Scan(&count)
+	if count != 1 {
+		t.Errorf("rows after commit, rollback and panic: %d, want 1", count)
+	}
+}
+
+func TestBulkInsert(t *testing.T) {
+	db, ctx := setup(t)
+	const total = 1234
+	i := 0
+	row := make([]any, 4)
+	at := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+	n, err := db.BulkInsert(ctx, "things", []string{"id", "name", "n", "at"}, 100, func() ([]any, error) {
+		if i == total {
+			return nil, nil
+		}
+		row[0], row[1], row[2], row[3] = fmt.Sprint(i), fmt.Sprintf("name-%d", i), int64(i), at
+		i++
+		return row, nil
+	})
+	if err != nil || n != total {
+		t.Fatalf("BulkInsert = %d, %v; want %d", n, err, total)
+	}
+	var count, sum int64
+	var got time.Time
+	db.Read.QueryRowContext(ctx, `SELECT count(*), sum(n) FROM things`).Scan(&count, &sum)
+	db.Read.QueryRowContext(ctx, `SELECT at FROM things WHERE id = '77'`).Scan(&got)
+	if count != total || sum != total*(total-1)/2 || !got.Equal(at) {
+		t.Errorf("count=%d sum=%d at=%v", count, sum, got)
+	}
+
+	// A failing source stops the load and reports its error.
+	fail := errors.New("source broke")
+	_, err = db.BulkInsert(ctx, "things", []string{"id", "name", "n", "at"}, 100, func() ([]any, error) { return nil, fail })
+	if !errors.Is(err, fail) {
+		t.Errorf("got %v, want the source's error", err)
+	}
+}
+
+func TestMigrationsApplyOnceAndExpandMacros(t *testing.T) {
+	db := sqldbtest.Open(t)
+	ctx := context.Background()
+	n, err := db.Migrate(ctx, nil)
+	if err != nil || n != 0 {
+		t.Errorf("second Migrate = %d, %v; want 0 applied", n, err)
+	}
+	st, err := db.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range st {
+		if !s.Applied {
+			t.Errorf("migration %s not applied", s.File)
+		}
+	}
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	if _, err := db.Write.ExecContext(ctx, `INSERT INTO meta (key, value, updated_at) VALUES ($1, $2, $3)`, "k", "v", now); err != nil {
+		t.Fatal(err)
+	}
+	var got time.Time
+	if err := db.Read.QueryRowContext(ctx, `SELECT updated_at FROM meta WHERE key = 'k'`).Scan(&got); err != nil || !got.Equal(now) {
+		t.Errorf("meta.updated_at = %v, %v; want %v", got, err, now)
+	}
+}
+
+func TestOpenRejectsUnknownDSN(t *testing.T) {
+	_, err := sqldb.Open(context.Background(), "mysql://root@localhost/x")
+	if err == nil || !strings.Contains(err.Error(), "unrecognised DSN") {
+		t.Errorf("got %v", err)
+	}
+	_, err = sqldb.Open(context.Background(), "postgres://nobody:secret@127.0.0.1:1/none?connect_timeout=1")
+	if err == nil || strings.Contains(err.Error(), "secret") {
+		t.Errorf("unreachable postgres: got %v; want an error without the password", err)
+	}
+}
+
+func TestBackendMatchesEnvironment(t *testing.T) {
+	db := sqldbtest.Open(t)
+	if string(db.Dialect) != sqldbtest.Backend() {
+		t.Errorf("dialect %s, backend %s", db.Dialect, sqldbtest.Backend())
+	}
+}
