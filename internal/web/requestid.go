@@ -1,0 +1,28 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+)
+
+type requestIDKey struct{}
+
+// RequestID returns the ID the request-ID middleware gave this request, or
+// "" outside one.
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
+
+// WithRequestID returns ctx carrying id.
+func WithRequestID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, requestIDKey{}, id)
+}
+
+// NewRequestID returns a random, URL-safe request ID.
+func NewRequestID() string {
+	var b [10]byte
+	_, _ = rand.Read(b[:])
+	return base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:])
+}
