@@ -1,0 +1,198 @@
+// Package config holds Panjereh's one configuration struct, loaded from
+// defaults, then PANJEREH_* environment variables, then command-line flags,
+// and validated as a whole so that every problem is reported at once.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/netip"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is everything an operator can set.
+type Config struct {
+	// DataDir is where the embedded database and other state live.
+	DataDir string
+	// DSN names the database: sqlite:PATH or postgres://... . Empty means
+	// SQLite at DataDir/panjereh.db.
+	DSN string
+	// Addr is the national window's listen address.
+	Addr string
+	// RegistryAddr is the simulated base registries' listen address.
+	RegistryAddr string
+	// PublicURL is the window's external base URL, used in links the
+	// window prints; empty means http://Addr.
+	PublicURL string
+	// LogLevel is debug, info, warn or error.
+	LogLevel string
+	// LogFormat is text or json.
+	LogFormat string
+	// Persons is how many synthetic people the demo seeds on first start.
+	Persons int
+	// Seed makes the synthetic data reproducible.
+	Seed int64
+	// TrustedProxies lists the CIDRs whose X-Forwarded-For is believed.
+	TrustedProxies []netip.Prefix
+	// ShutdownTimeout bounds how long a graceful shutdown waits.
+	ShutdownTimeout time.Duration
+}
+
+// Default returns the configuration of a fresh demo on loopback.
+func Default() Config {
+	return Config{
+		DataDir:         "./data",
+		Addr:            "127.0.0.1:8080",
+		RegistryAddr:    "127.0.0.1:8081",
+		LogLevel:        "info",
+		LogFormat:       "text",
+		Persons:         5000,
+		Seed:            1403,
+		ShutdownTimeout: 15 * time.Second,
+	}
+}
+
+// setting describes one option once, for the environment, the flags and
+// the documentation alike.
+type setting struct {
+	name  string // flag name; the variable is PANJEREH_ + upper snake case
+	usage string
+	value flag.Value
+}
+
+func (c *Config) settings() []setting {
+	return []setting{
+		{"data-dir", "directory for the embedded database and state", (*stringValue)(&c.DataDir)},
+		{"dsn", "database: sqlite:PATH or postgres://user@host:5432/db (default: SQLite under data-dir)", (*stringValue)(&c.DSN)},
+		{"addr", "listen address of the national window", (*stringValue)(&c.Addr)},
+		{"registry-addr", "listen address of the simulated base registries", (*stringValue)(&c.RegistryAddr)},
+		{"public-url", "external base URL of the window (default: http://ADDR)", (*stringValue)(&c.PublicURL)},
+		{"log-level", "log level: debug, info, warn or error", (*stringValue)(&c.LogLevel)},
+		{"log-format", "log format: text or json", (*stringValue)(&c.LogFormat)},
+		{"persons", "number of synthetic people to seed", (*intValue)(&c.Persons)},
+		{"seed", "seed of the synthetic data generator", (*int64Value)(&c.Seed)},
+		{"trusted-proxies", "comma-separated CIDRs whose X-Forwarded-For header is trusted", (*prefixesValue)(&c.TrustedProxies)},
+		{"shutdown-timeout", "how long a graceful shutdown may take", (*durationValue)(&c.ShutdownTimeout)},
+	}
+}
+
+// EnvName returns the environment variable of a flag name.
+func EnvName(flagName string) string {
+	return "PANJEREH_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// Bind loads the PANJEREH_* variables that getenv returns into c and
+// registers every option on fs, so that flags parsed afterwards override
+// the environment. Only the options named in only are bound (all when
+// only is empty): a subcommand offers the options it uses.
+func (c *Config) Bind(fs *flag.FlagSet, getenv func(string) string, only ...string) error {
+	var errs []error
+	for _, s := range c.settings() {
+		if len(only) > 0 && !contains(only, s.name) {
+			continue
+		}
+		if v := getenv(EnvName(s.name)); v != "" {
+			if err := s.value.Set(v); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", EnvName(s.name), err))
+			}
+		}
+		fs.Var(s.value, s.name, s.usage+" (env "+EnvName(s.name)+")")
+	}
+	return errors.Join(errs...)
+}
+
+// Validate reports every problem with c at once.
+func (c *Config) Validate() error {
+	var errs []error
+	if c.DataDir == "" && c.DSN == "" {
+		errs = append(errs, errors.New("data-dir: must not be empty when no dsn is given"))
+	}
+	if c.DSN != "" && !strings.HasPrefix(c.DSN, "sqlite:") && !strings.HasPrefix(c.DSN, "postgres://") && !strings.HasPrefix(c.DSN, "postgresql://") {
+		errs = append(errs, fmt.Errorf("dsn: %q is neither sqlite:PATH nor postgres://...", c.DSN))
+	}
+	for name, addr := range map[string]string{"addr": c.Addr, "registry-addr": c.RegistryAddr} {
+		if _, port, err := net.SplitHostPort(addr); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %q is not host:port: %v", name, addr, err))
+		} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+			errs = append(errs, fmt.Errorf("%s: port %q out of range", name, port))
+		}
+	}
+	if c.Addr != "" && c.Addr == c.RegistryAddr && !strings.HasSuffix(c.Addr, ":0") {
+		errs = append(errs, fmt.Errorf("addr and registry-addr are both %s", c.Addr))
+	}
+	if c.PublicURL != "" && !strings.HasPrefix(c.PublicURL, "http://") && !strings.HasPrefix(c.PublicURL, "https://") {
+		errs = append(errs, fmt.Errorf("public-url: %q must start with http:// or https://", c.PublicURL))
+	}
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		errs = append(errs, fmt.Errorf("log-level: %q is not debug, info, warn or error", c.LogLevel))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("log-format: %q is not text or json", c.LogFormat))
+	}
+	if c.Persons < 0 || c.Persons > 100_000_000 {
+		errs = append(errs, fmt.Errorf("persons: %d is outside 0..100000000", c.Persons))
+	}
+	if c.ShutdownTimeout <= 0 {
+		errs = append(errs, fmt.Errorf("shutdown-timeout: %v must be positive", c.ShutdownTimeout))
+	}
+	return errors.Join(errs...)
+}
+
+// DatabaseDSN returns the DSN to open: DSN, or SQLite under DataDir.
+func (c *Config) DatabaseDSN() string {
+	if c.DSN != "" {
+		return c.DSN
+	}
+	return "sqlite:" + filepath.Join(c.DataDir, "panjereh.db")
+}
+
+// Level returns the parsed log level (info when invalid).
+func (c *Config) Level() slog.Level {
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return slog.LevelInfo
+	}
+	return lvl
+}
+
+// WindowURL returns the window's base URL as people reach it.
+func (c *Config) WindowURL() string {
+	if c.PublicURL != "" {
+		return strings.TrimRight(c.PublicURL, "/")
+	}
+	return "http://" + c.Addr
+}
+
+// Reference returns a Markdown table of every option with its variable and
+// default, for the README's configuration reference.
+func Reference() string {
+	d := Default()
+	var b strings.Builder
+	b.WriteString("| flag | environment | default | meaning |\n|---|---|---|---|\n")
+	for _, s := range d.settings() {
+		def := s.value.String()
+		if def == "" {
+			def = "—"
+		} else {
+			def = "`" + def + "`"
+		}
+		fmt.Fprintf(&b, "| `--%s` | `%s` | %s | %s |\n", s.name, EnvName(s.name), def, s.usage)
+	}
+	return b.String()
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
