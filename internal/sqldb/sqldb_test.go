@@ -260,3 +260,20 @@ func TestBackendMatchesEnvironment(t *testing.T) {
 		t.Errorf("dialect %s, backend %s", db.Dialect, sqldbtest.Backend())
 	}
 }
+
+func TestMeta(t *testing.T) {
+	db := sqldbtest.Open(t)
+	ctx := context.Background()
+	if _, err := sqldb.GetMeta(ctx, db.Read, "seed"); !errors.Is(err, sqldb.ErrNotFound) {
+		t.Errorf("missing key: got %v, want ErrNotFound", err)
+	}
+	now := time.Now()
+	for _, v := range []string{"first", "second"} {
+		if err := sqldb.SetMeta(ctx, db.Write, "seed", v, now); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := sqldb.GetMeta(ctx, db.Read, "seed"); err != nil || got != v {
+			t.Errorf("GetMeta = %q, %v; want %q", got, err, v)
+		}
+	}
+}
