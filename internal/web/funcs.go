@@ -1,0 +1,103 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/panjereh/panjereh/internal/iran"
+)
+
+// funcs returns the template functions for pages in lang, with the
+// feature's own messages consulted before the shell's.
+func (m *Mux) funcs(lang Lang, own Messages) template.FuncMap {
+	return template.FuncMap{
+		"t":         func(v any) (string, error) { return translate(lang, own, v) },
+		"num":       func(v any) (string, error) { return formatNum(lang, v) },
+		"date":      func(t time.Time) template.HTML { return formatDate(lang, t) },
+		"asset":     m.assets.URL,
+		"csrfField": func(v *View) template.HTML { return csrfFieldHTML(v.CSRFToken) },
+	}
+}
+
+// translate returns a catalogue entry by key, or a Text, in lang.
+func translate(lang Lang, own Messages, v any) (string, error) {
+	switch x := v.(type) {
+	case Text:
+		return x.In(lang), nil
+	case *Text:
+		if x == nil {
+			return "", nil
+		}
+		return x.In(lang), nil
+	case string:
+		t, ok := lookup(own, x)
+		if !ok {
+			return "", fmt.Errorf("web: no message %q", x)
+		}
+		return t.In(lang), nil
+	}
+	return "", fmt.Errorf("web: t: cannot translate %T", v)
+}
+
+// formatNum writes an integer with grouped thousands, in Persian digits
+// with the Persian separator on Persian pages. Strings have only their
+// digits converted.
+func formatNum(lang Lang, v any) (string, error) {
+	var s string
+	switch x := v.(type) {
+	case int:
+		s = group(strconv.Itoa(x), lang)
+	case int64:
+		s = group(strconv.FormatInt(x, 10), lang)
+	case uint64:
+		s = group(strconv.FormatUint(x, 10), lang)
+	case string:
+		s = x
+	default:
+		return "", fmt.Errorf("web: num: cannot format %T", v)
+	}
+	if lang == Fa {
+		return iran.ToPersianDigits(s), nil
+	}
+	return iran.ToASCIIDigits(s), nil
+}
+
+func group(digits string, lang Lang) string {
+	sep := ","
+	if lang == Fa {
+		sep = "\u066c" // ARABIC THOUSANDS SEPARATOR
+	}
+	neg := strings.HasPrefix(digits, "-")
+	digits = strings.TrimPrefix(digits, "-")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, c := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// formatDate shows the Tehran calendar day of t: Jalali prose on Persian
+// pages, with the Gregorian date in the machine-readable attribute and
+// the tooltip; the Gregorian date on English pages.
+func formatDate(lang Lang, t time.Time) template.HTML {
+	if t.IsZero() {
+		return "—"
+	}
+	t = t.In(iran.Tehran())
+	iso := t.Format("2006-01-02")
+	greg := t.Format("2 January 2006")
+	if lang == En {
+		return template.HTML(`<time datetime="` + iso + `">` + greg + `</time>`)
+	}
+	return template.HTML(`<time datetime="` + iso + `" title="` + greg + `">` +
+		template.HTMLEscapeString(iran.FormatJalaliLong(t)) + `</time>`)
+}

@@ -1,0 +1,192 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/panjereh/panjereh/internal/web/geoip"
+)
+
+// Feature is a part of the site that registers its own routes.
+type Feature interface {
+	Mount(m *Mux)
+}
+
+// NavItem is an entry of the site navigation.
+type NavItem struct {
+	Path  string
+	Label Text
+}
+
+// Mux is the route table every feature mounts on, with the middleware,
+// rendering, assets and visitor statistics they share. Create one with
+// New, Mount the features, serve Handler, and Close it on shutdown.
+type Mux struct {
+	opts    Options
+	log     *slog.Logger
+	mux     *http.ServeMux
+	assets  *assets
+	errors  *Templates
+	stats   *stats
+	cop     *http.CrossOriginProtection
+	handler http.Handler
+
+	mu  sync.Mutex
+	nav []NavItem
+}
+
+// New returns a Mux with the shell's own routes (assets, /healthz)
+// registered and the visitor-statistics flusher running.
+func New(opts Options) (*Mux, error) {
+	opts.setDefaults()
+	a, err := loadAssets()
+	if err != nil {
+		return nil, fmt.Errorf("web: assets: %w", err)
+	}
+	m := &Mux{opts: opts, log: opts.Logger, mux: http.NewServeMux(), assets: a}
+	m.stats = newStats(opts.DB, m.log, opts.OnlineWindow)
+	if m.errors, err = m.ParseTemplates(shellTemplates, nil, "templates/pages/*.html"); err != nil {
+		return nil, err
+	}
+	m.cop = http.NewCrossOriginProtection()
+	m.cop.SetDenyHandler(http.HandlerFunc(m.forbidden))
+	m.mux.HandleFunc("GET "+assetPrefix+"{path...}", m.serveAsset)
+	m.API("GET /healthz", m.health)
+	m.handler = m.begin(m.accessLog(m.recoverPanics(m.secureHeaders(http.HandlerFunc(m.dispatch)))))
+	m.stats.start(opts.StatsFlushInterval, m.now)
+	return m, nil
+}
+
+// Mount lets each feature register its routes.
+func (m *Mux) Mount(features ...Feature) {
+	for _, f := range features {
+		f.Mount(m)
+	}
+}
+
+// Page registers a browser page: its language is settled, unsafe methods
+// must carry the CSRF token, GET requests are counted as visits, and
+// errors are shown as pages.
+func (m *Mux) Page(pattern string, h http.HandlerFunc) {
+	m.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st := stateOf(r.Context())
+		settleLang(w, r, st.secure)
+		tok := ensureCSRF(w, r, st.secure)
+		st.mu.Lock()
+		st.csrf = tok
+		st.mu.Unlock()
+		if !isSafeMethod(r.Method) {
+			r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+			if m.cop.Check(r) != nil || !csrfValid(r, st.secure) {
+				m.forbidden(w, r)
+				return
+			}
+		}
+		if r.Method == http.MethodGet {
+			now := m.now()
+			id, counted := visitorID(w, r, st.secure, now)
+			m.stats.hit(id, counted, now)
+		}
+		h(w, r)
+	}))
+}
+
+// API registers a JSON API route: no cookies, no CSRF token (APIs
+// authenticate each call), errors as problem+json.
+func (m *Mux) API(pattern string, h http.HandlerFunc) {
+	m.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		stateOf(r.Context()).setAPI()
+		h(w, r)
+	}))
+}
+
+// AddNav appends an entry to the site navigation.
+func (m *Mux) AddNav(item NavItem) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.nav = append(m.nav, item)
+}
+
+func (m *Mux) navItems() []NavItem {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.nav
+}
+
+// Handler returns the whole site: middleware around every route.
+func (m *Mux) Handler() http.Handler { return m.handler }
+
+// Logger returns the Mux's logger, whose lines carry the request ID when
+// written with a request's context.
+func (m *Mux) Logger() *slog.Logger { return m.log }
+
+// Now returns the current time by the Mux's clock.
+func (m *Mux) Now() time.Time { return m.now() }
+
+func (m *Mux) now() time.Time { return m.opts.Now() }
+
+func (m *Mux) geo() *geoip.DB {
+	if m.opts.GeoIP != nil {
+		return m.opts.GeoIP
+	}
+	return geoip.Default()
+}
+
+// Close stops the statistics flusher and writes the counts it holds.
+func (m *Mux) Close(ctx context.Context) error {
+	return m.stats.close(ctx, m.now)
+}
+
+// FlushStats writes the visitor counts held in memory to the database
+// now, instead of at the next tick.
+func (m *Mux) FlushStats(ctx context.Context) error {
+	return m.stats.flush(ctx, m.now())
+}
+
+// dispatch routes the request; requests that match no route get the
+// site's own 404 or 405, as a page or as problem+json under /api/.
+func (m *Mux) dispatch(w http.ResponseWriter, r *http.Request) {
+	if _, pattern := m.mux.Handler(r); pattern != "" {
+		m.mux.ServeHTTP(w, r)
+		return
+	}
+	// Let the ServeMux say which of the two it is (and which methods are
+	// allowed), then answer in the site's own words.
+	probe := &probeWriter{header: http.Header{}}
+	m.mux.ServeHTTP(probe, r)
+	if probe.status == http.StatusMethodNotAllowed {
+		w.Header().Set("Allow", probe.header.Get("Allow"))
+		m.methodNotAllowed(w, r)
+		return
+	}
+	m.notFound(w, r)
+}
+
+// probeWriter records the status the ServeMux would send.
+type probeWriter struct {
+	header http.Header
+	status int
+}
+
+// Header returns the headers the ServeMux would send.
+func (p *probeWriter) Header() http.Header { return p.header }
+
+// Write discards the ServeMux's plain-text body.
+func (p *probeWriter) Write(b []byte) (int, error) { return len(b), nil }
+
+// WriteHeader records the status.
+func (p *probeWriter) WriteHeader(code int) {
+	if p.status == 0 {
+		p.status = code
+	}
+}
+
+// isAPIRequest reports whether errors for r should be problem+json.
+func isAPIRequest(r *http.Request) bool {
+	return stateOf(r.Context()).isAPI() || r.URL.Path == "/api" || strings.HasPrefix(r.URL.Path, "/api/")
+}

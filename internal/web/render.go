@@ -1,0 +1,165 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"time"
+)
+
+// shellTemplates are the layout and the partials every page can use.
+//
+//go:embed templates
+var shellTemplates embed.FS
+
+// Templates are a feature's pages, each parsed together with the layout,
+// once per language.
+type Templates struct {
+	m     *Mux
+	own   Messages
+	pages map[Lang]map[string]*template.Template
+}
+
+// Page is what a handler hands to Render.
+type Page struct {
+	// Name is the page's template file name, such as "home.html". The file
+	// defines "content" (inside <main>) and may define "title" or rely on
+	// Title.
+	Name string
+	// Title is a message key of the feature's catalogue.
+	Title string
+	// Data is passed to the template as .Data.
+	Data any
+	// Updated is when the page's content last changed; zero means the
+	// Mux's default (the build time).
+	Updated time.Time
+}
+
+// View is the data every page template executes with.
+type View struct {
+	Lang      Lang
+	Dir       string
+	OtherLang Lang
+	SwitchURL string
+	Title     string
+	Path      string
+	Nav       []NavLink
+	Data      any
+	Visitor   Visitor
+	Stats     Stats
+	Updated   time.Time
+	RequestID string
+	CSRFToken string
+	Version   string
+	Dev       bool
+}
+
+// NavLink is one entry of the site navigation as a page shows it.
+type NavLink struct {
+	URL     string
+	Label   string
+	Current bool
+}
+
+// ParseTemplates parses the feature's page templates matched by patterns
+// in fsys (every file is one page, named by its base name), each with the
+// layout and the shell's partials. own holds the feature's messages.
+func (m *Mux) ParseTemplates(fsys fs.FS, own Messages, patterns ...string) (*Templates, error) {
+	t := &Templates{m: m, own: own, pages: map[Lang]map[string]*template.Template{}}
+	var files []string
+	for _, p := range patterns {
+		matches, err := fs.Glob(fsys, p)
+		if err != nil {
+			return nil, fmt.Errorf("web: templates %q: %w", p, err)
+		}
+		files = append(files, matches...)
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("web: templates %v: no files", patterns)
+	}
+	for _, lang := range []Lang{Fa, En} {
+		base, err := template.New("").Funcs(m.funcs(lang, own)).ParseFS(shellTemplates, "templates/*.html")
+		if err != nil {
+			return nil, fmt.Errorf("web: shell templates: %w", err)
+		}
+		t.pages[lang] = map[string]*template.Template{}
+		for _, f := range files {
+			page, err := template.Must(base.Clone()).ParseFS(fsys, f)
+			if err != nil {
+				return nil, fmt.Errorf("web: template %s: %w", f, err)
+			}
+			t.pages[lang][path.Base(f)] = page
+		}
+	}
+	return t, nil
+}
+
+// MustParseTemplates is ParseTemplates for templates embedded in the
+// binary, whose errors are programming errors: it panics on error.
+func (m *Mux) MustParseTemplates(fsys fs.FS, own Messages, patterns ...string) *Templates {
+	t, err := m.ParseTemplates(fsys, own, patterns...)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// Render writes the page with the given status in the request's language.
+// A template error is logged and becomes the 500 page.
+func (m *Mux) Render(w http.ResponseWriter, r *http.Request, status int, t *Templates, p Page) {
+	lang := LangOf(r)
+	tmpl, ok := t.pages[lang][p.Name]
+	if !ok {
+		m.ServerError(w, r, fmt.Errorf("web: no page template %q", p.Name))
+		return
+	}
+	v := m.view(r, lang, t.own, p)
+	var buf bytes.Buffer
+	if err := tmpl.ExecuteTemplate(&buf, "layout", v); err != nil {
+		m.ServerError(w, r, fmt.Errorf("web: render %s: %w", p.Name, err))
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Security-Policy", pageCSP)
+	h.Set("Content-Language", string(lang))
+	h.Set("Cache-Control", "no-store")
+	h.Add("Vary", "Cookie")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+func (m *Mux) view(r *http.Request, lang Lang, own Messages, p Page) *View {
+	title := p.Title
+	if tx, ok := lookup(own, p.Title); ok {
+		title = tx.In(lang)
+	}
+	updated := p.Updated
+	if updated.IsZero() {
+		updated = m.opts.Updated
+	}
+	v := &View{
+		Lang:      lang,
+		Dir:       lang.Dir(),
+		OtherLang: lang.Other(),
+		SwitchURL: switchURL(r, lang.Other()),
+		Title:     title,
+		Path:      r.URL.Path,
+		Data:      p.Data,
+		Visitor:   visitorOf(r, ClientIP(r.Context()), m.geo()),
+		Stats:     m.stats.snapshot(r.Context(), m.now()),
+		Updated:   updated,
+		RequestID: RequestID(r.Context()),
+		CSRFToken: CSRFToken(r),
+		Version:   m.opts.Version,
+		Dev:       m.opts.Dev,
+	}
+	for _, n := range m.navItems() {
+		v.Nav = append(v.Nav, NavLink{URL: n.Path, Label: n.Label.In(lang), Current: n.Path == r.URL.Path})
+	}
+	return v
+}
