@@ -4,6 +4,7 @@ import (
 	"flag"
 	"io"
 	"net/netip"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -85,5 +86,17 @@ func TestReferenceListsEveryOption(t *testing.T) {
 		if !strings.Contains(ref, "`--"+s.name+"`") || !strings.Contains(ref, EnvName(s.name)) {
 			t.Errorf("reference lacks %s", s.name)
 		}
+	}
+}
+
+// The README's configuration table is Reference's output; this keeps the
+// two from drifting apart.
+func TestREADMEHasTheReference(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), Reference()) {
+		t.Errorf("README.md's configuration table differs from config.Reference(); paste this:\n%s", Reference())
 	}
 }
