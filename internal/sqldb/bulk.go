@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -58,8 +57,8 @@ func (db *DB) copyPostgres(ctx context.Context, table string, cols []string, nex
 	return n, nil
 }
 
-// sqliteRowsPerStatement keeps each statement well under SQLite's limit of
-// bound variables while amortising the per-statement cost.
+// sqliteMaxVars keeps each statement well under SQLite's limit of bound
+// variables while amortising the per-statement cost.
 const sqliteMaxVars = 30000
 
 func (db *DB) insertSQLite(ctx context.Context, table string, cols []string, batchRows int, next RowSource) (int64, error) {
@@ -71,7 +70,6 @@ func (db *DB) insertSQLite(ctx context.Context, table string, cols []string, bat
 	build := func(rows int) string {
 		var b strings.Builder
 		b.WriteString(head)
-		p := 1
 		for r := 0; r < rows; r++ {
 			if r > 0 {
 				b.WriteByte(',')
@@ -81,9 +79,10 @@ func (db *DB) insertSQLite(ctx context.Context, table string, cols []string, bat
 				if c > 0 {
 					b.WriteByte(',')
 				}
-				b.WriteByte('$')
-				b.WriteString(strconv.Itoa(p))
-				p++
+				// Anonymous parameters: SQLite looks numbered ones up by
+				// name with a linear scan, which makes binding a statement
+				// of thousands of them quadratic.
+				b.WriteByte('?')
 			}
 			b.WriteByte(')')
 		}

@@ -1,0 +1,205 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"runtime/debug"
+	"sort"
+	"strings"
+
+	"github.com/panjereh/panjereh/internal/config"
+	"github.com/panjereh/panjereh/internal/sqldb"
+	"github.com/panjereh/panjereh/internal/web"
+)
+
+// env is what every subcommand gets from the process.
+type env struct {
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+type command struct {
+	summary string
+	run     func(ctx context.Context, e env, args []string) int
+}
+
+func commands() map[string]command {
+	return map[string]command{
+		"demo":    {"run everything on loopback with the embedded database and synthetic registries", runDemo},
+		"serve":   {"serve the window and/or the registries with the configured database", runServe},
+		"migrate": {"apply database migrations, or show their status", runMigrate},
+		"seed":    {"fill the simulated base registries with synthetic people and companies", runSeed},
+		"ids":     {"check and clean Iranian identifiers (national code, legal ID, postal code, mobile, Sheba)", runIDs},
+		"bench":   {"measure registry lookups under load and print the numbers", runBench},
+		"version": {"print the version", runVersion},
+	}
+}
+
+// Main runs the panjereh command line and returns its exit status.
+func Main(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stderr)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	cmd, ok := commands()[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "panjereh: unknown command %q\n\n", args[0])
+		usage(stderr)
+		return 2
+	}
+	return cmd.run(ctx, e, args[1:])
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "panjereh — national window of smart government services (پنجره ملی خدمات دولت هوشمند)")
+	fmt.Fprintln(w, "\nUsage: panjereh COMMAND [flags]\n\nCommands:")
+	cmds := commands()
+	names := make([]string, 0, len(cmds))
+	for n := range cmds {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-8s %s\n", n, cmds[n].summary)
+	}
+	fmt.Fprintln(w, "\nRun 'panjereh COMMAND -h' for a command's flags. Every flag can also be set")
+	fmt.Fprintln(w, "by a PANJEREH_* environment variable, e.g. --registry-addr as PANJEREH_REGISTRY_ADDR.")
+}
+
+// parse binds the named configuration options and any extra flags the
+// command adds, parses args, and validates. It prints what went wrong and
+// returns ok=false with the exit status to use.
+func parse(e env, name, synopsis string, args []string, extra func(fs *flag.FlagSet), options ...string) (cfg config.Config, fs *flag.FlagSet, code int, ok bool) {
+	cfg = config.Default()
+	fs = flag.NewFlagSet("panjereh "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "Usage: panjereh %s %s\n\n%s\n\nFlags:\n", name, synopsis, commands()[name].summary)
+		fs.PrintDefaults()
+	}
+	envErr := cfg.Bind(fs, e.getenv, options...)
+	if extra != nil {
+		extra(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return cfg, fs, 0, false
+		}
+		return cfg, fs, 2, false
+	}
+	if err := errors.Join(envErr, cfg.Validate()); err != nil {
+		fmt.Fprintf(e.stderr, "panjereh %s: invalid configuration:\n", name)
+		for _, line := range strings.Split(err.Error(), "\n") {
+			fmt.Fprintf(e.stderr, "  - %s\n", line)
+		}
+		return cfg, fs, 2, false
+	}
+	return cfg, fs, 0, true
+}
+
+// newLogger builds the process's logger from the configuration.
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.Level()}
+	var h slog.Handler = slog.NewTextHandler(w, opts)
+	if cfg.LogFormat == "json" {
+		h = slog.NewJSONHandler(w, opts)
+	}
+	// Lines logged with a request's context carry its ID and attributes.
+	return slog.New(web.NewContextHandler(h))
+}
+
+// openDB opens and migrates the configured database.
+func openDB(ctx context.Context, cfg config.Config, log *slog.Logger) (*sqldb.DB, error) {
+	db, err := sqldb.Open(ctx, cfg.DatabaseDSN())
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Migrate(ctx, log); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Version returns the module version and VCS revision the binary was
+// built from, as far as the build recorded them.
+func Version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "devel"
+	}
+	v := info.Main.Version
+	if v == "" || v == "(devel)" {
+		v = "devel"
+	}
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			v += "+" + s.Value[:12]
+		}
+	}
+	return v
+}
+
+func runVersion(ctx context.Context, e env, args []string) int {
+	if _, _, code, ok := parse(e, "version", "", args, nil, "none"); !ok {
+		return code
+	}
+	fmt.Fprintf(e.stdout, "panjereh %s\n", Version())
+	return 0
+}
+
+func runMigrate(ctx context.Context, e env, args []string) int {
+	var status bool
+	cfg, _, code, ok := parse(e, "migrate", "[--status]", args, func(fs *flag.FlagSet) {
+		fs.BoolVar(&status, "status", false, "list migrations and whether each is applied, without applying any")
+	}, "data-dir", "dsn", "log-level", "log-format")
+	if !ok {
+		return code
+	}
+	log := newLogger(cfg, e.stderr)
+	db, err := sqldb.Open(ctx, cfg.DatabaseDSN())
+	if err != nil {
+		fmt.Fprintf(e.stderr, "panjereh migrate: %v\n", err)
+		return 1
+	}
+	defer db.Close()
+	if status {
+		st, err := db.Status(ctx)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "panjereh migrate: %v\n", err)
+			return 1
+		}
+		for _, s := range st {
+			state := "pending"
+			if s.Applied {
+				state = "applied"
+			}
+			fmt.Fprintf(e.stdout, "%05d\t%s\t%s\n", s.Version, state, s.File)
+		}
+		return 0
+	}
+	n, err := db.Migrate(ctx, log)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "panjereh migrate: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(e.stdout, "applied %d migration(s) to %s\n", n, db.Dialect)
+	return 0
+}
+
+// exists reports whether path exists.
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}

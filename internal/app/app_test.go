@@ -1,0 +1,177 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/panjereh/panjereh/internal/registry"
+	"github.com/panjereh/panjereh/internal/sqldb/sqldbtest"
+)
+
+// syncBuffer is a bytes.Buffer safe to read while a command writes to it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func run(t *testing.T, env map[string]string, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = Main(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestCommandLine(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"PANJEREH_DATA_DIR": dir}
+	tests := []struct {
+		name     string
+		args     []string
+		stdin    string
+		wantCode int
+		wantOut  string
+		wantErr  string
+	}{
+		{"no command", nil, "", 2, "", "Commands:"},
+		{"help", []string{"-h"}, "", 0, "", "demo"},
+		{"unknown", []string{"frobnicate"}, "", 2, "", `unknown command "frobnicate"`},
+		{"version", []string{"version"}, "", 0, "panjereh ", ""},
+		{"subcommand help", []string{"seed", "-h"}, "", 0, "", "-persons"},
+		{"every config problem at once", []string{"serve", "--addr", "x", "--log-format", "xml"}, "", 2, "", "log-format"},
+		{"bad component", []string{"serve", "database"}, "", 2, "", `unknown component "database"`},
+		{"migrate", []string{"migrate"}, "", 0, "applied", ""},
+		{"migrate status", []string{"migrate", "--status"}, "", 0, "applied\t00001_meta.sql", ""},
+		{"ids check valid", []string{"ids", "check", "0499370899"}, "", 0, "0499370899\tnational-code\tvalid", ""},
+		{"ids check invalid", []string{"ids", "check", "--kind", "mobile", "0812"}, "", 1, "invalid", ""},
+		{"ids clean", []string{"ids", "clean", "--column", "nc:national-code"}, "nc\n۰۴۹۹۳۷۰۸۹۹\n", 0, "nc\n0499370899\n", ""},
+		{"bench before seeding", []string{"bench", "--duration", "1s"}, "", 1, "", "run `panjereh seed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := run(t, env, tt.stdin, tt.args...)
+			if code != tt.wantCode || !strings.Contains(out, tt.wantOut) || !strings.Contains(errOut, tt.wantErr) {
+				t.Errorf("exit %d (want %d)\nstdout: %s(want %q)\nstderr: %s(want %q)", code, tt.wantCode, out, tt.wantOut, errOut, tt.wantErr)
+			}
+		})
+	}
+	if _, err := os.Stat(filepath.Join(dir, "panjereh.db")); err != nil {
+		t.Errorf("the database was not created under the data directory: %v", err)
+	}
+}
+
+func TestSeedIsReproducibleAndRefusesTwice(t *testing.T) {
+	env := map[string]string{"PANJEREH_DATA_DIR": t.TempDir()}
+	code, out, errOut := run(t, env, "", "seed", "--persons", "300", "--seed", "7")
+	if code != 0 || !strings.Contains(out, "seeded 300 persons") {
+		t.Fatalf("seed: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if code, _, errOut := run(t, env, "", "seed", "--persons", "300"); code == 0 {
+		t.Errorf("seeding a seeded database succeeded; stderr %s", errOut)
+	}
+	if code, out, errOut := run(t, env, "", "seed", "--persons", "300", "--seed", "7", "--reset"); code != 0 {
+		t.Errorf("seed --reset: exit %d\n%s\n%s", code, out, errOut)
+	}
+}
+
+// TestDemo runs the main job as a person would, on free loopback ports,
+// calls the window and a registry, and stops it the way Ctrl-C does.
+func TestDemo(t *testing.T) {
+	if sqldbtest.Backend() == "postgres" {
+		t.Log("the demo always uses the embedded SQLite; running it on SQLite")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, errOut syncBuffer
+	env := map[string]string{"PANJEREH_DATA_DIR": t.TempDir()}
+	done := make(chan int, 1)
+	go func() {
+		done <- Main(ctx, []string{"demo", "--persons", "300", "--addr", "127.0.0.1:0", "--registry-addr", "127.0.0.1:0"},
+			func(k string) string { return env[k] }, strings.NewReader(""), &out, &errOut)
+	}()
+	urlRE := regexp.MustCompile(`National window \(پنجرهٔ ملی\):\s+(http://\S+)/ `)
+	regRE := regexp.MustCompile(`registries \(پایگاه‌ها\):\s+(http://\S+)/registry/`)
+	deadline := time.Now().Add(60 * time.Second)
+	var window, reg string
+	for time.Now().Before(deadline) {
+		if m := urlRE.FindStringSubmatch(out.String()); m != nil {
+			window = m[1]
+		}
+		if m := regRE.FindStringSubmatch(out.String()); m != nil {
+			reg = m[1]
+		}
+		if window != "" && reg != "" {
+			break
+		}
+		select {
+		case code := <-done:
+			t.Fatalf("demo exited early with %d\n%s\n%s", code, out.String(), errOut.String())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	if window == "" || reg == "" {
+		t.Fatalf("demo did not print its URLs:\n%s\n%s", out.String(), errOut.String())
+	}
+	for _, p := range registry.Personas() {
+		if !strings.Contains(out.String(), p.NationalCode+p.FIDA) {
+			t.Errorf("persona %s not printed", p.Key)
+		}
+	}
+
+	res, err := http.Get(window + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(body), `dir="rtl"`) || !strings.Contains(string(body), reg) {
+		t.Errorf("window home: %d, rtl and registry URL expected", res.StatusCode)
+	}
+
+	p := registry.Personas()[0]
+	req := `{"nin":"` + p.NationalCode + `","birthDate":"` + strings.ReplaceAll(p.BirthDate, "/", "") + `"}`
+	res, err = http.Post(reg+"/registry/sabteahval/identity", "application/json", strings.NewReader(req))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]any
+	json.NewDecoder(res.Body).Decode(&got)
+	res.Body.Close()
+	if res.StatusCode != 200 || got["nin"] != p.NationalCode {
+		t.Errorf("identity inquiry for %s: %d %v", p.NationalCode, res.StatusCode, got)
+	}
+
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("demo exit %d after interrupt\n%s", code, errOut.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("demo did not stop after interrupt")
+	}
+	if !strings.Contains(errOut.String(), "stopped") {
+		t.Errorf("no clean-stop log line:\n%s", errOut.String())
+	}
+}

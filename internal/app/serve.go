@@ -1,0 +1,144 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/panjereh/panjereh/internal/config"
+	"github.com/panjereh/panjereh/internal/portal"
+	"github.com/panjereh/panjereh/internal/registry"
+	"github.com/panjereh/panjereh/internal/sqldb"
+	"github.com/panjereh/panjereh/internal/web"
+)
+
+// components are the parts `serve` can start.
+var components = []string{"window", "registry"}
+
+func runServe(ctx context.Context, e env, args []string) int {
+	cfg, fs, code, ok := parse(e, "serve", "[window|registry|all]", args, nil)
+	if !ok {
+		return code
+	}
+	which := map[string]bool{}
+	for _, a := range fs.Args() {
+		switch a {
+		case "all":
+			which["window"], which["registry"] = true, true
+		case "window", "registry":
+			which[a] = true
+		default:
+			fmt.Fprintf(e.stderr, "panjereh serve: unknown component %q (want window, registry or all)\n", a)
+			return 2
+		}
+	}
+	if len(which) == 0 {
+		which["window"], which["registry"] = true, true
+	}
+	log := newLogger(cfg, e.stderr)
+	db, err := openDB(ctx, cfg, log)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "panjereh serve: %v\n", err)
+		return 1
+	}
+	defer db.Close()
+	st, err := start(ctx, cfg, log, db, which, false)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "panjereh serve: %v\n", err)
+		return 1
+	}
+	return st.wait(ctx, log, cfg.ShutdownTimeout, e)
+}
+
+// stack is the set of running components of one process.
+type stack struct {
+	servers []*server
+	window  *web.Mux
+}
+
+// start builds the chosen components and binds their listeners.
+func start(ctx context.Context, cfg config.Config, log *slog.Logger, db *sqldb.DB, which map[string]bool, dev bool) (*stack, error) {
+	st := &stack{}
+	var registryURL string
+	if which["registry"] {
+		h, err := registryHandler(ctx, db, log)
+		if err != nil {
+			return nil, err
+		}
+		st.servers = append(st.servers, &server{name: "registry", addr: cfg.RegistryAddr, handler: h})
+	}
+	if which["window"] {
+		st.servers = append(st.servers, &server{name: "window", addr: cfg.Addr})
+	}
+	if err := listen(st.servers); err != nil {
+		return nil, err
+	}
+	for _, s := range st.servers {
+		if s.name == "registry" {
+			registryURL = s.url
+		}
+	}
+	if which["window"] {
+		mux, err := web.New(web.Options{
+			Logger:         log,
+			DB:             db,
+			Dev:            dev,
+			Version:        Version(),
+			TrustedProxies: cfg.TrustedProxies,
+		})
+		if err != nil {
+			for _, s := range st.servers {
+				s.ln.Close()
+			}
+			return nil, err
+		}
+		mux.Mount(&portal.Portal{RegistryURL: registryURL})
+		st.window = mux
+		for _, s := range st.servers {
+			if s.name == "window" {
+				s.handler = mux.Handler()
+			}
+		}
+	}
+	return st, nil
+}
+
+// url returns the bound URL of the named component, or "".
+func (st *stack) url(name string) string {
+	for _, s := range st.servers {
+		if s.name == name {
+			return s.url
+		}
+	}
+	return ""
+}
+
+// wait serves until ctx is done and then shuts everything down.
+func (st *stack) wait(ctx context.Context, log *slog.Logger, timeout time.Duration, e env) int {
+	err := serve(ctx, log, st.servers, timeout)
+	if st.window != nil {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+		defer cancel()
+		if cerr := st.window.Close(cctx); cerr != nil {
+			log.Warn("closing the window", "err", cerr)
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "panjereh: %v\n", err)
+		return 1
+	}
+	log.Info("stopped")
+	return 0
+}
+
+// registryHandler serves the simulated base registries.
+func registryHandler(ctx context.Context, db *sqldb.DB, log *slog.Logger) (http.Handler, error) {
+	store, err := registry.NewStore(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	h := &registry.Handler{Store: store, Logger: log, Now: time.Now}
+	return h.Routes(), nil
+}

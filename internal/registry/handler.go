@@ -1,0 +1,144 @@
+package registry
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"time"
+
+	"github.com/panjereh/panjereh/internal/iran"
+	"github.com/panjereh/panjereh/internal/sqldb"
+	"github.com/panjereh/panjereh/internal/web"
+)
+
+// Handler serves the registries as JSON. Mount its routes on the registry
+// server's mux with Mount, or use Routes for a handler of its own.
+type Handler struct {
+	Store  *Store
+	Logger *slog.Logger
+	// Now gives the time of Shahkar's inquiry IDs; time.Now when nil.
+	Now func() time.Time
+}
+
+// maxBody is the largest request body accepted.
+const maxBody = 16 << 10
+
+// Mount adds every registry route to mux. All paths start with /registry/.
+func (h *Handler) Mount(mux *http.ServeMux) {
+	mux.HandleFunc("POST /registry/sabteahval/identity", h.identity)
+	mux.HandleFunc("POST /registry/sazmantanzim/shahkar/ServiceIDmatching", h.shahkar)
+	mux.HandleFunc("POST /registry/post/address", h.address)
+	mux.HandleFunc("GET /registry/residence/{id}", h.residence)
+	mux.HandleFunc("GET /registry/legal-persons/{legalID}", h.legalPerson)
+	mux.HandleFunc("GET /registry/persons/{nationalCode}/family", h.family)
+	mux.HandleFunc("GET /registry/persons/{nationalCode}/driving-licences", h.licences)
+	mux.HandleFunc("GET /registry/persons/{nationalCode}/vehicles", h.ownerVehicles)
+	mux.HandleFunc("GET /registry/persons/{nationalCode}/passports", h.passports)
+	mux.HandleFunc("GET /registry/persons/{nationalCode}/insurance", h.ownerInsurance)
+	mux.HandleFunc("GET /registry/persons/{nationalCode}/education", h.education)
+	mux.HandleFunc("GET /registry/vehicles/{plate}", h.vehicle)
+	mux.HandleFunc("GET /registry/vehicles/{plate}/insurance", h.plateInsurance)
+	mux.HandleFunc("GET /registry/foreigners/{fida}", h.foreigner)
+}
+
+// Routes returns a handler serving only the registry routes.
+func (h *Handler) Routes() http.Handler {
+	mux := http.NewServeMux()
+	h.Mount(mux)
+	return mux
+}
+
+func (h *Handler) now() time.Time {
+	if h.Now != nil {
+		return h.Now()
+	}
+	return time.Now()
+}
+
+// readJSON decodes a small JSON body into v, answering the problem itself
+// and returning false when the request is not acceptable.
+func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		web.WriteProblem(w, r, web.NewProblem(http.StatusUnsupportedMediaType, "content-type",
+			"send the request as application/json", "درخواست را با نوع محتوای application/json بفرستید."))
+		return false
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	err := dec.Decode(v)
+	if err == nil && dec.More() {
+		err = errors.New("trailing data")
+	}
+	if err == nil {
+		return true
+	}
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		web.WriteProblem(w, r, web.NewProblem(http.StatusRequestEntityTooLarge, "too-large",
+			"the request body is larger than 16 KiB", "حجم درخواست بیش از ۱۶ کیلوبایت است."))
+		return false
+	}
+	if errors.Is(err, io.EOF) {
+		err = errors.New("empty body")
+	}
+	web.WriteProblem(w, r, web.NewProblem(http.StatusBadRequest, "json",
+		"the request body is not valid JSON of the expected shape", "بدنهٔ درخواست JSON معتبر با ساختار مورد انتظار نیست."))
+	return false
+}
+
+// reasons returns the stable code and the English and Persian reasons of a
+// validator's error.
+func reasons(err error) (code, en, fa string) {
+	var ve *iran.ValidationError
+	if errors.As(err, &ve) {
+		return ve.Code, ve.En, ve.Fa
+	}
+	var de *iran.DateError
+	if errors.As(err, &de) {
+		return de.Code, de.En, de.Fa
+	}
+	return "invalid", "the value is not valid", "مقدار واردشده نامعتبر است."
+}
+
+// invalid answers 400 with the validator's reasons.
+func invalid(w http.ResponseWriter, r *http.Request, field string, err error) {
+	code, en, fa := reasons(err)
+	p := web.NewProblem(http.StatusBadRequest, code, en, fa)
+	p.Errors = []web.FieldError{{Field: field, Code: code, Detail: en, DetailFa: fa}}
+	web.WriteProblem(w, r, p)
+}
+
+// fail answers a store error: 404 for an unknown key, 500 otherwise.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error, whatEn, whatFa string) {
+	if errors.Is(err, sqldb.ErrNotFound) {
+		web.WriteProblem(w, r, web.NewProblem(http.StatusNotFound, "not-found",
+			"no "+whatEn+" is registered with this identifier", whatFa+" با این شناسه ثبت نشده است."))
+		return
+	}
+	web.WriteInternalError(w, r, h.Logger, err)
+}
+
+// nationalCode reads and validates the {nationalCode} path value.
+func nationalCode(w http.ResponseWriter, r *http.Request) (string, bool) {
+	code, err := iran.NormalizeNationalCode(r.PathValue("nationalCode"))
+	if err != nil {
+		invalid(w, r, "nationalCode", err)
+		return "", false
+	}
+	return code, true
+}
+
+// plateParam reads the {plate} path value in any accepted form.
+func plateParam(w http.ResponseWriter, r *http.Request) (string, bool) {
+	p, ok := ParsePlate(r.PathValue("plate"))
+	if !ok {
+		en := "write the plate as 12B34567 or «۱۲ ب ۳۴۵ ایران ۶۷»: two digits, the letter, three digits and the region"
+		fa := "پلاک را به شکل «۱۲ ب ۳۴۵ ایران ۶۷» یا 12B34567 بنویسید: دو رقم، حرف، سه رقم و کد منطقه."
+		p := web.NewProblem(http.StatusBadRequest, "plate", en, fa)
+		p.Errors = []web.FieldError{{Field: "plate", Code: "plate", Detail: en, DetailFa: fa}}
+		web.WriteProblem(w, r, p)
+	}
+	return p, ok
+}
