@@ -140,5 +140,5 @@ func registryHandler(ctx context.Context, db *sqldb.DB, log *slog.Logger) (http.
 		return nil, err
 	}
 	h := &registry.Handler{Store: store, Logger: log, Now: time.Now}
-	return h.Routes(), nil
+	return h.Routes()
 }

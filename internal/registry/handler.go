@@ -3,6 +3,7 @@ package registry
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"mime"
@@ -26,29 +27,35 @@ type Handler struct {
 // maxBody is the largest request body accepted.
 const maxBody = 16 << 10
 
-// Mount adds every registry route to mux. All paths start with /registry/.
-func (h *Handler) Mount(mux *http.ServeMux) {
-	mux.HandleFunc("POST /registry/sabteahval/identity", h.identity)
-	mux.HandleFunc("POST /registry/sazmantanzim/shahkar/ServiceIDmatching", h.shahkar)
-	mux.HandleFunc("POST /registry/post/address", h.address)
-	mux.HandleFunc("GET /registry/residence/{id}", h.residence)
-	mux.HandleFunc("GET /registry/legal-persons/{legalID}", h.legalPerson)
-	mux.HandleFunc("GET /registry/persons/{nationalCode}/family", h.family)
-	mux.HandleFunc("GET /registry/persons/{nationalCode}/driving-licences", h.licences)
-	mux.HandleFunc("GET /registry/persons/{nationalCode}/vehicles", h.ownerVehicles)
-	mux.HandleFunc("GET /registry/persons/{nationalCode}/passports", h.passports)
-	mux.HandleFunc("GET /registry/persons/{nationalCode}/insurance", h.ownerInsurance)
-	mux.HandleFunc("GET /registry/persons/{nationalCode}/education", h.education)
-	mux.HandleFunc("GET /registry/vehicles/{plate}", h.vehicle)
-	mux.HandleFunc("GET /registry/vehicles/{plate}/insurance", h.plateInsurance)
-	mux.HandleFunc("GET /registry/foreigners/{fida}", h.foreigner)
+// Mount adds every registry route to m as API routes, so that they get
+// the shell's request IDs, access log and panic recovery and answer in
+// problem+json. All paths start with /registry/.
+func (h *Handler) Mount(m *web.Mux) {
+	m.API("POST /registry/sabteahval/identity", h.identity)
+	m.API("POST /registry/sazmantanzim/shahkar/ServiceIDmatching", h.shahkar)
+	m.API("POST /registry/post/address", h.address)
+	m.API("GET /registry/residence/{id}", h.residence)
+	m.API("GET /registry/legal-persons/{legalID}", h.legalPerson)
+	m.API("GET /registry/persons/{nationalCode}/family", h.family)
+	m.API("GET /registry/persons/{nationalCode}/driving-licences", h.licences)
+	m.API("GET /registry/persons/{nationalCode}/vehicles", h.ownerVehicles)
+	m.API("GET /registry/persons/{nationalCode}/passports", h.passports)
+	m.API("GET /registry/persons/{nationalCode}/insurance", h.ownerInsurance)
+	m.API("GET /registry/persons/{nationalCode}/education", h.education)
+	m.API("GET /registry/vehicles/{plate}", h.vehicle)
+	m.API("GET /registry/vehicles/{plate}/insurance", h.plateInsurance)
+	m.API("GET /registry/foreigners/{fida}", h.foreigner)
 }
 
-// Routes returns a handler serving only the registry routes.
-func (h *Handler) Routes() http.Handler {
-	mux := http.NewServeMux()
-	h.Mount(mux)
-	return mux
+// Routes returns a handler of its own serving only the registry routes,
+// with every unknown path answered as an API (problem+json).
+func (h *Handler) Routes() (http.Handler, error) {
+	m, err := web.New(web.Options{Logger: h.Logger, Now: h.Now, APIPrefixes: []string{"/"}})
+	if err != nil {
+		return nil, fmt.Errorf("registry: %w", err)
+	}
+	m.Mount(h)
+	return m.Handler(), nil
 }
 
 func (h *Handler) now() time.Time {

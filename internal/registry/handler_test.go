@@ -21,7 +21,11 @@ func server(t *testing.T) *httptest.Server {
 	}
 	t.Cleanup(func() { st.Close() })
 	h := &registry.Handler{Store: st}
-	srv := httptest.NewServer(h.Routes())
+	routes, err := h.Routes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(routes)
 	t.Cleanup(srv.Close)
 	return srv
 }
@@ -71,7 +75,8 @@ func TestHandlerScenarios(t *testing.T) {
 		{"identity wrong type", "POST", identity, jsonCT, `{"nin":12}`, 400, []string{`"code":"json"`}},
 		{"identity wrong content type", "POST", identity, "text/plain", `{}`, 415, []string{`"code":"content-type"`}},
 		{"identity too large", "POST", identity, jsonCT, `{"nin":"` + strings.Repeat("1", 20000) + `"}`, 413, []string{`"code":"too-large"`}},
-		{"identity wrong method", "GET", identity, "", "", 405, nil},
+		{"identity wrong method", "GET", identity, "", "", 405, []string{`"code":"method-not-allowed"`, `"request_id":"`}},
+		{"unknown path", "GET", "/registry/nothing-here", "", "", 404, []string{`"code":"not-found"`, `"title_fa"`, `"request_id":"`}},
 		{"shahkar match", "POST", shahkarP, jsonCT, shahkar(ord.Mobiles[0], ord.NationalCode), 200, []string{`"response":200`, `"requestId":"PNJ1"`, `"result":"OK"`}},
 		{"shahkar second line", "POST", shahkarP, jsonCT, shahkar(two.Mobiles[1], two.NationalCode), 200, []string{`"response":200`}},
 		{"shahkar +98 form", "POST", shahkarP, jsonCT, shahkar("+98 915 123 4567", two.NationalCode), 200, []string{`"response":200`}},

@@ -38,7 +38,11 @@ func runLoad(t testing.TB, db *sqldb.DB, d time.Duration, conc int) registry.Loa
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &http.Server{Handler: (&registry.Handler{Store: st}).Routes()}
+	routes, err := (&registry.Handler{Store: st}).Routes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: routes}
 	go srv.Serve(ln)
 	defer srv.Close()
 	res, err := registry.RunLoad(ctx, registry.LoadOptions{BaseURL: "http://" + ln.Addr().String(), Duration: d, Concurrency: conc, Keys: keys})

@@ -23,7 +23,7 @@ func (m *Mux) ServerError(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 func (m *Mux) notFound(w http.ResponseWriter, r *http.Request) {
-	if isAPIRequest(r) {
+	if m.isAPIRequest(r) {
 		WriteProblem(w, r, NewProblem(http.StatusNotFound, "not-found",
 			"There is no resource at this address.", "منبعی در این نشانی وجود ندارد."))
 		return
@@ -32,7 +32,7 @@ func (m *Mux) notFound(w http.ResponseWriter, r *http.Request) {
 }
 
 func (m *Mux) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
-	if isAPIRequest(r) {
+	if m.isAPIRequest(r) {
 		WriteProblem(w, r, NewProblem(http.StatusMethodNotAllowed, "method-not-allowed",
 			"This resource does not accept the "+r.Method+" method.", "این منبع روش "+r.Method+" را نمی‌پذیرد."))
 		return
@@ -45,7 +45,7 @@ func (m *Mux) forbidden(w http.ResponseWriter, r *http.Request) {
 	m.log.LogAttrs(r.Context(), slog.LevelWarn, "csrf check failed",
 		slog.String("method", r.Method), slog.String("path", r.URL.Path),
 		slog.String("origin", r.Header.Get("Origin")), slog.String("sec_fetch_site", r.Header.Get("Sec-Fetch-Site")))
-	if isAPIRequest(r) {
+	if m.isAPIRequest(r) {
 		WriteProblem(w, r, NewProblem(http.StatusForbidden, "csrf",
 			"The request did not carry a valid CSRF token.", "درخواست نشانهٔ CSRF معتبر نداشت."))
 		return
@@ -55,7 +55,7 @@ func (m *Mux) forbidden(w http.ResponseWriter, r *http.Request) {
 
 // internalError answers with a 500 without logging; callers log.
 func (m *Mux) internalError(w http.ResponseWriter, r *http.Request) {
-	if isAPIRequest(r) {
+	if m.isAPIRequest(r) {
 		WriteInternalError(w, r, nil, nil)
 		return
 	}

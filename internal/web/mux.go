@@ -186,7 +186,16 @@ func (p *probeWriter) WriteHeader(code int) {
 	}
 }
 
-// isAPIRequest reports whether errors for r should be problem+json.
-func isAPIRequest(r *http.Request) bool {
-	return stateOf(r.Context()).isAPI() || r.URL.Path == "/api" || strings.HasPrefix(r.URL.Path, "/api/")
+// isAPIRequest reports whether errors for r should be problem+json: it
+// matched an API route, or its path lies under an API prefix.
+func (m *Mux) isAPIRequest(r *http.Request) bool {
+	if stateOf(r.Context()).isAPI() {
+		return true
+	}
+	for _, p := range m.opts.APIPrefixes {
+		if r.URL.Path == strings.TrimSuffix(p, "/") || strings.HasPrefix(r.URL.Path, p) {
+			return true
+		}
+	}
+	return false
 }

@@ -38,6 +38,10 @@ type Options struct {
 	// StatsFlushInterval is how often visitor counts go to the database;
 	// zero means five seconds.
 	StatsFlushInterval time.Duration
+	// APIPrefixes are the path prefixes whose requests are answered as an
+	// API even when no route matches (errors as problem+json); nil means
+	// "/api/". A server of APIs alone uses "/".
+	APIPrefixes []string
 	// OnlineWindow is how recently a visitor must have been seen to count
 	// as online; zero means five minutes.
 	OnlineWindow time.Duration
@@ -53,6 +57,9 @@ func (o *Options) setDefaults() {
 	}
 	if o.Updated.IsZero() {
 		o.Updated = buildTime()
+	}
+	if o.APIPrefixes == nil {
+		o.APIPrefixes = []string{"/api/"}
 	}
 	if o.StatsFlushInterval <= 0 {
 		o.StatsFlushInterval = 5 * time.Second
