@@ -78,11 +78,12 @@ func usage(w io.Writer) {
 }
 
 // parse binds the named configuration options and any extra flags the
-// command adds, parses args, and validates. It prints what went wrong and
-// returns ok=false with the exit status to use.
-func parse(e env, name, synopsis string, args []string, extra func(fs *flag.FlagSet), options ...string) (cfg config.Config, fs *flag.FlagSet, code int, ok bool) {
+// command adds, parses args (flags may follow positional arguments, up to
+// a "--"), and validates. It returns the positional arguments, or prints
+// what went wrong and returns ok=false with the exit status to use.
+func parse(e env, name, synopsis string, args []string, extra func(fs *flag.FlagSet), options ...string) (cfg config.Config, positional []string, code int, ok bool) {
 	cfg = config.Default()
-	fs = flag.NewFlagSet("panjereh "+name, flag.ContinueOnError)
+	fs := flag.NewFlagSet("panjereh "+name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	fs.Usage = func() {
 		fmt.Fprintf(e.stderr, "Usage: panjereh %s %s\n\n%s\n\nFlags:\n", name, synopsis, commands()[name].summary)
@@ -92,20 +93,31 @@ func parse(e env, name, synopsis string, args []string, extra func(fs *flag.Flag
 	if extra != nil {
 		extra(fs)
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return cfg, fs, 0, false
+	for rest := args; ; {
+		if err := fs.Parse(rest); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return cfg, nil, 0, false
+			}
+			return cfg, nil, 2, false
 		}
-		return cfg, fs, 2, false
+		left := fs.Args()
+		if len(left) == 0 {
+			break
+		}
+		if n := len(rest) - len(left); n > 0 && rest[n-1] == "--" {
+			positional = append(positional, left...)
+			break
+		}
+		positional, rest = append(positional, left[0]), left[1:]
 	}
 	if err := errors.Join(envErr, cfg.Validate()); err != nil {
 		fmt.Fprintf(e.stderr, "panjereh %s: invalid configuration:\n", name)
 		for _, line := range strings.Split(err.Error(), "\n") {
 			fmt.Fprintf(e.stderr, "  - %s\n", line)
 		}
-		return cfg, fs, 2, false
+		return cfg, nil, 2, false
 	}
-	return cfg, fs, 0, true
+	return cfg, positional, 0, true
 }
 
 // newLogger builds the process's logger from the configuration.
@@ -152,8 +164,12 @@ func Version() string {
 }
 
 func runVersion(ctx context.Context, e env, args []string) int {
-	if _, _, code, ok := parse(e, "version", "", args, nil, "none"); !ok {
+	_, pos, code, ok := parse(e, "version", "", args, nil, "none")
+	if !ok {
 		return code
+	}
+	if !noArgs(e, "version", pos) {
+		return 2
 	}
 	fmt.Fprintf(e.stdout, "panjereh %s\n", Version())
 	return 0
@@ -161,11 +177,14 @@ func runVersion(ctx context.Context, e env, args []string) int {
 
 func runMigrate(ctx context.Context, e env, args []string) int {
 	var status bool
-	cfg, _, code, ok := parse(e, "migrate", "[--status]", args, func(fs *flag.FlagSet) {
+	cfg, pos, code, ok := parse(e, "migrate", "[--status]", args, func(fs *flag.FlagSet) {
 		fs.BoolVar(&status, "status", false, "list migrations and whether each is applied, without applying any")
 	}, "data-dir", "dsn", "log-level", "log-format")
 	if !ok {
 		return code
+	}
+	if !noArgs(e, "migrate", pos) {
+		return 2
 	}
 	log := newLogger(cfg, e.stderr)
 	db, err := sqldb.Open(ctx, cfg.DatabaseDSN())
@@ -202,4 +221,14 @@ func runMigrate(ctx context.Context, e env, args []string) int {
 func exists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
+}
+
+// noArgs reports whether a command that takes no arguments got none, and
+// says so when it did.
+func noArgs(e env, name string, positional []string) bool {
+	if len(positional) == 0 {
+		return true
+	}
+	fmt.Fprintf(e.stderr, "panjereh %s: unexpected argument %q (see panjereh %s -h)\n", name, positional[0], name)
+	return false
 }

@@ -61,6 +61,8 @@ func TestCommandLine(t *testing.T) {
 		{"subcommand help", []string{"seed", "-h"}, "", 0, "", "-persons"},
 		{"every config problem at once", []string{"serve", "--addr", "x", "--log-format", "xml"}, "", 2, "", "log-format"},
 		{"bad component", []string{"serve", "database"}, "", 2, "", `unknown component "database"`},
+		{"flags after the component", []string{"serve", "registry", "--registry-addr", "nowhere"}, "", 2, "", "registry-addr:"},
+		{"unexpected argument", []string{"seed", "lots"}, "", 2, "", `unexpected argument "lots"`},
 		{"migrate", []string{"migrate"}, "", 0, "applied", ""},
 		{"migrate status", []string{"migrate", "--status"}, "", 0, "applied\t00001_meta.sql", ""},
 		{"ids check valid", []string{"ids", "check", "0499370899"}, "", 0, "0499370899\tnational-code\tvalid", ""},

@@ -12,9 +12,12 @@ import (
 )
 
 func runDemo(ctx context.Context, e env, args []string) int {
-	cfg, _, code, ok := parse(e, "demo", "[--persons N] [--seed S] [--addr A] [--registry-addr A]", args, nil)
+	cfg, pos, code, ok := parse(e, "demo", "[--persons N] [--seed S] [--addr A] [--registry-addr A]", args, nil)
 	if !ok {
 		return code
+	}
+	if !noArgs(e, "demo", pos) {
+		return 2
 	}
 	log := newLogger(cfg, e.stderr)
 	db, err := openDB(ctx, cfg, log)

@@ -18,11 +18,14 @@ const metaSeed = "registry.seed"
 
 func runSeed(ctx context.Context, e env, args []string) int {
 	var reset bool
-	cfg, _, code, ok := parse(e, "seed", "[--persons N] [--seed S] [--reset]", args, func(fs *flag.FlagSet) {
+	cfg, pos, code, ok := parse(e, "seed", "[--persons N] [--seed S] [--reset]", args, func(fs *flag.FlagSet) {
 		fs.BoolVar(&reset, "reset", false, "delete the registries' existing synthetic data first")
 	}, "data-dir", "dsn", "persons", "seed", "log-level", "log-format")
 	if !ok {
 		return code
+	}
+	if !noArgs(e, "seed", pos) {
+		return 2
 	}
 	log := newLogger(cfg, e.stderr)
 	db, err := openDB(ctx, cfg, log)

@@ -18,12 +18,12 @@ import (
 var components = []string{"window", "registry"}
 
 func runServe(ctx context.Context, e env, args []string) int {
-	cfg, fs, code, ok := parse(e, "serve", "[window|registry|all]", args, nil)
+	cfg, names, code, ok := parse(e, "serve", "[window|registry|all]", args, nil)
 	if !ok {
 		return code
 	}
 	which := map[string]bool{}
-	for _, a := range fs.Args() {
+	for _, a := range names {
 		switch a {
 		case "all":
 			which["window"], which["registry"] = true, true

@@ -124,6 +124,12 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error, whatEn
 			"no "+whatEn+" is registered with this identifier", whatFa+" با این شناسه ثبت نشده است."))
 		return
 	}
+	if r.Context().Err() != nil {
+		// The caller went away; there is nobody to answer and nothing
+		// wrong with the registry.
+		w.WriteHeader(499)
+		return
+	}
 	web.WriteInternalError(w, r, h.Logger, err)
 }
 

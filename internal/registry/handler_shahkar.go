@@ -69,7 +69,7 @@ func (h *Handler) shahkar(w http.ResponseWriter, r *http.Request) {
 	}
 	owner, err := h.Store.MobileOwner(r.Context(), mobile)
 	if err != nil && !isNotFound(err) {
-		web.WriteInternalError(w, r, h.Logger, err)
+		h.fail(w, r, err, "", "")
 		return
 	}
 	if owner != code {
