@@ -18,10 +18,10 @@ func runBench(ctx context.Context, e env, args []string) int {
 		duration    time.Duration
 		concurrency int
 	)
-	cfg, pos, code, ok := parse(e, "bench", "[--duration 10s] [--concurrency 32] [--url URL]", args, func(fs *flag.FlagSet) {
+	cfg, pos, code, ok := parse(e, "bench", "[--duration 10s] [--concurrency 4] [--url URL]", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&url, "url", "", "base URL of a running registry server; empty starts one on 127.0.0.1 over the configured database")
 		fs.DurationVar(&duration, "duration", 10*time.Second, "how long to load (at most 5m)")
-		fs.IntVar(&concurrency, "concurrency", 32, "concurrent keep-alive connections (1..512)")
+		fs.IntVar(&concurrency, "concurrency", 4, "concurrent keep-alive connections (1..512)")
 	}, "data-dir", "dsn", "log-level", "log-format")
 	if !ok {
 		return code
