@@ -1,0 +1,151 @@
+package msglog
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// Open opens the log in dir, creating it if needed. It checks the live
+// segment's chain, truncates a torn tail left by a crash, and refuses to
+// continue if the segment was damaged anywhere else. Open does not lock
+// dir: exactly one process may have a log open.
+func Open(dir string, opts Options) (*Log, error) {
+	opts, _, err := opts.withDefaults()
+	if err != nil {
+		return nil, fmt.Errorf("msglog: open: %w", err)
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("msglog: open: %w", err)
+	}
+	l := &Log{
+		dir:  dir,
+		opts: opts,
+		reqs: make(chan *appendReq, maxBatch),
+		quit: make(chan struct{}),
+		done: make(chan struct{}),
+		w:    segWriter{dir: dir, opts: opts, buf: make([]byte, 0, 1<<16)},
+	}
+	if err := l.w.recover(opts.Now()); err != nil {
+		return nil, fmt.Errorf("msglog: open %s: %w", dir, err)
+	}
+	go l.run()
+	return l, nil
+}
+
+// recover restores the chain head from the live segment (or, if there is
+// none, the newest archive) and opens the live segment for appending.
+func (w *segWriter) recover(now time.Time) error {
+	archives, err := listArchives(w.dir)
+	if err != nil {
+		return err
+	}
+	live := filepath.Join(w.dir, liveName)
+	st, err := os.Stat(live)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return err
+	case st.Size() < headerSize:
+		// A crash while creating the segment; it holds no records.
+		if err := os.Remove(live); err != nil {
+			return err
+		}
+	default:
+		c := &checker{allowPruned: true}
+		res, err := c.checkFile(live, true)
+		if err != nil {
+			return err
+		}
+		if p := res.problem; p != nil {
+			if !res.torn || p.Kind != KindTornTail {
+				return fmt.Errorf("live segment damaged, refusing to append (run verify-log): %w", p)
+			}
+			if err := truncate(live, res.badOffset); err != nil {
+				return err
+			}
+		}
+		if n := len(archives); n > 0 && archives[n-1].last+1 != res.hdr.StartSeq {
+			return fmt.Errorf("live segment starts at seq %d but the newest archive %s ends at %d", res.hdr.StartSeq, archives[n-1].path, archives[n-1].last)
+		}
+		f, err := os.OpenFile(live, os.O_WRONLY|os.O_APPEND, 0)
+		if err != nil {
+			return err
+		}
+		size, err := f.Seek(0, 2)
+		if err != nil {
+			f.Close()
+			return err
+		}
+		w.f, w.size = f, size
+		w.segFirst, w.segCreated = res.hdr.StartSeq, res.hdr.Created
+		w.seq, w.head, w.lastRecTime = c.next-1, c.prev, c.lastRecTime
+		w.sealedSeq = max(c.lastSealSeq, res.hdr.StartSeq-1)
+		w.lastSeal = now
+		return nil
+	}
+	// No live segment: continue from the newest archive, whose chain is
+	// checked in full, or start a new log.
+	if n := len(archives); n > 0 {
+		a := archives[n-1]
+		c := &checker{allowPruned: true}
+		res, err := c.checkFile(a.path, false)
+		if err != nil {
+			return err
+		}
+		if res.problem != nil {
+			return fmt.Errorf("newest archive damaged: %w", res.problem)
+		}
+		w.seq, w.head, w.lastRecTime = c.next-1, c.prev, c.lastRecTime
+		w.sealedSeq = c.lastSealSeq
+	}
+	w.lastSeal = now
+	return w.createLive(now)
+}
+
+func truncate(path string, size int64) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := f.Truncate(size); err != nil {
+		return fmt.Errorf("truncate torn tail: %w", err)
+	}
+	return f.Sync()
+}
+
+// Prune deletes archives whose newest record is older than the retention
+// period at now, oldest first, and returns their paths. It never deletes
+// the live segment or part of a file, and always keeps the newest archive.
+// Archive names carry only the date of their newest record, so an archive
+// goes once the end of that UTC day is older than the retention period.
+func (l *Log) Prune(now time.Time) ([]string, error) {
+	archives, err := listArchives(l.dir)
+	if err != nil {
+		return nil, fmt.Errorf("msglog: prune: %w", err)
+	}
+	cutoff := now.Add(-l.opts.Retention)
+	var removed []string
+	for i, a := range archives {
+		if i == len(archives)-1 || a.day.Add(24*time.Hour).After(cutoff) {
+			break
+		}
+		if err := os.Remove(a.path); err != nil {
+			return removed, fmt.Errorf("msglog: prune: %w", err)
+		}
+		removed = append(removed, a.path)
+	}
+	if len(removed) > 0 {
+		if err := syncDir(l.dir); err != nil {
+			return removed, fmt.Errorf("msglog: prune: %w", err)
+		}
+	}
+	return removed, nil
+}
+
+// Dir returns the log's directory, for Verify and Scan.
+func (l *Log) Dir() string { return l.dir }
