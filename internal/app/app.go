@@ -32,13 +32,15 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"demo":    {"run everything on loopback with the embedded database and synthetic registries", runDemo},
-		"serve":   {"serve the window and/or the registries with the configured database", runServe},
-		"migrate": {"apply database migrations, or show their status", runMigrate},
-		"seed":    {"fill the simulated base registries with synthetic people and companies", runSeed},
-		"ids":     {"check and clean Iranian identifiers (national code, legal ID, postal code, mobile, Sheba)", runIDs},
-		"bench":   {"measure registry lookups under load and print the numbers", runBench},
-		"version": {"print the version", runVersion},
+		"demo":     {"run everything on loopback with the embedded database and synthetic registries", runDemo},
+		"serve":    {"serve the window and/or the registries with the configured database", runServe},
+		"migrate":  {"apply database migrations, or show their status", runMigrate},
+		"seed":     {"fill the simulated base registries with synthetic people and companies", runSeed},
+		"ids":      {"check and clean Iranian identifiers (national code, legal ID, postal code, mobile, Sheba)", runIDs},
+		"bench":    {"measure registry lookups under load and print the numbers", runBench},
+		"version":  {"print the version", runVersion},
+		"ca":       {"manage the exchange's certificate authority: init, issue, revoke, list", runCA},
+		"exchange": {"the information exchange: verify-log, grant, revoke, rights", runExchange},
 	}
 }
 

@@ -69,6 +69,16 @@ func TestCommandLine(t *testing.T) {
 		{"ids check invalid", []string{"ids", "check", "--kind", "mobile", "0812"}, "", 1, "invalid", ""},
 		{"ids clean", []string{"ids", "clean", "--column", "nc:national-code"}, "nc\n۰۴۹۹۳۷۰۸۹۹\n", 0, "nc\n0499370899\n", ""},
 		{"bench before seeding", []string{"bench", "--duration", "1s"}, "", 1, "", "run `panjereh seed"},
+		{"ca init", []string{"ca", "init"}, "", 0, "created the IR certificate authority", ""},
+		{"ca init twice", []string{"ca", "init"}, "", 1, "", "ca init"},
+		{"ca issue", []string{"ca", "issue", "--member", "IR/GOV/sabteahval", "--out", filepath.Join(dir, "certs")}, "", 0, "issued a certificate for IR/GOV/sabteahval", ""},
+		{"ca issue bad member", []string{"ca", "issue", "--member", "sabteahval", "--out", dir}, "", 1, "", "ca issue"},
+		{"ca list", []string{"ca", "list"}, "", 0, "IR/GOV/sabteahval", ""},
+		{"ca revoke", []string{"ca", "revoke", "--member", "IR/GOV/sabteahval", "--reason", "test"}, "", 0, "revoked 1 certificate(s)", ""},
+		{"ca list revoked", []string{"ca", "list", "--member", "IR/GOV/sabteahval"}, "", 0, "revoked", ""},
+		{"exchange grant unknown service", []string{"exchange", "grant", "--client", "IR/GOV/ito/portal", "--service", "IR/GOV/x/y/z"}, "", 1, "", "not published"},
+		{"exchange grant malformed", []string{"exchange", "grant", "--client", "portal", "--service", "IR/GOV/x/y/z"}, "", 1, "", "INSTANCE/CLASS/MEMBER/SUBSYSTEM"},
+		{"exchange verify-log without paths", []string{"exchange", "verify-log"}, "", 2, "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -27,6 +27,11 @@ type Config struct {
 	Addr string
 	// RegistryAddr is the simulated base registries' listen address.
 	RegistryAddr string
+	// ExchangeAddr is the exchange gateway's TLS listen address.
+	ExchangeAddr string
+	// PlatformMember is the exchange member the platform itself is: the
+	// national window calls as it, and it operates the exchange.
+	PlatformMember string
 	// PublicURL is the window's external base URL, used in links the
 	// window prints; empty means http://Addr.
 	PublicURL string
@@ -50,6 +55,8 @@ func Default() Config {
 		DataDir:         "./data",
 		Addr:            "127.0.0.1:8080",
 		RegistryAddr:    "127.0.0.1:8081",
+		ExchangeAddr:    "127.0.0.1:8443",
+		PlatformMember:  "IR/GOV/ito",
 		LogLevel:        "info",
 		LogFormat:       "text",
 		Persons:         5000,
@@ -72,6 +79,8 @@ func (c *Config) settings() []setting {
 		{"dsn", "database: sqlite:PATH or postgres://user@host:5432/db (default: SQLite under data-dir)", (*stringValue)(&c.DSN)},
 		{"addr", "listen address of the national window", (*stringValue)(&c.Addr)},
 		{"registry-addr", "listen address of the simulated base registries", (*stringValue)(&c.RegistryAddr)},
+		{"exchange-addr", "TLS listen address of the information exchange gateway", (*stringValue)(&c.ExchangeAddr)},
+		{"platform-member", "the exchange member the platform is (INSTANCE/CLASS/CODE); it operates the exchange", (*stringValue)(&c.PlatformMember)},
 		{"public-url", "external base URL of the window (default: http://ADDR)", (*stringValue)(&c.PublicURL)},
 		{"log-level", "log level: debug, info, warn or error", (*stringValue)(&c.LogLevel)},
 		{"log-format", "log format: text or json", (*stringValue)(&c.LogFormat)},
@@ -116,7 +125,7 @@ func (c *Config) Validate() error {
 	if c.DSN != "" && !strings.HasPrefix(c.DSN, "sqlite:") && !strings.HasPrefix(c.DSN, "postgres://") && !strings.HasPrefix(c.DSN, "postgresql://") {
 		errs = append(errs, fmt.Errorf("dsn: %q is neither sqlite:PATH nor postgres://...", c.DSN))
 	}
-	for name, addr := range map[string]string{"addr": c.Addr, "registry-addr": c.RegistryAddr} {
+	for name, addr := range map[string]string{"addr": c.Addr, "registry-addr": c.RegistryAddr, "exchange-addr": c.ExchangeAddr} {
 		if _, port, err := net.SplitHostPort(addr); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %q is not host:port: %v", name, addr, err))
 		} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
@@ -128,6 +137,9 @@ func (c *Config) Validate() error {
 	}
 	if c.PublicURL != "" && !strings.HasPrefix(c.PublicURL, "http://") && !strings.HasPrefix(c.PublicURL, "https://") {
 		errs = append(errs, fmt.Errorf("public-url: %q must start with http:// or https://", c.PublicURL))
+	}
+	if parts := strings.Split(c.PlatformMember, "/"); len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
+		errs = append(errs, fmt.Errorf("platform-member: %q is not INSTANCE/CLASS/CODE", c.PlatformMember))
 	}
 	var lvl slog.Level
 	if err := lvl.UnmarshalText([]byte(c.LogLevel)); err != nil {

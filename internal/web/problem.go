@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"time"
 )
 
 // Problem is an RFC 9457 problem details document with the human texts in
@@ -23,6 +25,9 @@ type Problem struct {
 	RequestID string `json:"request_id,omitempty"`
 	// Errors lists per-field problems of a rejected input, if any.
 	Errors []FieldError `json:"errors,omitempty"`
+	// RetryAfter, when positive, is sent as the Retry-After header (in
+	// whole seconds, rounded up) with a 429 or 503.
+	RetryAfter time.Duration `json:"-"`
 }
 
 // FieldError is one rejected input field.
@@ -80,6 +85,9 @@ func WriteProblem(w http.ResponseWriter, r *http.Request, p *Problem) {
 	}
 	w.Header().Set("Content-Type", "application/problem+json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	if p.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int((p.RetryAfter+time.Second-1)/time.Second)))
+	}
 	w.WriteHeader(p.Status)
 	_ = json.NewEncoder(w).Encode(p)
 }

@@ -1,0 +1,110 @@
+package app
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/panjereh/panjereh/internal/exchange"
+	"github.com/panjereh/panjereh/internal/exchange/msglog"
+)
+
+const exchangeUsage = `Usage:
+  panjereh exchange verify-log [--key gateway.pem] [--allow-pruned] PATH...
+        check the message log's archives and live file offline; names the
+        first record altered, removed, reordered or inserted
+  panjereh exchange grant --client IR/GOV/CODE/SUB --service IR/GOV/CODE/SUB/SERVICE [--items a,b.c]
+        allow a client subsystem to call a service (only those data items)
+  panjereh exchange revoke --client IR/GOV/CODE/SUB --service IR/GOV/CODE/SUB/SERVICE
+  panjereh exchange rights
+        the latest changes of rights, newest first
+
+Changes of rights are audited with the operating-system user as the actor.`
+
+func runExchange(ctx context.Context, e env, args []string) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprintln(e.stderr, exchangeUsage)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	sub := args[0]
+	if sub == "verify-log" {
+		return msglog.VerifyMain(args[1:], e.stdout, e.stderr)
+	}
+	var client, service, items string
+	cfg, pos, code, ok := parse(e, "exchange", sub, args[1:], func(fs *flag.FlagSet) {
+		if sub == "grant" || sub == "revoke" {
+			fs.StringVar(&client, "client", "", "the client subsystem, INSTANCE/CLASS/MEMBER/SUBSYSTEM")
+			fs.StringVar(&service, "service", "", "the service, INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE")
+		}
+		if sub == "grant" {
+			fs.StringVar(&items, "items", "", "comma-separated data items; empty grants every item")
+		}
+	}, "data-dir", "dsn", "log-level", "log-format")
+	if !ok {
+		return code
+	}
+	if !noArgs(e, "exchange "+sub, pos) {
+		return 2
+	}
+	fail := func(err error) int {
+		fmt.Fprintf(e.stderr, "panjereh exchange %s: %v\n", sub, err)
+		return 1
+	}
+	db, err := openDB(ctx, cfg, newLogger(cfg, e.stderr))
+	if err != nil {
+		return fail(err)
+	}
+	defer db.Close()
+	st := &exchange.Store{DB: db}
+	actor := "cli:" + os.Getenv("USER")
+	switch sub {
+	case "grant", "revoke":
+		c, err := exchange.ParseSubsystem(client)
+		if err != nil {
+			return fail(err)
+		}
+		s, err := exchange.ParseService(service)
+		if err != nil {
+			return fail(err)
+		}
+		if sub == "revoke" {
+			if err := st.Revoke(ctx, actor, c, s, time.Now()); err != nil {
+				return fail(err)
+			}
+			fmt.Fprintf(e.stdout, "revoked the right of %s to call %s\n", c, s)
+			return 0
+		}
+		var list exchange.Items
+		for _, it := range strings.Split(items, ",") {
+			if it = strings.TrimSpace(it); it != "" {
+				list = append(list, it)
+			}
+		}
+		if err := st.Grant(ctx, actor, c, s, list, time.Now()); err != nil {
+			return fail(err)
+		}
+		what := "every data item"
+		if len(list) > 0 {
+			what = strings.Join(list, ", ")
+		}
+		fmt.Fprintf(e.stdout, "granted %s the right to call %s (%s)\n", c, s, what)
+	case "rights":
+		entries, err := st.Audit(ctx, 100)
+		if err != nil {
+			return fail(err)
+		}
+		for _, a := range entries {
+			fmt.Fprintf(e.stdout, "%s\t%s\t%s\t%s\t%s\t%s\n", a.At.Format(time.RFC3339), a.Action, a.Actor, a.Client, a.Service, strings.Join(a.Items, ","))
+		}
+	default:
+		fmt.Fprintf(e.stderr, "panjereh exchange: unknown subcommand %q\n\n%s\n", sub, exchangeUsage)
+		return 2
+	}
+	return 0
+}

@@ -1,0 +1,328 @@
+package exchange
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/panjereh/panjereh/internal/exchange/msglog"
+	"github.com/panjereh/panjereh/internal/iran"
+	"github.com/panjereh/panjereh/internal/sqldb"
+	"github.com/panjereh/panjereh/internal/web"
+)
+
+// Authenticator tells which member a call's client certificate belongs
+// to. Its errors are turned into answers by Gateway.AuthProblem.
+type Authenticator interface {
+	Member(r *http.Request) (string, error)
+}
+
+// MessageLog is where the gateway records every exchange. Append returns
+// once the record is durable.
+type MessageLog interface {
+	Append(ctx context.Context, rec msglog.Record) (msglog.Record, error)
+}
+
+// Gateway forwards calls between members: it authenticates the caller,
+// checks the right, forwards to the provider, filters the answer to the
+// granted data items, and records the exchange durably before the caller
+// receives the end of the answer.
+type Gateway struct {
+	Store *Store
+	Auth  Authenticator
+	// AuthProblem turns an authentication error into the caller's answer;
+	// nil answers 401 with a generic text.
+	AuthProblem func(error) *web.Problem
+	Log         MessageLog
+	// Index, when set, receives every durable record for the "who looked
+	// at my data" and monthly-count queries.
+	Index *Index
+	// Operators are the members (INSTANCE/CLASS/MEMBER) that may manage
+	// members and rights and read the index: the platform's own.
+	Operators []string
+	// Transport reaches providers; it carries the gateway's client
+	// certificate for providers that require mTLS.
+	Transport http.RoundTripper
+	Logger    *slog.Logger
+	Now       func() time.Time
+	// Limiter bounds each caller's request rate; nil means no limit.
+	Limiter *Limiter
+	// MaxRequestBytes bounds request bodies (default 10 MiB).
+	MaxRequestBytes int64
+	// MaxFilteredBytes bounds answers that must be filtered, which are
+	// held in memory (default 16 MiB).
+	MaxFilteredBytes int64
+	// Timeout bounds a provider's answer (default 30 s).
+	Timeout time.Duration
+}
+
+func (g *Gateway) now() time.Time {
+	if g.Now != nil {
+		return g.Now()
+	}
+	return time.Now()
+}
+
+func (g *Gateway) logger() *slog.Logger {
+	if g.Logger != nil {
+		return g.Logger
+	}
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
+}
+
+// call is what the gateway learns about one exchange as it goes.
+type call struct {
+	rec     msglog.Record
+	member  string // of the certificate, once authenticated
+	start   time.Time
+	service Service
+	right   Right
+}
+
+// forward serves /r1/{instance}/{class}/{member}/{subsystem}/{service}/{path...}.
+func (g *Gateway) forward(w http.ResponseWriter, r *http.Request) {
+	c := &call{start: g.now()}
+	c.rec.MessageID = newMessageID()
+	c.rec.Client = r.Header.Get(HeaderClient)
+	c.rec.TrackingCode = r.Header.Get(HeaderTrackingCode)
+	c.rec.Service = strings.Join([]string{r.PathValue("instance"), r.PathValue("class"), r.PathValue("member"),
+		r.PathValue("subsystem"), r.PathValue("service")}, "/")
+	w.Header().Set(HeaderMessageID, c.rec.MessageID)
+
+	if p := g.admit(r, c); p != nil {
+		g.refuse(w, r, c, p)
+		return
+	}
+	g.proxy(w, r, c)
+}
+
+// admit runs every check before the provider is called and returns the
+// problem to answer with, or nil to go on.
+func (g *Gateway) admit(r *http.Request, c *call) *web.Problem {
+	member, err := g.Auth.Member(r)
+	c.member = member
+	if err != nil {
+		if g.AuthProblem != nil {
+			return g.AuthProblem(err)
+		}
+		return web.NewProblem(http.StatusUnauthorized, "certificate",
+			"A valid client certificate issued by the exchange is required.",
+			"گواهی کلاینت معتبر صادرشده از سوی مرکز تبادل لازم است.")
+	}
+	client, err := ParseSubsystem(c.rec.Client)
+	if err != nil {
+		return badHeader(HeaderClient, err)
+	}
+	if client.MemberID() != member {
+		return web.NewProblem(http.StatusForbidden, "wrong-member",
+			fmt.Sprintf("The certificate belongs to %s, not to the member of %s.", member, client),
+			fmt.Sprintf("گواهی متعلق به %s است، نه عضو صاحب %s.", member, client))
+	}
+	if g.Limiter != nil {
+		if wait, ok := g.Limiter.Allow(client.String(), g.now()); !ok {
+			p := web.NewProblem(http.StatusTooManyRequests, "rate-limited",
+				"Too many calls from this subsystem; try again after the time in Retry-After.",
+				"تعداد فراخوانی‌های این زیرسامانه بیش از حد مجاز است؛ پس از زمان اعلام‌شده در Retry-After دوباره تلاش کنید.")
+			p.RetryAfter = wait
+			return p
+		}
+	}
+	svcID, err := ParseService(c.rec.Service)
+	if err != nil {
+		return badHeader("service address", err)
+	}
+	if p := g.checkPeople(r, c); p != nil {
+		return p
+	}
+	c.service, err = g.Store.Service(r.Context(), svcID)
+	if errors.Is(err, sqldb.ErrNotFound) {
+		return web.NewProblem(http.StatusNotFound, "unknown-service",
+			"No service "+svcID.String()+" is published on the exchange.",
+			"سرویس "+svcID.String()+" در مرکز تبادل منتشر نشده است.")
+	}
+	if err != nil {
+		return g.internal(r, err)
+	}
+	c.right, err = g.Store.Right(r.Context(), client, svcID)
+	if errors.Is(err, sqldb.ErrNotFound) {
+		return web.NewProblem(http.StatusForbidden, "no-right",
+			client.String()+" holds no access right to "+svcID.String()+".",
+			client.String()+" مجوز دسترسی به "+svcID.String()+" را ندارد.")
+	}
+	if err != nil {
+		return g.internal(r, err)
+	}
+	return nil
+}
+
+// checkPeople validates the end user, assurance level and data subject.
+func (g *Gateway) checkPeople(r *http.Request, c *call) *web.Problem {
+	if v := r.Header.Get(HeaderUser); v != "" {
+		code, err := iran.NormalizeNationalCode(v)
+		if err != nil {
+			return badHeader(HeaderUser, err)
+		}
+		c.rec.EndUser = code
+	}
+	switch v := r.Header.Get(HeaderAssurance); v {
+	case "":
+	case "loa1", "loa2", "loa3":
+		c.rec.AssuranceLevel = v
+	default:
+		return badHeader(HeaderAssurance, errors.New("the assurance level must be loa1, loa2 or loa3"))
+	}
+	if v := c.rec.TrackingCode; v != "" && !printable(v, 64) {
+		return badHeader(HeaderTrackingCode, errors.New("the tracking code must be at most 64 printable characters"))
+	}
+	if v := r.Header.Get(HeaderSubject); v != "" {
+		code, err := iran.NormalizeNationalCode(v)
+		if err != nil {
+			if id, lerr := iran.NormalizeLegalID(v); lerr == nil {
+				code, err = id, nil
+			}
+		}
+		if err != nil {
+			return badHeader(HeaderSubject, err)
+		}
+		c.rec.Subject = code
+	}
+	return nil
+}
+
+// badHeader answers 400 naming the header and why it was refused.
+func badHeader(name string, err error) *web.Problem {
+	en, fa := err.Error(), "مقدار نامعتبر است."
+	var ve *iran.ValidationError
+	var ie *IDError
+	switch {
+	case errors.As(err, &ve):
+		en, fa = ve.En, ve.Fa
+	case errors.As(err, &ie):
+		en, fa = ie.En, ie.Fa
+	}
+	p := web.NewProblem(http.StatusBadRequest, "bad-header", name+": "+en, name+": "+fa)
+	p.Errors = []web.FieldError{{Field: name, Code: "invalid", Detail: en, DetailFa: fa}}
+	return p
+}
+
+func (g *Gateway) internal(r *http.Request, err error) *web.Problem {
+	g.logger().ErrorContext(r.Context(), "exchange: internal error", "err", err)
+	return web.NewProblem(http.StatusInternalServerError, "internal",
+		"The exchange could not complete the call; quote the message ID to support.",
+		"مرکز تبادل نتوانست فراخوانی را انجام دهد؛ شناسهٔ پیام را به پشتیبانی اعلام کنید.")
+}
+
+// refuse records a refused call and answers with p. What the caller sent
+// is recorded as far as it can be: a malformed client or tracking code is
+// replaced by what the gateway knows.
+func (g *Gateway) refuse(w http.ResponseWriter, r *http.Request, c *call, p *web.Problem) {
+	c.rec.Status = p.Status
+	if _, err := ParseSubsystem(c.rec.Client); err != nil {
+		c.rec.Client = "unidentified"
+		if c.member != "" {
+			c.rec.Client = c.member + "/unidentified"
+		}
+	}
+	if !printable(c.rec.Service, 300) {
+		c.rec.Service = "unidentified"
+	}
+	if !printable(c.rec.TrackingCode, 64) {
+		c.rec.TrackingCode = ""
+	}
+	if err := g.record(r.Context(), c); err != nil {
+		p = g.internal(r, err)
+	}
+	g.logger().WarnContext(r.Context(), "exchange: call refused", "client", c.rec.Client, "service", c.rec.Service,
+		"status", p.Status, "code", p.Code, "message_id", c.rec.MessageID)
+	web.WriteProblem(w, r, p)
+}
+
+// record appends the exchange to the message log.
+func (g *Gateway) record(ctx context.Context, c *call) error {
+	c.rec.Time = c.start.UTC()
+	c.rec.Duration = g.now().Sub(c.start)
+	stored, err := g.Log.Append(context.WithoutCancel(ctx), c.rec)
+	if err == nil && g.Index != nil {
+		g.Index.Add(stored)
+	}
+	return err
+}
+
+// printable reports whether s is valid UTF-8 of at most max bytes with
+// no control characters.
+func printable(s string, max int) bool {
+	if len(s) > max || !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
+}
+
+func newMessageID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// isTimeout reports whether err is a provider's timeout.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
+}
+
+// hashingReader hashes and counts what is read through it.
+type hashingReader struct {
+	r io.Reader
+	h hash.Hash
+	n int64
+}
+
+func newHashingReader(r io.Reader) *hashingReader { return &hashingReader{r: r, h: sha256.New()} }
+
+func (h *hashingReader) Read(p []byte) (int, error) {
+	n, err := h.r.Read(p)
+	h.h.Write(p[:n])
+	h.n += int64(n)
+	return n, err
+}
+
+func (h *hashingReader) sum() (out [32]byte) {
+	copy(out[:], h.h.Sum(nil))
+	return out
+}
+
+// target builds the provider's URL for the rest of the path and query.
+func target(svc Service, rest, rawQuery string) (*url.URL, error) {
+	u, err := url.Parse(svc.TargetURL)
+	if err != nil {
+		return nil, err
+	}
+	if rest != "" {
+		u.Path = strings.TrimRight(u.Path, "/") + "/" + rest
+	}
+	if rawQuery != "" {
+		if u.RawQuery != "" {
+			u.RawQuery += "&" + rawQuery
+		} else {
+			u.RawQuery = rawQuery
+		}
+	}
+	return u, nil
+}

@@ -1,0 +1,241 @@
+package exchange
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/panjereh/panjereh/internal/web"
+)
+
+// hopHeaders are connection-level headers a proxy must not pass on.
+var hopHeaders = []string{"Connection", "Keep-Alive", "Proxy-Authenticate", "Proxy-Authorization",
+	"Te", "Trailer", "Transfer-Encoding", "Upgrade", "Proxy-Connection"}
+
+// callerHeaders are the exchange headers the gateway sets itself on the
+// provider's request, from what it checked.
+var callerHeaders = []string{HeaderClient, HeaderUser, HeaderAssurance, HeaderSubject, HeaderTrackingCode, HeaderMessageID, HeaderService}
+
+func (g *Gateway) maxRequest() int64 {
+	if g.MaxRequestBytes > 0 {
+		return g.MaxRequestBytes
+	}
+	return 10 << 20
+}
+
+func (g *Gateway) maxFiltered() int64 {
+	if g.MaxFilteredBytes > 0 {
+		return g.MaxFilteredBytes
+	}
+	return 16 << 20
+}
+
+func (g *Gateway) timeout() time.Duration {
+	if g.Timeout > 0 {
+		return g.Timeout
+	}
+	return 30 * time.Second
+}
+
+func (g *Gateway) transport() http.RoundTripper {
+	if g.Transport != nil {
+		return g.Transport
+	}
+	return http.DefaultTransport
+}
+
+// proxy calls the provider and relays its answer.
+func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, c *call) {
+	ctx, cancel := context.WithTimeout(r.Context(), g.timeout())
+	defer cancel()
+	u, err := target(c.service, r.PathValue("path"), r.URL.RawQuery)
+	if err != nil {
+		g.refuse(w, r, c, g.internal(r, err))
+		return
+	}
+	body := newHashingReader(http.MaxBytesReader(w, r.Body, g.maxRequest()))
+	out, err := http.NewRequestWithContext(ctx, r.Method, u.String(), body)
+	if err != nil {
+		g.refuse(w, r, c, g.internal(r, err))
+		return
+	}
+	out.ContentLength = r.ContentLength
+	if r.ContentLength == 0 {
+		out.Body = http.NoBody
+	}
+	copyHeaders(out.Header, r.Header)
+	for _, h := range callerHeaders {
+		out.Header.Del(h)
+	}
+	set := func(k, v string) {
+		if v != "" {
+			out.Header.Set(k, v)
+		}
+	}
+	set(HeaderClient, c.rec.Client)
+	set(HeaderUser, c.rec.EndUser)
+	set(HeaderAssurance, c.rec.AssuranceLevel)
+	set(HeaderSubject, c.rec.Subject)
+	set(HeaderTrackingCode, c.rec.TrackingCode)
+	set(HeaderMessageID, c.rec.MessageID)
+	set(HeaderService, c.rec.Service)
+
+	resp, err := g.transport().RoundTrip(out)
+	if err != nil {
+		c.rec.RequestHash, c.rec.RequestBytes = body.sum(), body.n
+		g.refuse(w, r, c, g.providerProblem(r, c, err))
+		return
+	}
+	defer resp.Body.Close()
+	// The provider may answer before reading the whole request; the hash
+	// and size in the record are of everything the caller sent.
+	if _, err := io.Copy(io.Discard, body); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			c.rec.RequestHash, c.rec.RequestBytes = body.sum(), body.n
+			g.refuse(w, r, c, tooLarge(g.maxRequest()))
+			return
+		}
+	}
+	c.rec.RequestHash, c.rec.RequestBytes = body.sum(), body.n
+	c.rec.Status = resp.StatusCode
+	w.Header().Set(HeaderRequestHash, hex.EncodeToString(c.rec.RequestHash[:]))
+	copyHeaders(w.Header(), resp.Header)
+
+	if !c.right.Items.All() && resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		g.relayFiltered(w, r, c, resp)
+		return
+	}
+	g.relayStream(w, r, c, resp)
+}
+
+// providerProblem answers a provider that could not be reached or did not
+// answer in time.
+func (g *Gateway) providerProblem(r *http.Request, c *call, err error) *web.Problem {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return tooLarge(g.maxRequest())
+	}
+	g.logger().WarnContext(r.Context(), "exchange: provider failed", "service", c.rec.Service, "err", err, "message_id", c.rec.MessageID)
+	if isTimeout(err) {
+		return web.NewProblem(http.StatusGatewayTimeout, "provider-timeout",
+			"The provider of "+c.rec.Service+" did not answer in time.",
+			"ارائه‌دهندهٔ سرویس "+c.rec.Service+" به‌موقع پاسخ نداد.")
+	}
+	return web.NewProblem(http.StatusBadGateway, "provider-unreachable",
+		"The provider of "+c.rec.Service+" could not be reached.",
+		"ارائه‌دهندهٔ سرویس "+c.rec.Service+" در دسترس نیست.")
+}
+
+func tooLarge(limit int64) *web.Problem {
+	return web.NewProblem(http.StatusRequestEntityTooLarge, "too-large",
+		"The request body is larger than "+strconv.FormatInt(limit, 10)+" bytes.",
+		"حجم بدنهٔ درخواست از "+strconv.FormatInt(limit, 10)+" بایت بیشتر است.")
+}
+
+// relayFiltered holds the answer in memory, removes the items the right
+// does not grant, records the exchange and then answers.
+func (g *Gateway) relayFiltered(w http.ResponseWriter, r *http.Request, c *call, resp *http.Response) {
+	data, err := io.ReadAll(io.LimitReader(resp.Body, g.maxFiltered()+1))
+	if err == nil && int64(len(data)) > g.maxFiltered() {
+		err = errors.New("the answer is too large to filter")
+	}
+	if err == nil {
+		if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mt != "application/json" && !bytes.HasSuffix([]byte(mt), []byte("+json")) {
+			err = errors.New("the answer is " + mt + ", not JSON")
+		}
+	}
+	if err == nil {
+		data, err = FilterJSON(data, c.right.Items)
+	}
+	if err != nil {
+		g.logger().WarnContext(r.Context(), "exchange: answer cannot be filtered", "service", c.rec.Service, "err", err)
+		clearHeaders(w.Header())
+		g.refuse(w, r, c, web.NewProblem(http.StatusBadGateway, "unfilterable",
+			"The provider's answer cannot be limited to the data items granted: "+err.Error()+".",
+			"پاسخ ارائه‌دهنده را نمی‌توان به اقلام دادهٔ مجاز محدود کرد."))
+		return
+	}
+	c.rec.ResponseHash, c.rec.ResponseBytes = sha256.Sum256(data), int64(len(data))
+	if err := g.record(r.Context(), c); err != nil {
+		clearHeaders(w.Header())
+		web.WriteProblem(w, r, g.internal(r, err))
+		return
+	}
+	w.Header().Del("Content-Encoding")
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	w.WriteHeader(resp.StatusCode)
+	_, _ = w.Write(data)
+}
+
+// relayStream passes the answer through as it comes, without holding it
+// all, but keeps back its last piece until the exchange is recorded: a
+// caller never receives a complete answer whose record could be lost.
+func (g *Gateway) relayStream(w http.ResponseWriter, r *http.Request, c *call, resp *http.Response) {
+	w.WriteHeader(resp.StatusCode)
+	h := sha256.New()
+	var n int64
+	buf := make([]byte, 32<<10)
+	held := make([]byte, 0, 32<<10)
+	for {
+		k, err := io.ReadFull(resp.Body, buf)
+		if k > 0 {
+			h.Write(buf[:k])
+			n += int64(k)
+			if len(held) > 0 {
+				if _, werr := w.Write(held); werr != nil {
+					err = werr
+				}
+			}
+			held = append(held[:0], buf[:k]...)
+		}
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			break
+		}
+		if err != nil {
+			// The provider or the caller broke off mid-answer: record
+			// what happened and cut the caller's connection so that the
+			// truncated answer cannot pass for a whole one.
+			c.rec.Status = http.StatusBadGateway
+			copy(c.rec.ResponseHash[:], h.Sum(nil))
+			c.rec.ResponseBytes = n
+			_ = g.record(r.Context(), c)
+			g.logger().WarnContext(r.Context(), "exchange: answer broken off", "service", c.rec.Service, "err", err)
+			panic(http.ErrAbortHandler)
+		}
+	}
+	copy(c.rec.ResponseHash[:], h.Sum(nil))
+	c.rec.ResponseBytes = n
+	if err := g.record(r.Context(), c); err != nil {
+		g.logger().ErrorContext(r.Context(), "exchange: message log", "err", err, "message_id", c.rec.MessageID)
+		panic(http.ErrAbortHandler)
+	}
+	_, _ = w.Write(held)
+}
+
+func copyHeaders(dst, src http.Header) {
+	for k, vs := range src {
+		dst[k] = append([]string(nil), vs...)
+	}
+	for _, h := range hopHeaders {
+		dst.Del(h)
+	}
+}
+
+// clearHeaders removes the provider's headers copied onto a response that
+// will carry the gateway's own problem instead.
+func clearHeaders(h http.Header) {
+	keep := map[string]bool{HeaderMessageID: true, HeaderRequestHash: true}
+	for k := range h {
+		if !keep[k] {
+			delete(h, k)
+		}
+	}
+}
