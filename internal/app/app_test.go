@@ -3,7 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
-	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/panjereh/panjereh/internal/exchange/nixclient"
+	"github.com/panjereh/panjereh/internal/exchange/pki"
 	"github.com/panjereh/panjereh/internal/registry"
 	"github.com/panjereh/panjereh/internal/sqldb/sqldbtest"
 )
@@ -123,17 +125,21 @@ func TestDemo(t *testing.T) {
 			func(k string) string { return env[k] }, strings.NewReader(""), &out, &errOut)
 	}()
 	urlRE := regexp.MustCompile(`National window \(پنجرهٔ ملی\):\s+(http://\S+)/ `)
-	regRE := regexp.MustCompile(`registries \(پایگاه‌ها\):\s+(http://\S+)/registry/`)
+	nixRE := regexp.MustCompile(`Information exchange \(مرکز تبادل\):\s+(https://\S+)/r1/`)
+	regRE := regexp.MustCompile(`registries \(پایگاه‌ها\):\s+(https://\S+) `)
 	deadline := time.Now().Add(60 * time.Second)
-	var window, reg string
+	var window, gateway, reg string
 	for time.Now().Before(deadline) {
 		if m := urlRE.FindStringSubmatch(out.String()); m != nil {
 			window = m[1]
 		}
+		if m := nixRE.FindStringSubmatch(out.String()); m != nil {
+			gateway = m[1]
+		}
 		if m := regRE.FindStringSubmatch(out.String()); m != nil {
 			reg = m[1]
 		}
-		if window != "" && reg != "" {
+		if window != "" && gateway != "" && reg != "" {
 			break
 		}
 		select {
@@ -142,7 +148,7 @@ func TestDemo(t *testing.T) {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
-	if window == "" || reg == "" {
+	if window == "" || gateway == "" || reg == "" {
 		t.Fatalf("demo did not print its URLs:\n%s\n%s", out.String(), errOut.String())
 	}
 	for _, p := range registry.Personas() {
@@ -157,21 +163,50 @@ func TestDemo(t *testing.T) {
 	}
 	body, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	if res.StatusCode != 200 || !strings.Contains(string(body), `dir="rtl"`) || !strings.Contains(string(body), reg) {
-		t.Errorf("window home: %d, rtl and registry URL expected", res.StatusCode)
+	if res.StatusCode != 200 || !strings.Contains(string(body), `dir="rtl"`) || !strings.Contains(string(body), gateway) {
+		t.Errorf("window home: %d, rtl and the gateway's URL expected", res.StatusCode)
 	}
 
-	p := registry.Personas()[0]
-	req := `{"nin":"` + p.NationalCode + `","birthDate":"` + strings.ReplaceAll(p.BirthDate, "/", "") + `"}`
-	res, err = http.Post(reg+"/registry/sabteahval/identity", "application/json", strings.NewReader(req))
+	// Through the exchange with the certificate the demo left for people
+	// to use, as an agency's code would call it.
+	certs := filepath.Join(env["PANJEREH_DATA_DIR"], "certs", "portal")
+	c, err := nixclient.New(gateway, "IR/GOV/ito/portal", certs)
 	if err != nil {
 		t.Fatal(err)
 	}
+	p := registry.Personas()[0]
 	var got map[string]any
-	json.NewDecoder(res.Body).Decode(&got)
-	res.Body.Close()
-	if res.StatusCode != 200 || got["nin"] != p.NationalCode {
-		t.Errorf("identity inquiry for %s: %d %v", p.NationalCode, res.StatusCode, got)
+	resp, err := c.JSON(ctx, nixclient.Call{Service: "IR/GOV/sabteahval/registry/identity", Subject: p.NationalCode, TrackingCode: "DEMO-1",
+		Body: map[string]string{"nin": p.NationalCode, "birthDate": strings.ReplaceAll(p.BirthDate, "/", "")}}, &got)
+	if err != nil || got["nin"] != p.NationalCode || resp.MessageID == "" {
+		t.Errorf("identity inquiry through the exchange: %v %v", got, err)
+	}
+	_, err = c.Do(ctx, nixclient.Call{Service: "IR/GOV/police/registry/persons", Path: p.NationalCode + "/driving-licences"})
+	if err != nil {
+		t.Errorf("licences through the exchange: %v", err)
+	}
+	_, err = c.Do(ctx, nixclient.Call{Service: "IR/GOV/sabteahval/registry/identity", Body: map[string]string{"nin": "0012345678", "birthDate": "13700512"}})
+	var nerr *nixclient.Error
+	if !errors.As(err, &nerr) || nerr.Status != 400 || nerr.DetailFa == "" {
+		t.Errorf("a malformed national code through the exchange: %v", err)
+	}
+	_, err = c.Do(ctx, nixclient.Call{Service: "IR/GOV/sabteahval/registry/photo"})
+	if !errors.Is(err, nixclient.ErrNotFound) {
+		t.Errorf("an unknown service: %v", err)
+	}
+
+	// The registries answer nobody but the gateway.
+	direct, err := pki.LoadClientTLS(certs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: direct}}
+	res, err = hc.Post(reg+"/registry/sabteahval/identity", "application/json", strings.NewReader(`{}`))
+	if err == nil {
+		res.Body.Close()
+		if res.StatusCode != 401 && res.StatusCode != 403 {
+			t.Errorf("a direct call to a registry: %d", res.StatusCode)
+		}
 	}
 
 	cancel()

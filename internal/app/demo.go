@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/panjereh/panjereh/internal/config"
 	"github.com/panjereh/panjereh/internal/registry"
 	"github.com/panjereh/panjereh/internal/sqldb"
 )
@@ -44,26 +45,43 @@ func runDemo(ctx context.Context, e env, args []string) int {
 		log.Info("registries already seeded", "with", seeded)
 	}
 
-	st, err := start(ctx, cfg, log, db, map[string]bool{"window": true, "registry": true}, true)
+	if created, err := ensureCA(cfg); err != nil {
+		fmt.Fprintf(e.stderr, "panjereh demo: %v\n", err)
+		return 1
+	} else if created {
+		fmt.Fprintf(e.stdout, "Created the exchange's certificate authority in %s.\n", caDir(cfg, ""))
+	}
+	st, err := start(ctx, cfg, log, db, map[string]bool{"window": true, "registry": true, "exchange": true}, true)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "panjereh demo: %v\n", err)
 		return 1
 	}
-	printDemo(e.stdout, st.url("window"), st.url("registry"))
+	if err := bootstrapExchange(ctx, cfg, db, st.url("registry")); err != nil {
+		st.close()
+		fmt.Fprintf(e.stderr, "panjereh demo: %v\n", err)
+		return 1
+	}
+	if err := ensureDemoCert(ctx, cfg, db); err != nil {
+		st.close()
+		fmt.Fprintf(e.stderr, "panjereh demo: %v\n", err)
+		return 1
+	}
+	printDemo(e.stdout, cfg, st.url("window"), st.url("exchange"), st.url("registry"))
 	return st.wait(ctx, log, cfg.ShutdownTimeout, e)
 }
 
 // printDemo tells the person at the terminal where everything is and whom
 // to try it with.
-func printDemo(w io.Writer, windowURL, registryURL string) {
+func printDemo(w io.Writer, cfg config.Config, windowURL, exchangeURL, registryURL string) {
 	fmt.Fprintf(w, `
 Panjereh demo — پنجره ملی خدمات دولت هوشمند (نسخهٔ نمایشی)
 
-  National window (پنجرهٔ ملی):           %s/      (English: %s/?lang=en)
-  Simulated base registries (پایگاه‌ها):  %s/registry/
+  National window (پنجرهٔ ملی):            %s/      (English: %s/?lang=en)
+  Information exchange (مرکز تبادل):       %s/r1/   (mTLS, TLS 1.3)
+  Simulated base registries (پایگاه‌ها):   %s   (answer the exchange only)
 
 Demo personas (docs/demo-personas.md):
-`, windowURL, windowURL, registryURL)
+`, windowURL, windowURL, exchangeURL, registryURL)
 	for _, p := range registry.Personas() {
 		mobile := strings.Join(p.Mobiles, ", ")
 		if mobile == "" {
@@ -75,14 +93,18 @@ Demo personas (docs/demo-personas.md):
 		}
 		fmt.Fprintf(w, "  %-18s %-17s born %s  mobile %-24s %s\n", p.Key, id, p.BirthDate, mobile, p.RoleEn)
 	}
-	if ps := registry.Personas(); len(ps) > 0 {
-		p := ps[0]
-		fmt.Fprintf(w, `
-Try:
-  curl -s %s/registry/sabteahval/identity -H 'Content-Type: application/json' \
-       -d '{"nin":"%s","birthDate":"%s"}'
+	certs := demoCertDir(cfg)
+	p := registry.Personas()[0]
+	fmt.Fprintf(w, `
+Call a registry through the exchange as the national window (a certificate
+of %s is in %s; issue one for another member with
+"panjereh ca issue --member IR/GOV/CODE --out DIR"):
+
+  curl --cacert %s/ca.crt --cert %s/member.crt --key %s/member.key \\
+       -H 'X-Nix-Client: %s' -H 'X-Nix-Subject: %s' -H 'Content-Type: application/json' \\
+       -d '{"nin":"%s","birthDate":"%s"}' %s/r1/%ssabteahval/registry/identity
 
 Press Ctrl-C to stop.
-`, registryURL, p.NationalCode, strings.ReplaceAll(p.BirthDate, "/", ""))
-	}
+`, cfg.PlatformMember, certs, certs, certs, certs, portalSubsystem(cfg), p.NationalCode, p.NationalCode,
+		strings.ReplaceAll(p.BirthDate, "/", ""), exchangeURL, cfg.PlatformMember[:strings.LastIndexByte(cfg.PlatformMember, '/')+1])
 }

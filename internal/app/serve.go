@@ -8,17 +8,16 @@ import (
 	"time"
 
 	"github.com/panjereh/panjereh/internal/config"
+	"github.com/panjereh/panjereh/internal/exchange"
+	"github.com/panjereh/panjereh/internal/exchange/pki"
 	"github.com/panjereh/panjereh/internal/portal"
 	"github.com/panjereh/panjereh/internal/registry"
 	"github.com/panjereh/panjereh/internal/sqldb"
 	"github.com/panjereh/panjereh/internal/web"
 )
 
-// components are the parts `serve` can start.
-var components = []string{"window", "registry"}
-
 func runServe(ctx context.Context, e env, args []string) int {
-	cfg, names, code, ok := parse(e, "serve", "[window|registry|all]", args, nil)
+	cfg, names, code, ok := parse(e, "serve", "[window|registry|exchange|all]...", args, nil)
 	if !ok {
 		return code
 	}
@@ -26,16 +25,16 @@ func runServe(ctx context.Context, e env, args []string) int {
 	for _, a := range names {
 		switch a {
 		case "all":
-			which["window"], which["registry"] = true, true
-		case "window", "registry":
+			which["window"], which["registry"], which["exchange"] = true, true, true
+		case "window", "registry", "exchange":
 			which[a] = true
 		default:
-			fmt.Fprintf(e.stderr, "panjereh serve: unknown component %q (want window, registry or all)\n", a)
+			fmt.Fprintf(e.stderr, "panjereh serve: unknown component %q (want window, registry, exchange or all)\n", a)
 			return 2
 		}
 	}
 	if len(which) == 0 {
-		which["window"], which["registry"] = true, true
+		which["window"], which["registry"], which["exchange"] = true, true, true
 	}
 	log := newLogger(cfg, e.stderr)
 	db, err := openDB(ctx, cfg, log)
@@ -56,29 +55,58 @@ func runServe(ctx context.Context, e env, args []string) int {
 type stack struct {
 	servers []*server
 	window  *web.Mux
+	closers []func()
 }
 
-// start builds the chosen components and binds their listeners.
+// start builds the chosen components and binds their listeners. The
+// registries answer only the exchange gateway, over mTLS; the gateway
+// needs the platform CA in DATA-DIR/ca.
 func start(ctx context.Context, cfg config.Config, log *slog.Logger, db *sqldb.DB, which map[string]bool, dev bool) (*stack, error) {
 	st := &stack{}
-	var registryURL string
+	fail := func(err error) (*stack, error) {
+		st.close()
+		return nil, err
+	}
+	var n *nix
+	if which["registry"] || which["exchange"] {
+		var err error
+		if n, err = openNix(cfg, db); err != nil {
+			return nil, err
+		}
+	}
 	if which["registry"] {
 		h, err := registryHandler(ctx, db, log)
 		if err != nil {
-			return nil, err
+			return fail(err)
 		}
-		st.servers = append(st.servers, &server{name: "registry", addr: cfg.RegistryAddr, handler: h})
+		tlsCfg, err := n.serverTLS(cfg.RegistryAddr)
+		if err != nil {
+			return fail(err)
+		}
+		h = exchange.RequireMember(n.auth, pki.ProblemFor, gatewayMember(cfg))(h)
+		st.servers = append(st.servers, &server{name: "registry", addr: cfg.RegistryAddr, handler: h, tls: tlsCfg})
+	}
+	if which["exchange"] {
+		g, closeGateway, err := n.gateway(ctx, log)
+		if err != nil {
+			return fail(err)
+		}
+		st.closers = append(st.closers, closeGateway)
+		h, err := g.Handler()
+		if err != nil {
+			return fail(err)
+		}
+		tlsCfg, err := n.serverTLS(cfg.ExchangeAddr)
+		if err != nil {
+			return fail(err)
+		}
+		st.servers = append(st.servers, &server{name: "exchange", addr: cfg.ExchangeAddr, handler: h, tls: tlsCfg})
 	}
 	if which["window"] {
 		st.servers = append(st.servers, &server{name: "window", addr: cfg.Addr})
 	}
 	if err := listen(st.servers); err != nil {
-		return nil, err
-	}
-	for _, s := range st.servers {
-		if s.name == "registry" {
-			registryURL = s.url
-		}
+		return fail(err)
 	}
 	if which["window"] {
 		mux, err := web.New(web.Options{
@@ -92,9 +120,13 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, db *sqldb.D
 			for _, s := range st.servers {
 				s.ln.Close()
 			}
-			return nil, err
+			return fail(err)
 		}
-		mux.Mount(&portal.Portal{RegistryURL: registryURL})
+		gw := st.url("exchange")
+		if gw != "" {
+			gw += "/r1/"
+		}
+		mux.Mount(&portal.Portal{RegistryURL: gw})
 		st.window = mux
 		for _, s := range st.servers {
 			if s.name == "window" {
@@ -103,6 +135,14 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, db *sqldb.D
 		}
 	}
 	return st, nil
+}
+
+// close releases what the components hold.
+func (st *stack) close() {
+	for i := len(st.closers) - 1; i >= 0; i-- {
+		st.closers[i]()
+	}
+	st.closers = nil
 }
 
 // url returns the bound URL of the named component, or "".
@@ -118,6 +158,7 @@ func (st *stack) url(name string) string {
 // wait serves until ctx is done and then shuts everything down.
 func (st *stack) wait(ctx context.Context, log *slog.Logger, timeout time.Duration, e env) int {
 	err := serve(ctx, log, st.servers, timeout)
+	st.close()
 	if st.window != nil {
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 		defer cancel()

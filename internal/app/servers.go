@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -16,6 +17,8 @@ type server struct {
 	name    string
 	addr    string
 	handler http.Handler
+	// tls, when set, makes the server speak TLS.
+	tls *tls.Config
 	// url is filled in once the listener is bound (useful with port 0).
 	url string
 	ln  net.Listener
@@ -34,6 +37,10 @@ func listen(servers []*server) error {
 		}
 		s.ln = ln
 		s.url = "http://" + ln.Addr().String()
+		if s.tls != nil {
+			s.ln = tls.NewListener(ln, s.tls)
+			s.url = "https://" + ln.Addr().String()
+		}
 	}
 	return nil
 }

@@ -17,8 +17,8 @@ var messages = web.Messages{
 	"registries.title": {Fa: "پایگاه‌های پایهٔ شبیه‌سازی‌شده", En: "Simulated base registries"},
 	"registries.lead": {Fa: "این پایگاه‌ها با داده‌های ساختگی پر شده‌اند و از راه رابط‌های JSON پاسخ می‌دهند؛ شکل پاسخ‌ها از خدمات واقعی ملی پیروی می‌کند.",
 		En: "These registries hold synthetic data and answer through JSON APIs shaped like the real national services."},
-	"registries.url":  {Fa: "نشانی پایهٔ کارساز پایگاه‌ها:", En: "Base URL of the registry server:"},
-	"registries.none": {Fa: "کارساز پایگاه‌ها در این اجرا راه‌اندازی نشده است.", En: "The registry server is not running in this instance."},
+	"registries.url":  {Fa: "پایگاه‌ها فقط از راه درگاه مرکز ملی تبادل اطلاعات (با گواهی کلاینت) در دسترس‌اند:", En: "The registries answer only through the national information exchange gateway (with a client certificate):"},
+	"registries.none": {Fa: "درگاه مرکز تبادل اطلاعات در این اجرا راه‌اندازی نشده است.", En: "The information exchange gateway is not running in this instance."},
 
 	"validator.title":   {Fa: "بررسی شناسه‌ها", En: "Identifier validator"},
 	"validator.lead":    {Fa: "کد ملی، شناسهٔ ملی اشخاص حقوقی، کد پستی، شماره همراه یا شماره شبا را وارد کنید تا درستی آن بررسی شود. ارقام فارسی و انگلیسی هر دو پذیرفته می‌شوند.", En: "Enter a national code, legal national ID, postal code, mobile number or Sheba number to check it. Persian and Latin digits are both accepted."},

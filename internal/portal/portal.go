@@ -13,8 +13,9 @@ var templates embed.FS
 
 // Portal is the landing-page feature. Set its fields, then Mount it.
 type Portal struct {
-	// RegistryURL is the base URL of the simulated base registries'
-	// server, shown on the landing page; empty when none runs.
+	// RegistryURL is where the simulated base registries are reached, the
+	// exchange gateway's base URL, shown on the landing page; empty when
+	// none runs.
 	RegistryURL string
 	// Updated is when the landing page's content last changed; zero means
 	// the Mux's default (the build time).

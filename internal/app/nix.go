@@ -1,0 +1,185 @@
+package app
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/panjereh/panjereh/internal/config"
+	"github.com/panjereh/panjereh/internal/exchange"
+	"github.com/panjereh/panjereh/internal/exchange/msglog"
+	"github.com/panjereh/panjereh/internal/exchange/pki"
+	"github.com/panjereh/panjereh/internal/sqldb"
+)
+
+// nix holds what the exchange's parts of one process share: the CA, the
+// certificate registry, the revocation cache and the authenticator.
+type nix struct {
+	cfg      config.Config
+	db       *sqldb.DB
+	ca       *pki.CA
+	certs    *pki.Store
+	auth     exchange.CertAuth
+	stateDir string
+}
+
+// openNix loads the platform CA from DATA-DIR/ca.
+func openNix(cfg config.Config, db *sqldb.DB) (*nix, error) {
+	ca, err := pki.LoadCA(caDir(cfg, ""))
+	if err != nil {
+		return nil, fmt.Errorf("the exchange needs the platform CA (run `panjereh ca init`): %w", err)
+	}
+	certs := &pki.Store{DB: db}
+	revoked := pki.NewRevocationCache(certs, pki.CacheOptions{})
+	return &nix{cfg: cfg, db: db, ca: ca, certs: certs, stateDir: filepath.Join(cfg.DataDir, "exchange"),
+		auth: exchange.CertAuth{Authenticator: &pki.Authenticator{CA: ca.Cert, Revoked: revoked}}}, nil
+}
+
+// serverTLS issues a server certificate for addr's host and returns a TLS
+// 1.3 configuration that asks callers for their member certificates.
+func (n *nix) serverTLS(addr string) (*tls.Config, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, err
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	certPEM, keyPEM, err := n.ca.IssueServer([]string{host, "localhost", "127.0.0.1"}, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	cert, err := tls.X509KeyPair(certPEM, keyPEM)
+	if err != nil {
+		return nil, err
+	}
+	return pki.ServerTLSConfig(n.ca.Cert, cert), nil
+}
+
+// memberCert returns the certificate directory of member under
+// DATA-DIR/exchange/certs, issuing one when none is there or it expires
+// within a month.
+func (n *nix) memberCert(ctx context.Context, member string) (string, error) {
+	dir := filepath.Join(n.stateDir, "certs", filepath.FromSlash(member))
+	if b, err := os.ReadFile(filepath.Join(dir, "member.crt")); err == nil {
+		if c, err := pki.ParseCertificatePEM(b); err == nil && time.Until(c.NotAfter) > 30*24*time.Hour {
+			return dir, nil
+		}
+	}
+	return dir, issueMember(ctx, n.certs, caDir(n.cfg, ""), member, dir, time.Now())
+}
+
+// gatewayMember is the identity the gateway presents to providers: a
+// member of its own, so that providers can tell the gateway from the
+// window, which calls as the platform member.
+func gatewayMember(cfg config.Config) string { return cfg.PlatformMember + "-nix" }
+
+// providerTransport reaches providers as the gateway, trusting the
+// platform CA, with connections reused.
+func (n *nix) providerTransport(ctx context.Context) (*http.Transport, error) {
+	dir, err := n.memberCert(ctx, gatewayMember(n.cfg))
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := pki.LoadClientTLS(dir)
+	if err != nil {
+		return nil, err
+	}
+	return &http.Transport{TLSClientConfig: cfg, MaxIdleConns: 512, MaxIdleConnsPerHost: 128,
+		IdleConnTimeout: 90 * time.Second, ForceAttemptHTTP2: true, ResponseHeaderTimeout: 30 * time.Second}, nil
+}
+
+// gatewayKey loads the key that signs the message log's seals, creating
+// it (and gateway-pub.pem beside it, for verify-log) on first start.
+func (n *nix) gatewayKey() (*ecdsa.PrivateKey, error) {
+	path := filepath.Join(n.stateDir, "gateway.key")
+	if b, err := os.ReadFile(path); err == nil {
+		blk, _ := pem.Decode(b)
+		if blk == nil {
+			return nil, fmt.Errorf("%s: not PEM", path)
+		}
+		return x509.ParseECPrivateKey(blk.Bytes)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	der, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(n.stateDir, 0o750); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: der}), 0o600); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(filepath.Join(n.stateDir, "gateway-pub.pem"), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return key, msglog.WritePublicKeyPEM(f, &key.PublicKey)
+}
+
+// gateway builds the exchange gateway with its log and index. The
+// returned function closes them.
+func (n *nix) gateway(ctx context.Context, log *slog.Logger) (*exchange.Gateway, func(), error) {
+	key, err := n.gatewayKey()
+	if err != nil {
+		return nil, nil, fmt.Errorf("gateway key: %w", err)
+	}
+	logDir := filepath.Join(n.stateDir, "log")
+	mlog, err := msglog.Open(logDir, msglog.Options{Signer: key})
+	if err != nil {
+		return nil, nil, err
+	}
+	index := &exchange.Index{DB: n.db, Logger: log}
+	if added, err := index.Catchup(ctx, []string{logDir}); err != nil {
+		mlog.Close()
+		return nil, nil, err
+	} else if added > 0 {
+		log.Info("exchange index caught up with the message log", "records", added)
+	}
+	index.Start(context.WithoutCancel(ctx))
+	tr, err := n.providerTransport(ctx)
+	if err != nil {
+		index.Close()
+		mlog.Close()
+		return nil, nil, err
+	}
+	g := &exchange.Gateway{
+		Store:       &exchange.Store{DB: n.db},
+		Auth:        n.auth,
+		AuthProblem: pki.ProblemFor,
+		Log:         mlog,
+		Index:       index,
+		Operators:   []string{n.cfg.PlatformMember},
+		Transport:   tr,
+		Logger:      log,
+		Limiter:     exchange.NewLimiter(2000, 4000),
+	}
+	closeAll := func() {
+		index.Close()
+		if err := mlog.Close(); err != nil {
+			log.Warn("closing the message log", "err", err)
+		}
+		tr.CloseIdleConnections()
+	}
+	return g, closeAll, nil
+}
