@@ -100,8 +100,8 @@ Call a registry through the exchange as the national window (a certificate
 of %s is in %s; issue one for another member with
 "panjereh ca issue --member IR/GOV/CODE --out DIR"):
 
-  curl --cacert %s/ca.crt --cert %s/member.crt --key %s/member.key \\
-       -H 'X-Nix-Client: %s' -H 'X-Nix-Subject: %s' -H 'Content-Type: application/json' \\
+  curl --cacert %s/ca.crt --cert %s/member.crt --key %s/member.key \
+       -H 'X-Nix-Client: %s' -H 'X-Nix-Subject: %s' -H 'Content-Type: application/json' \
        -d '{"nin":"%s","birthDate":"%s"}' %s/r1/%ssabteahval/registry/identity
 
 Press Ctrl-C to stop.
