@@ -163,6 +163,24 @@ func (n *nix) gateway(ctx context.Context, log *slog.Logger) (*exchange.Gateway,
 		mlog.Close()
 		return nil, nil, err
 	}
+	// Retention: archives older than six months go, whole files only (B3).
+	stopPrune := make(chan struct{})
+	go func() {
+		t := time.NewTicker(time.Hour)
+		defer t.Stop()
+		for {
+			if removed, err := mlog.Prune(time.Now()); err != nil {
+				log.Warn("exchange: pruning the message log", "err", err)
+			} else if len(removed) > 0 {
+				log.Info("exchange: pruned message log archives past retention", "files", removed)
+			}
+			select {
+			case <-stopPrune:
+				return
+			case <-t.C:
+			}
+		}
+	}()
 	g := &exchange.Gateway{
 		Store:       &exchange.Store{DB: n.db},
 		Auth:        n.auth,
@@ -175,6 +193,7 @@ func (n *nix) gateway(ctx context.Context, log *slog.Logger) (*exchange.Gateway,
 		Limiter:     exchange.NewLimiter(2000, 4000),
 	}
 	closeAll := func() {
+		close(stopPrune)
 		index.Close()
 		if err := mlog.Close(); err != nil {
 			log.Warn("closing the message log", "err", err)
