@@ -191,6 +191,7 @@ func (n *nix) gateway(ctx context.Context, log *slog.Logger) (*exchange.Gateway,
 		Transport:   tr,
 		Logger:      log,
 		Limiter:     exchange.NewLimiter(2000, 4000),
+		CacheTTL:    time.Second,
 	}
 	closeAll := func() {
 		close(stopPrune)

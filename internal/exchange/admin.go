@@ -56,8 +56,12 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	return true
 }
 
-// answer turns a store error into the caller's answer, or writes v.
+// answer turns a store error into the caller's answer, or writes v. Any
+// change made through the API clears the lookup cache.
 func (g *Gateway) answer(w http.ResponseWriter, r *http.Request, err error, status int, v any) {
+	if r.Method != http.MethodGet {
+		g.forget()
+	}
 	switch {
 	case err == nil:
 		web.WriteJSON(w, status, v)

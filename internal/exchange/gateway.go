@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -67,6 +68,43 @@ type Gateway struct {
 	MaxFilteredBytes int64
 	// Timeout bounds a provider's answer (default 30 s).
 	Timeout time.Duration
+	// CacheTTL, when positive, keeps service and right lookups that long:
+	// a change made outside this gateway's API takes effect within it.
+	CacheTTL time.Duration
+
+	cacheOnce sync.Once
+	cache     *lookups
+}
+
+// lookups returns the lookup cache, or nil when caching is off.
+func (g *Gateway) lookups() *lookups {
+	g.cacheOnce.Do(func() {
+		if g.CacheTTL > 0 {
+			g.cache = &lookups{ttl: g.CacheTTL}
+		}
+	})
+	return g.cache
+}
+
+func (g *Gateway) service(ctx context.Context, id ServiceID) (Service, error) {
+	if l := g.lookups(); l != nil {
+		return l.service(ctx, g.Store, id, g.now())
+	}
+	return g.Store.Service(ctx, id)
+}
+
+func (g *Gateway) right(ctx context.Context, client Subsystem, id ServiceID) (Right, error) {
+	if l := g.lookups(); l != nil {
+		return l.right(ctx, g.Store, client, id, g.now())
+	}
+	return g.Store.Right(ctx, client, id)
+}
+
+// forget clears the lookup cache after a change through the API.
+func (g *Gateway) forget() {
+	if l := g.lookups(); l != nil {
+		l.clear()
+	}
 }
 
 func (g *Gateway) now() time.Time {
@@ -147,7 +185,7 @@ func (g *Gateway) admit(r *http.Request, c *call) *web.Problem {
 	if p := g.checkPeople(r, c); p != nil {
 		return p
 	}
-	c.service, err = g.Store.Service(r.Context(), svcID)
+	c.service, err = g.service(r.Context(), svcID)
 	if errors.Is(err, sqldb.ErrNotFound) {
 		return web.NewProblem(http.StatusNotFound, "unknown-service",
 			"No service "+svcID.String()+" is published on the exchange.",
@@ -156,7 +194,7 @@ func (g *Gateway) admit(r *http.Request, c *call) *web.Problem {
 	if err != nil {
 		return g.internal(r, err)
 	}
-	c.right, err = g.Store.Right(r.Context(), client, svcID)
+	c.right, err = g.right(r.Context(), client, svcID)
 	if errors.Is(err, sqldb.ErrNotFound) {
 		return web.NewProblem(http.StatusForbidden, "no-right",
 			client.String()+" holds no access right to "+svcID.String()+".",

@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/panjereh/panjereh/internal/web"
@@ -44,12 +45,26 @@ func (g *Gateway) timeout() time.Duration {
 	return 30 * time.Second
 }
 
+// defaultTransport reaches providers when Gateway.Transport is not set,
+// keeping enough idle connections per provider for a busy gateway.
+var defaultTransport = &http.Transport{
+	Proxy:                 nil,
+	MaxIdleConns:          1024,
+	MaxIdleConnsPerHost:   256,
+	IdleConnTimeout:       90 * time.Second,
+	ResponseHeaderTimeout: 60 * time.Second,
+	ForceAttemptHTTP2:     true,
+}
+
 func (g *Gateway) transport() http.RoundTripper {
 	if g.Transport != nil {
 		return g.Transport
 	}
-	return http.DefaultTransport
+	return defaultTransport
 }
+
+// streamBuffers are the relay buffers of streamed answers.
+var streamBuffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
 
 // proxy calls the provider and relays its answer.
 func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, c *call) {
@@ -182,8 +197,10 @@ func (g *Gateway) relayStream(w http.ResponseWriter, r *http.Request, c *call, r
 	w.WriteHeader(resp.StatusCode)
 	h := sha256.New()
 	var n int64
-	buf := make([]byte, 32<<10)
-	held := make([]byte, 0, 32<<10)
+	bufp, heldp := streamBuffers.Get().(*[]byte), streamBuffers.Get().(*[]byte)
+	defer streamBuffers.Put(bufp)
+	defer streamBuffers.Put(heldp)
+	buf, held := *bufp, (*heldp)[:0]
 	for {
 		k, err := io.ReadFull(resp.Body, buf)
 		if k > 0 {

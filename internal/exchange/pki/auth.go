@@ -1,12 +1,15 @@
 package pki
 
 import (
+	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/panjereh/panjereh/internal/web"
@@ -95,7 +98,18 @@ type Authenticator struct {
 	Revoked *RevocationCache
 	// Now is the clock (time.Now if nil).
 	Now func() time.Time
+
+	// verified remembers certificates whose chain and identity were
+	// checked, by the SHA-256 of their DER, so that a signature is
+	// verified once per certificate rather than on every request. Validity
+	// dates and revocation are still checked on every request.
+	verified  sync.Map // [32]byte -> MemberID
+	verifiedN atomic.Int64
 }
+
+// maxVerified bounds the verified-certificate cache; past it the cache
+// starts afresh.
+const maxVerified = 100000
 
 // Authenticate returns the member whose certificate made r. The
 // certificate must chain to the platform CA with client-authentication
@@ -124,6 +138,10 @@ func (a *Authenticator) Authenticate(r *http.Request) (MemberID, error) {
 		return MemberID{}, fmt.Errorf("pki: authenticate serial %s: valid %s to %s: %w",
 			serial, leaf.NotBefore.Format(time.RFC3339), leaf.NotAfter.Format(time.RFC3339), ErrExpired)
 	}
+	key := sha256.Sum256(leaf.Raw)
+	if m, ok := a.verified.Load(key); ok {
+		return a.notRevoked(r, serial, m.(MemberID))
+	}
 	roots := x509.NewCertPool()
 	roots.AddCert(a.CA)
 	_, err := leaf.Verify(x509.VerifyOptions{
@@ -138,16 +156,26 @@ func (a *Authenticator) Authenticate(r *http.Request) (MemberID, error) {
 		}
 		return MemberID{}, fmt.Errorf("pki: authenticate serial %s (%s): %w: %w", serial, leaf.Subject, ErrUntrusted, err)
 	}
+	member, err := CertificateMember(leaf)
+	if err != nil {
+		return MemberID{}, fmt.Errorf("pki: authenticate serial %s: %w", serial, err)
+	}
+	if a.verifiedN.Add(1) > maxVerified {
+		a.verified.Clear()
+		a.verifiedN.Store(1)
+	}
+	a.verified.Store(key, member)
+	return a.notRevoked(r, serial, member)
+}
+
+// notRevoked returns member unless serial is revoked.
+func (a *Authenticator) notRevoked(r *http.Request, serial string, member MemberID) (MemberID, error) {
 	revoked, err := a.Revoked.IsRevoked(r.Context(), serial)
 	if err != nil {
 		return MemberID{}, fmt.Errorf("pki: authenticate serial %s: %w", serial, err)
 	}
 	if revoked {
 		return MemberID{}, fmt.Errorf("pki: authenticate serial %s: %w", serial, ErrRevoked)
-	}
-	member, err := CertificateMember(leaf)
-	if err != nil {
-		return MemberID{}, fmt.Errorf("pki: authenticate serial %s: %w", serial, err)
 	}
 	return member, nil
 }
