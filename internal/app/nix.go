@@ -192,6 +192,7 @@ func (n *nix) gateway(ctx context.Context, log *slog.Logger) (*exchange.Gateway,
 		Logger:      log,
 		Limiter:     exchange.NewLimiter(2000, 4000),
 		CacheTTL:    time.Second,
+		Metrics:     exchange.NewMetrics(),
 	}
 	closeAll := func() {
 		close(stopPrune)

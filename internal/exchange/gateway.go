@@ -51,6 +51,9 @@ type Gateway struct {
 	// Index, when set, receives every durable record for the "who looked
 	// at my data" and monthly-count queries.
 	Index *Index
+	// Metrics, when set, counts every recorded call; operators read them
+	// at GET /metrics.
+	Metrics *Metrics
 	// Operators are the members (INSTANCE/CLASS/MEMBER) that may manage
 	// members and rights and read the index: the platform's own.
 	Operators []string
@@ -295,6 +298,9 @@ func (g *Gateway) record(ctx context.Context, c *call) error {
 	stored, err := g.Log.Append(context.WithoutCancel(ctx), c.rec)
 	if err == nil && g.Index != nil {
 		g.Index.Add(stored)
+	}
+	if err == nil && g.Metrics != nil {
+		g.Metrics.observe(stored)
 	}
 	return err
 }

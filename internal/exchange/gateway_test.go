@@ -119,6 +119,7 @@ func newWorld(t *testing.T) *world {
 		Operators:   []string{window},
 		Limiter:     exchange.NewLimiter(1000, 1000),
 		Timeout:     200 * time.Millisecond,
+		Metrics:     exchange.NewMetrics(),
 	}
 	h, err := w.gw.Handler()
 	if err != nil {
@@ -357,6 +358,18 @@ func TestDiscoveryAndDataTracker(t *testing.T) {
 	}
 	if r := do(t, win, "GET", base+"/getOpenAPI?serviceCode=identity", nil, ""); r.status != 200 || !strings.Contains(r.body, `"openapi":"3.1.0"`) {
 		t.Errorf("getOpenAPI: %d %s", r.status, r.body)
+	}
+
+	// Metrics per service, calling member and status, for operators only.
+	m := do(t, win, "GET", w.srv.URL+"/metrics", nil, "")
+	if want := `nix_calls_total{client="` + window + `",service="` + identity + `",status="200"} 3`; m.status != 200 || !strings.Contains(m.body, want) {
+		t.Errorf("metrics: %d, want a line %s", m.status, want)
+	}
+	if !strings.Contains(m.body, "nix_call_duration_seconds_bucket") || !strings.Contains(m.body, "nix_response_bytes_total") {
+		t.Errorf("metrics lack the latency histogram or byte counts")
+	}
+	if r := do(t, reg, "GET", w.srv.URL+"/metrics", nil, ""); r.status != 403 {
+		t.Errorf("a non-operator read the metrics: %d", r.status)
 	}
 
 	// Who looked at 0012345679's data.

@@ -23,6 +23,14 @@ func (g *Gateway) Mount(m *web.Mux) {
 	m.API("GET "+sub+"/allowedMethods", g.authenticated(g.allowedMethods))
 	m.API("GET "+sub+"/getOpenAPI", g.authenticated(g.getOpenAPI))
 	g.mountAdmin(m)
+	m.API("GET /metrics", g.operator(func(w http.ResponseWriter, r *http.Request) {
+		if g.Metrics == nil {
+			web.WriteProblem(w, r, web.NewProblem(http.StatusNotFound, "no-metrics",
+				"This gateway keeps no metrics.", "این درگاه سنجه‌ای نگه نمی‌دارد."))
+			return
+		}
+		g.Metrics.Handler().ServeHTTP(w, r)
+	}))
 }
 
 // Handler returns the gateway as a server of its own: every path is an API
