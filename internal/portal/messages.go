@@ -41,6 +41,9 @@ var messages = web.Messages{
 	"shell.body": {Fa: "صفحه‌های فارسی راست‌به‌چپ و انگلیسی چپ‌به‌راست، دسترس‌پذیر، بدون نیاز به جاوااسکریپت، با نمایش نشانی IP، کشور و مرورگر شما و آمار بازدید در پایین هر صفحه.",
 		En: "Persian right-to-left and English left-to-right pages, accessible, with no JavaScript needed, showing your IP address, country and browser and the visitor statistics at the foot of every page."},
 
+	"nix.title": {Fa: "مرکز ملی تبادل اطلاعات (NIX)", En: "The national information exchange (NIX)"},
+	"nix.body": {Fa: "هر تبادل میان دستگاه‌ها و پایگاه‌های پایه از درگاه مرکز تبادل می‌گذرد: احراز هویت دوطرفه با گواهی (TLS 1.3)، دسترسی فقط با مجوز صریح و فقط به اقلام دادهٔ مجاز، و ثبت هر تبادل در گزارشی زنجیره‌ای و امضاشده که هیچ‌کس نمی‌تواند بی‌آنکه آشکار شود تغییرش دهد. هر کس می‌تواند ببیند کدام دستگاه دادهٔ او را دیده است.",
+		En: "Every exchange between agencies and the base registries passes through the exchange gateway: mutual TLS 1.3 with member certificates, access only by an explicit right and only to the granted data items, and every exchange recorded in a hash-chained, signed log that nobody can alter unnoticed. Each person's data accesses can be listed: who looked at my data."},
 	"next.title": {Fa: "به‌زودی", En: "Coming next"},
 	"next.lead":  {Fa: "این بخش‌ها هنوز آماده نیستند و در این نسخه در دسترس نیستند:", En: "These parts are not ready yet and are not available in this version:"},
 	"next.badge": {Fa: "هنوز در دسترس نیست", En: "Not yet available"},
