@@ -181,7 +181,13 @@ func (n *nix) gateway(ctx context.Context, log *slog.Logger) (*exchange.Gateway,
 			}
 		}
 	}()
+	partners, err := n.cfg.Partners()
+	if err != nil {
+		closeAllEarly(index, mlog, tr)
+		return nil, nil, err
+	}
 	g := &exchange.Gateway{
+		Partners:    partners,
 		Store:       &exchange.Store{DB: n.db},
 		Auth:        n.auth,
 		AuthProblem: pki.ProblemFor,
@@ -194,6 +200,11 @@ func (n *nix) gateway(ctx context.Context, log *slog.Logger) (*exchange.Gateway,
 		CacheTTL:    time.Second,
 		Metrics:     exchange.NewMetrics(),
 	}
+	if n.cfg.ExchangeUpstream != "" {
+		// A regional exchange presents its own gateway certificate to the
+		// national gateway, as it does to providers.
+		g.Upstream = &exchange.Upstream{URL: n.cfg.ExchangeUpstream, Transport: tr}
+	}
 	closeAll := func() {
 		close(stopPrune)
 		index.Close()
@@ -203,4 +214,10 @@ func (n *nix) gateway(ctx context.Context, log *slog.Logger) (*exchange.Gateway,
 		tr.CloseIdleConnections()
 	}
 	return g, closeAll, nil
+}
+
+func closeAllEarly(index *exchange.Index, mlog *msglog.Log, tr *http.Transport) {
+	index.Close()
+	mlog.Close()
+	tr.CloseIdleConnections()
 }

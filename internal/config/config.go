@@ -29,6 +29,14 @@ type Config struct {
 	RegistryAddr string
 	// ExchangeAddr is the exchange gateway's TLS listen address.
 	ExchangeAddr string
+	// ExchangeUpstream, when set, makes this gateway a thematic or
+	// regional exchange that hands calls for services it does not publish
+	// to the national gateway at this URL (B4).
+	ExchangeUpstream string
+	// ExchangePartners, on the national gateway, lists the regional
+	// gateways' members and the members each may call for:
+	// "IR/GOV/tehran-nix=IR/GOV/a+IR/GOV/b;IR/GOV/fars-nix=IR/GOV/c".
+	ExchangePartners string
 	// PlatformMember is the exchange member the platform itself is: the
 	// national window calls as it, and it operates the exchange.
 	PlatformMember string
@@ -80,6 +88,8 @@ func (c *Config) settings() []setting {
 		{"addr", "listen address of the national window", (*stringValue)(&c.Addr)},
 		{"registry-addr", "listen address of the simulated base registries", (*stringValue)(&c.RegistryAddr)},
 		{"exchange-addr", "TLS listen address of the information exchange gateway", (*stringValue)(&c.ExchangeAddr)},
+		{"exchange-upstream", "national gateway URL; set on a thematic or regional exchange (B4)", (*stringValue)(&c.ExchangeUpstream)},
+		{"exchange-partners", "regional gateways and the members each may call for: GW=M1+M2;GW2=M3", (*stringValue)(&c.ExchangePartners)},
 		{"platform-member", "the exchange member the platform is (INSTANCE/CLASS/CODE); it operates the exchange", (*stringValue)(&c.PlatformMember)},
 		{"public-url", "external base URL of the window (default: http://ADDR)", (*stringValue)(&c.PublicURL)},
 		{"log-level", "log level: debug, info, warn or error", (*stringValue)(&c.LogLevel)},
@@ -135,6 +145,12 @@ func (c *Config) Validate() error {
 	if c.Addr != "" && c.Addr == c.RegistryAddr && !strings.HasSuffix(c.Addr, ":0") {
 		errs = append(errs, fmt.Errorf("addr and registry-addr are both %s", c.Addr))
 	}
+	if c.ExchangeUpstream != "" && !strings.HasPrefix(c.ExchangeUpstream, "https://") {
+		errs = append(errs, fmt.Errorf("exchange-upstream: %q must be an https:// URL", c.ExchangeUpstream))
+	}
+	if _, err := c.Partners(); err != nil {
+		errs = append(errs, fmt.Errorf("exchange-partners: %v", err))
+	}
 	if c.PublicURL != "" && !strings.HasPrefix(c.PublicURL, "http://") && !strings.HasPrefix(c.PublicURL, "https://") {
 		errs = append(errs, fmt.Errorf("public-url: %q must start with http:// or https://", c.PublicURL))
 	}
@@ -155,6 +171,28 @@ func (c *Config) Validate() error {
 		errs = append(errs, fmt.Errorf("shutdown-timeout: %v must be positive", c.ShutdownTimeout))
 	}
 	return errors.Join(errs...)
+}
+
+// Partners parses ExchangePartners into gateway member -> members.
+func (c *Config) Partners() (map[string][]string, error) {
+	out := map[string][]string{}
+	for _, entry := range strings.Split(c.ExchangePartners, ";") {
+		entry = strings.TrimSpace(entry)
+		if entry == "" {
+			continue
+		}
+		gw, members, ok := strings.Cut(entry, "=")
+		if !ok || strings.Count(gw, "/") != 2 || members == "" {
+			return nil, fmt.Errorf("%q is not GATEWAY-MEMBER=MEMBER+MEMBER", entry)
+		}
+		for _, m := range strings.Split(members, "+") {
+			if strings.Count(m, "/") != 2 {
+				return nil, fmt.Errorf("%q is not a member INSTANCE/CLASS/CODE", m)
+			}
+			out[strings.TrimSpace(gw)] = append(out[strings.TrimSpace(gw)], strings.TrimSpace(m))
+		}
+	}
+	return out, nil
 }
 
 // DatabaseDSN returns the DSN to open: DSN, or SQLite under DataDir.

@@ -51,11 +51,12 @@ func TestPrecedenceDefaultsEnvFlags(t *testing.T) {
 func TestValidateReportsEveryProblem(t *testing.T) {
 	_, err := load(t, map[string]string{"PANJEREH_LOG_LEVEL": "loud"},
 		"--addr", "nonsense", "--registry-addr", "127.0.0.1:99999", "--log-format", "xml",
-		"--persons", "-1", "--dsn", "mysql://x", "--shutdown-timeout", "0s", "--public-url", "ftp://x")
+		"--persons", "-1", "--dsn", "mysql://x", "--shutdown-timeout", "0s", "--public-url", "ftp://x",
+		"--exchange-upstream", "http://x", "--exchange-partners", "IR/GOV/a=b")
 	if err == nil {
 		t.Fatal("want errors")
 	}
-	for _, want := range []string{"addr:", "registry-addr:", "log-level:", "log-format:", "persons:", "dsn:", "shutdown-timeout:", "public-url:"} {
+	for _, want := range []string{"addr:", "registry-addr:", "log-level:", "log-format:", "persons:", "dsn:", "shutdown-timeout:", "public-url:", "exchange-upstream:", "exchange-partners:"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not mention %q:\n%v", want, err)
 		}
@@ -98,5 +99,15 @@ func TestREADMEHasTheReference(t *testing.T) {
 	}
 	if !strings.Contains(string(b), Reference()) {
 		t.Errorf("README.md's configuration table differs from config.Reference(); paste this:\n%s", Reference())
+	}
+}
+
+func TestPartners(t *testing.T) {
+	c := Default()
+	c.ExchangePartners = "IR/GOV/tehran-nix=IR/GOV/a+IR/GOV/b; IR/GOV/fars-nix=IR/GOV/c"
+	got, err := c.Partners()
+	want := map[string][]string{"IR/GOV/tehran-nix": {"IR/GOV/a", "IR/GOV/b"}, "IR/GOV/fars-nix": {"IR/GOV/c"}}
+	if err != nil || !cmp.Equal(got, want) {
+		t.Errorf("Partners = %v, %v", got, err)
 	}
 }

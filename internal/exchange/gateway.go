@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -54,6 +55,14 @@ type Gateway struct {
 	// Metrics, when set, counts every recorded call; operators read them
 	// at GET /metrics.
 	Metrics *Metrics
+	// Upstream, when set, makes this a thematic or regional exchange: a
+	// call for a service not published here goes on to the national
+	// gateway, which decides on it; both gateways record it (B4).
+	Upstream *Upstream
+	// Partners, on the national gateway, are the gateways of thematic or
+	// regional exchanges (by their certificates' members) and the members
+	// each may call on behalf of.
+	Partners map[string][]string
 	// Operators are the members (INSTANCE/CLASS/MEMBER) that may manage
 	// members and rights and read the index: the platform's own.
 	Operators []string
@@ -103,6 +112,24 @@ func (g *Gateway) right(ctx context.Context, client Subsystem, id ServiceID) (Ri
 	return g.Store.Right(ctx, client, id)
 }
 
+// Upstream is the national gateway a thematic or regional exchange hands
+// calls on to.
+type Upstream struct {
+	// URL is the national gateway's base URL.
+	URL string
+	// Transport carries this gateway's own member certificate.
+	Transport http.RoundTripper
+}
+
+// fromPartner reports whether r comes from a partner exchange's gateway.
+func (g *Gateway) fromPartner(r *http.Request) bool {
+	if len(g.Partners) == 0 {
+		return false
+	}
+	member, err := g.Auth.Member(r)
+	return err == nil && len(g.Partners[member]) > 0
+}
+
 // forget clears the lookup cache after a change through the API.
 func (g *Gateway) forget() {
 	if l := g.lookups(); l != nil {
@@ -126,7 +153,8 @@ func (g *Gateway) logger() *slog.Logger {
 
 // call is what the gateway learns about one exchange as it goes.
 type call struct {
-	rec     msglog.Record
+	rec      msglog.Record
+	upstream bool // the call goes on to the national gateway
 	member  string // of the certificate, once authenticated
 	start   time.Time
 	service Service
@@ -137,6 +165,10 @@ type call struct {
 func (g *Gateway) forward(w http.ResponseWriter, r *http.Request) {
 	c := &call{start: g.now()}
 	c.rec.MessageID = newMessageID()
+	if id := r.Header.Get(HeaderMessageID); id != "" && len(id) == 32 && printable(id, 32) && g.fromPartner(r) {
+		// A partner exchange already named the call: both logs share it.
+		c.rec.MessageID = id
+	}
 	c.rec.Client = r.Header.Get(HeaderClient)
 	c.rec.TrackingCode = r.Header.Get(HeaderTrackingCode)
 	c.rec.Service = strings.Join([]string{r.PathValue("instance"), r.PathValue("class"), r.PathValue("member"),
@@ -167,7 +199,7 @@ func (g *Gateway) admit(r *http.Request, c *call) *web.Problem {
 	if err != nil {
 		return badHeader(HeaderClient, err)
 	}
-	if client.MemberID() != member {
+	if client.MemberID() != member && !slices.Contains(g.Partners[member], client.MemberID()) {
 		return web.NewProblem(http.StatusForbidden, "wrong-member",
 			fmt.Sprintf("The certificate belongs to %s, not to the member of %s.", member, client),
 			fmt.Sprintf("گواهی متعلق به %s است، نه عضو صاحب %s.", member, client))
@@ -189,6 +221,10 @@ func (g *Gateway) admit(r *http.Request, c *call) *web.Problem {
 		return p
 	}
 	c.service, err = g.service(r.Context(), svcID)
+	if errors.Is(err, sqldb.ErrNotFound) && g.Upstream != nil {
+		c.upstream = true
+		return nil
+	}
 	if errors.Is(err, sqldb.ErrNotFound) {
 		return web.NewProblem(http.StatusNotFound, "unknown-service",
 			"No service "+svcID.String()+" is published on the exchange.",

@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -70,7 +71,14 @@ var streamBuffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); retur
 func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, c *call) {
 	ctx, cancel := context.WithTimeout(r.Context(), g.timeout())
 	defer cancel()
-	u, err := target(c.service, r.PathValue("path"), r.URL.RawQuery)
+	svc, transport := c.service, g.transport()
+	if c.upstream {
+		svc = Service{TargetURL: strings.TrimRight(g.Upstream.URL, "/") + "/r1/" + c.rec.Service}
+		if g.Upstream.Transport != nil {
+			transport = g.Upstream.Transport
+		}
+	}
+	u, err := target(svc, r.PathValue("path"), r.URL.RawQuery)
 	if err != nil {
 		g.refuse(w, r, c, g.internal(r, err))
 		return
@@ -102,7 +110,7 @@ func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, c *call) {
 	set(HeaderMessageID, c.rec.MessageID)
 	set(HeaderService, c.rec.Service)
 
-	resp, err := g.transport().RoundTrip(out)
+	resp, err := transport.RoundTrip(out)
 	if err != nil {
 		c.rec.RequestHash, c.rec.RequestBytes = body.sum(), body.n
 		g.refuse(w, r, c, g.providerProblem(r, c, err))
