@@ -154,11 +154,11 @@ func (g *Gateway) logger() *slog.Logger {
 // call is what the gateway learns about one exchange as it goes.
 type call struct {
 	rec      msglog.Record
-	upstream bool // the call goes on to the national gateway
-	member  string // of the certificate, once authenticated
-	start   time.Time
-	service Service
-	right   Right
+	upstream bool   // the call goes on to the national gateway
+	member   string // of the certificate, once authenticated
+	start    time.Time
+	service  Service
+	right    Right
 }
 
 // forward serves /r1/{instance}/{class}/{member}/{subsystem}/{service}/{path...}.

@@ -8,6 +8,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -19,6 +20,7 @@ import (
 	"github.com/panjereh/panjereh/internal/exchange"
 	"github.com/panjereh/panjereh/internal/exchange/msglog"
 	"github.com/panjereh/panjereh/internal/exchange/pki"
+	"github.com/panjereh/panjereh/internal/iran"
 	"github.com/panjereh/panjereh/internal/sqldb/sqldbtest"
 )
 
@@ -386,6 +388,16 @@ func TestDiscoveryAndDataTracker(t *testing.T) {
 	}
 	if r := do(t, win, "GET", w.srv.URL+"/api/v1/exchange/subjects/123/accesses", nil, ""); r.status != 400 {
 		t.Errorf("malformed national code: %d", r.status)
+	}
+
+	// Monthly counts per member for the Jalali month of today (B7).
+	month := iran.ToJalali(time.Now().In(iran.Tehran()))
+	mr := do(t, win, "GET", w.srv.URL+fmt.Sprintf("/api/v1/exchange/reports/monthly?month=%04d-%02d", month.Year, month.Month), nil, "")
+	if want := `{"member":"` + window + `","inquiries":3,"refused":0}`; mr.status != 200 || !strings.Contains(mr.body, want) {
+		t.Errorf("monthly report: %d %s, want %s", mr.status, mr.body, want)
+	}
+	if r := do(t, win, "GET", w.srv.URL+"/api/v1/exchange/reports/monthly?month=1405-13", nil, ""); r.status != 400 {
+		t.Errorf("month 13: %d", r.status)
 	}
 
 	// The index can be rebuilt from the log alone.
