@@ -195,14 +195,9 @@ func (g *Gateway) admit(r *http.Request, c *call) *web.Problem {
 			"A valid client certificate issued by the exchange is required.",
 			"گواهی کلاینت معتبر صادرشده از سوی مرکز تبادل لازم است.")
 	}
-	client, err := ParseSubsystem(c.rec.Client)
-	if err != nil {
-		return badHeader(HeaderClient, err)
-	}
-	if client.MemberID() != member && !slices.Contains(g.Partners[member], client.MemberID()) {
-		return web.NewProblem(http.StatusForbidden, "wrong-member",
-			fmt.Sprintf("The certificate belongs to %s, not to the member of %s.", member, client),
-			fmt.Sprintf("گواهی متعلق به %s است، نه عضو صاحب %s.", member, client))
+	client, p := g.claimedClient(member, c.rec.Client)
+	if p != nil {
+		return p
 	}
 	if g.Limiter != nil {
 		if wait, ok := g.Limiter.Allow(client.String(), g.now()); !ok {
@@ -243,6 +238,22 @@ func (g *Gateway) admit(r *http.Request, c *call) *web.Problem {
 		return g.internal(r, err)
 	}
 	return nil
+}
+
+// claimedClient parses the client a call names and checks that the
+// certificate's member may call as it: its own subsystem, or, for a
+// partner exchange's gateway, a subsystem of a member it speaks for.
+func (g *Gateway) claimedClient(member, claimed string) (Subsystem, *web.Problem) {
+	client, err := ParseSubsystem(claimed)
+	if err != nil {
+		return Subsystem{}, badHeader(HeaderClient, err)
+	}
+	if client.MemberID() != member && !slices.Contains(g.Partners[member], client.MemberID()) {
+		return Subsystem{}, web.NewProblem(http.StatusForbidden, "wrong-member",
+			fmt.Sprintf("The certificate belongs to %s, not to the member of %s.", member, client),
+			fmt.Sprintf("گواهی متعلق به %s است، نه عضو صاحب %s.", member, client))
+	}
+	return client, nil
 }
 
 // checkPeople validates the end user, assurance level and data subject.

@@ -143,16 +143,7 @@ func (g *Gateway) listMethods(w http.ResponseWriter, r *http.Request) {
 // caller reads and checks the calling subsystem of a discovery request.
 func (g *Gateway) caller(r *http.Request) (Subsystem, *web.Problem) {
 	member, _ := g.Auth.Member(r)
-	client, err := ParseSubsystem(r.Header.Get(HeaderClient))
-	if err != nil {
-		return Subsystem{}, badHeader(HeaderClient, err)
-	}
-	if client.MemberID() != member {
-		return Subsystem{}, web.NewProblem(http.StatusForbidden, "wrong-member",
-			"The certificate belongs to "+member+", not to the member of "+client.String()+".",
-			"گواهی متعلق به "+member+" است، نه عضو صاحب "+client.String()+".")
-	}
-	return client, nil
+	return g.claimedClient(member, r.Header.Get(HeaderClient))
 }
 
 func (g *Gateway) allowedAll(w http.ResponseWriter, r *http.Request) {
