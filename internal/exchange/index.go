@@ -84,20 +84,37 @@ func (ix *Index) Flush(ctx context.Context) error {
 	return err
 }
 
+// indexRowsPerStatement is how many records one INSERT carries.
+const indexRowsPerStatement = 50
+
 func (ix *Index) insert(ctx context.Context, recs []msglog.Record) error {
 	return ix.DB.InTx(ctx, func(tx *sqldb.Tx) error {
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO nix_exchange_index
-			(seq, message_id, at, client, client_member, service, end_user, subject, tracking_code, status)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (seq) DO NOTHING`)
-		if err != nil {
-			return err
-		}
-		defer stmt.Close()
-		for _, r := range recs {
-			if _, err := stmt.ExecContext(ctx, int64(r.Seq), r.MessageID, r.Time.UTC(), r.Client, memberOf(r.Client),
-				r.Service, r.EndUser, r.Subject, r.TrackingCode, r.Status); err != nil {
-				return fmt.Errorf("exchange: index record %d: %w", r.Seq, err)
+		for len(recs) > 0 {
+			n := min(len(recs), indexRowsPerStatement)
+			var q strings.Builder
+			q.WriteString(`INSERT INTO nix_exchange_index
+				(seq, message_id, at, client, client_member, service, end_user, subject, tracking_code, status) VALUES `)
+			args := make([]any, 0, n*10)
+			for i, r := range recs[:n] {
+				if i > 0 {
+					q.WriteByte(',')
+				}
+				q.WriteByte('(')
+				for j := 1; j <= 10; j++ {
+					if j > 1 {
+						q.WriteByte(',')
+					}
+					fmt.Fprintf(&q, "$%d", i*10+j)
+				}
+				q.WriteByte(')')
+				args = append(args, int64(r.Seq), r.MessageID, r.Time.UTC(), r.Client, memberOf(r.Client),
+					r.Service, r.EndUser, r.Subject, r.TrackingCode, r.Status)
 			}
+			q.WriteString(` ON CONFLICT (seq) DO NOTHING`)
+			if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+				return fmt.Errorf("exchange: index records %d..%d: %w", recs[0].Seq, recs[n-1].Seq, err)
+			}
+			recs = recs[n:]
 		}
 		return nil
 	})
