@@ -2,6 +2,7 @@ package exchange
 
 import (
 	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -36,7 +37,9 @@ func (g *Gateway) Mount(m *web.Mux) {
 // Handler returns the gateway as a server of its own: every path is an API
 // and answers problem+json.
 func (g *Gateway) Handler() (http.Handler, error) {
-	m, err := web.New(web.Options{Logger: g.Logger, Now: g.Now, APIPrefixes: []string{"/"}})
+	// Every call is in the message log; the access log repeats it only at
+	// debug level.
+	m, err := web.New(web.Options{Logger: g.Logger, Now: g.Now, APIPrefixes: []string{"/"}, AccessLogLevel: slog.LevelDebug})
 	if err != nil {
 		return nil, err
 	}

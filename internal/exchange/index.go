@@ -104,7 +104,14 @@ func (ix *Index) insert(ctx context.Context, recs []msglog.Record) error {
 					if j > 1 {
 						q.WriteByte(',')
 					}
-					fmt.Fprintf(&q, "$%d", i*10+j)
+					if ix.DB.Dialect == sqldb.SQLite {
+						// Anonymous parameters: SQLite looks numbered
+						// ones up by a linear scan, quadratic in a
+						// statement of hundreds of them.
+						q.WriteByte('?')
+					} else {
+						fmt.Fprintf(&q, "$%d", i*10+j)
+					}
 				}
 				q.WriteByte(')')
 				args = append(args, int64(r.Seq), r.MessageID, r.Time.UTC(), r.Client, memberOf(r.Client),

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -52,7 +51,7 @@ func (h *ContextHandler) WithGroup(name string) slog.Handler {
 }
 
 // discardLogger is used when Options.Logger is nil.
-func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
 // statusWriter remembers the status and size of a response.
 type statusWriter struct {
@@ -92,9 +91,12 @@ func (m *Mux) accessLog(next http.Handler) http.Handler {
 			if status == 0 {
 				status = http.StatusOK
 			}
-			level := slog.LevelInfo
+			level := m.opts.AccessLogLevel
 			if status >= 500 {
 				level = slog.LevelError
+			}
+			if !m.log.Enabled(r.Context(), level) {
+				return
 			}
 			m.log.LogAttrs(r.Context(), level, "http request",
 				slog.String("method", r.Method),

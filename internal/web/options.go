@@ -38,6 +38,11 @@ type Options struct {
 	// StatsFlushInterval is how often visitor counts go to the database;
 	// zero means five seconds.
 	StatsFlushInterval time.Duration
+	// AccessLogLevel is the level of the access log's line for each
+	// request that did not fail with a 5xx (those are errors); the zero
+	// value is Info. A server that keeps its own record of every request,
+	// such as the exchange gateway, logs them at Debug.
+	AccessLogLevel slog.Level
 	// APIPrefixes are the path prefixes whose requests are answered as an
 	// API even when no route matches (errors as problem+json); nil means
 	// "/api/". A server of APIs alone uses "/".
