@@ -51,20 +51,9 @@ func (ix *Index) Start(ctx context.Context) {
 	}()
 }
 
-// maxPending bounds the records waiting for the database; past it the
-// oldest are dropped from memory, and Catchup recovers them from the log
-// at the next start.
-const maxPending = 200000
-
 // Add queues a durable record for the index.
 func (ix *Index) Add(rec msglog.Record) {
 	ix.mu.Lock()
-	if len(ix.pending) >= maxPending {
-		ix.pending = append(ix.pending[:0], ix.pending[len(ix.pending)/2:]...)
-		if ix.Logger != nil {
-			ix.Logger.Warn("exchange: index is behind; dropped queued records that the next catch-up will restore")
-		}
-	}
 	ix.pending = append(ix.pending, rec)
 	n := len(ix.pending)
 	ix.mu.Unlock()
