@@ -181,12 +181,7 @@ func (g *Gateway) rightsAudit(w http.ResponseWriter, r *http.Request) {
 
 // accesses answers "who looked at my data" for a national code or legal ID.
 func (g *Gateway) accesses(w http.ResponseWriter, r *http.Request) {
-	id, err := iran.NormalizeNationalCode(r.PathValue("id"))
-	if err != nil {
-		if lid, lerr := iran.NormalizeLegalID(r.PathValue("id")); lerr == nil {
-			id, err = lid, nil
-		}
-	}
+	id, err := normalizeSubject(r.PathValue("id"))
 	if err != nil {
 		web.WriteProblem(w, r, badHeader("id", err))
 		return

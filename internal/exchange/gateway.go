@@ -121,13 +121,27 @@ type Upstream struct {
 	Transport http.RoundTripper
 }
 
-// fromPartner reports whether r comes from a partner exchange's gateway.
-func (g *Gateway) fromPartner(r *http.Request) bool {
-	if len(g.Partners) == 0 {
-		return false
+// authProblem is the answer to a caller whose certificate was refused.
+func (g *Gateway) authProblem(err error) *web.Problem {
+	if g.AuthProblem != nil {
+		return g.AuthProblem(err)
 	}
-	member, err := g.Auth.Member(r)
-	return err == nil && len(g.Partners[member]) > 0
+	return web.NewProblem(http.StatusUnauthorized, "certificate",
+		"A valid client certificate issued by the exchange is required.",
+		"گواهی کلاینت معتبر صادرشده از سوی مرکز تبادل لازم است.")
+}
+
+// normalizeSubject accepts a data subject: a national code or a legal ID.
+// A value that is neither gets the national code's reason.
+func normalizeSubject(v string) (string, error) {
+	code, err := iran.NormalizeNationalCode(v)
+	if err == nil {
+		return code, nil
+	}
+	if id, lerr := iran.NormalizeLegalID(v); lerr == nil {
+		return id, nil
+	}
+	return "", err
 }
 
 // forget clears the lookup cache after a change through the API.
@@ -165,17 +179,14 @@ type call struct {
 func (g *Gateway) forward(w http.ResponseWriter, r *http.Request) {
 	c := &call{start: g.now()}
 	c.rec.MessageID = newMessageID()
-	if id := r.Header.Get(HeaderMessageID); id != "" && len(id) == 32 && printable(id, 32) && g.fromPartner(r) {
-		// A partner exchange already named the call: both logs share it.
-		c.rec.MessageID = id
-	}
 	c.rec.Client = r.Header.Get(HeaderClient)
 	c.rec.TrackingCode = r.Header.Get(HeaderTrackingCode)
 	c.rec.Service = strings.Join([]string{r.PathValue("instance"), r.PathValue("class"), r.PathValue("member"),
 		r.PathValue("subsystem"), r.PathValue("service")}, "/")
-	w.Header().Set(HeaderMessageID, c.rec.MessageID)
 
-	if p := g.admit(r, c); p != nil {
+	p := g.admit(r, c)
+	w.Header().Set(HeaderMessageID, c.rec.MessageID)
+	if p != nil {
 		g.refuse(w, r, c, p)
 		return
 	}
@@ -188,12 +199,11 @@ func (g *Gateway) admit(r *http.Request, c *call) *web.Problem {
 	member, err := g.Auth.Member(r)
 	c.member = member
 	if err != nil {
-		if g.AuthProblem != nil {
-			return g.AuthProblem(err)
-		}
-		return web.NewProblem(http.StatusUnauthorized, "certificate",
-			"A valid client certificate issued by the exchange is required.",
-			"گواهی کلاینت معتبر صادرشده از سوی مرکز تبادل لازم است.")
+		return g.authProblem(err)
+	}
+	if id := r.Header.Get(HeaderMessageID); len(id) == 32 && printable(id, 32) && len(g.Partners[member]) > 0 {
+		// A partner exchange already named the call: both logs share it.
+		c.rec.MessageID = id
 	}
 	client, p := g.claimedClient(member, c.rec.Client)
 	if p != nil {
@@ -276,12 +286,7 @@ func (g *Gateway) checkPeople(r *http.Request, c *call) *web.Problem {
 		return badHeader(HeaderTrackingCode, errors.New("the tracking code must be at most 64 printable characters"))
 	}
 	if v := r.Header.Get(HeaderSubject); v != "" {
-		code, err := iran.NormalizeNationalCode(v)
-		if err != nil {
-			if id, lerr := iran.NormalizeLegalID(v); lerr == nil {
-				code, err = id, nil
-			}
-		}
+		code, err := normalizeSubject(v)
 		if err != nil {
 			return badHeader(HeaderSubject, err)
 		}

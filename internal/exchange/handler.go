@@ -51,13 +51,7 @@ func (g *Gateway) Handler() (http.Handler, error) {
 func (g *Gateway) authenticated(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if _, err := g.Auth.Member(r); err != nil {
-			p := web.NewProblem(http.StatusUnauthorized, "certificate",
-				"A valid client certificate issued by the exchange is required.",
-				"گواهی کلاینت معتبر صادرشده از سوی مرکز تبادل لازم است.")
-			if g.AuthProblem != nil {
-				p = g.AuthProblem(err)
-			}
-			web.WriteProblem(w, r, p)
+			web.WriteProblem(w, r, g.authProblem(err))
 			return
 		}
 		h(w, r)
