@@ -106,5 +106,5 @@ of %s is in %s; issue one for another member with
 
 Press Ctrl-C to stop.
 `, cfg.PlatformMember, certs, certs, certs, certs, portalSubsystem(cfg), p.NationalCode, p.NationalCode,
-		strings.ReplaceAll(p.BirthDate, "/", ""), exchangeURL, cfg.PlatformMember[:strings.LastIndexByte(cfg.PlatformMember, '/')+1])
+		strings.ReplaceAll(p.BirthDate, "/", ""), exchangeURL, memberPrefix(cfg))
 }

@@ -57,6 +57,12 @@ var demoServices = []demoService{
 	{"bafia", "foreigners", "/registry/foreigners", "اتباع خارجی", "Foreign nationals", nil},
 }
 
+// memberPrefix is the INSTANCE/CLASS/ part of the platform member, which
+// the demo's agencies share.
+func memberPrefix(cfg config.Config) string {
+	return cfg.PlatformMember[:strings.LastIndexByte(cfg.PlatformMember, '/')+1]
+}
+
 // portalSubsystem is the window's subsystem, the demo's caller.
 func portalSubsystem(cfg config.Config) string { return cfg.PlatformMember + "/portal" }
 
@@ -78,7 +84,7 @@ func bootstrapExchange(ctx context.Context, cfg config.Config, db *sqldb.DB, reg
 	st := &exchange.Store{DB: db}
 	now := time.Now()
 	platform := demoMember{cfg.PlatformMember, "سازمان فناوری اطلاعات ایران (پنجرهٔ ملی)", "Information Technology Organization of Iran (national window)", "portal"}
-	instanceClass := cfg.PlatformMember[:strings.LastIndexByte(cfg.PlatformMember, '/')+1]
+	instanceClass := memberPrefix(cfg)
 	members := []demoMember{platform}
 	for _, m := range demoMembers {
 		m.code = instanceClass + m.code
