@@ -132,23 +132,9 @@ func InferKind(s string) (Kind, bool) {
 		return KindSheba, true
 	}
 	var buf [16]byte
-	plus := false
-	n := 0
-	for _, r := range t {
-		if v, ok := digitValue(r); ok {
-			if n < len(buf) {
-				buf[n] = '0' + v
-			}
-			n++
-			continue
-		}
-		switch {
-		case r == '+' && n == 0 && !plus:
-			plus = true
-		case r == '(' || r == ')' || isSeparator(r):
-		default:
-			return "", false
-		}
+	n, plus, _, ok := phoneDigits(t, buf[:])
+	if !ok {
+		return "", false
 	}
 	if n > len(buf) {
 		return "", false

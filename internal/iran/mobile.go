@@ -66,22 +66,9 @@ func NormalizeMobile(s string) (string, error) {
 	}
 	// The longest accepted form is 0098 + 0 + 10 digits.
 	var buf [15]byte
-	n, plus := 0, false
-	for _, r := range s {
-		if v, ok := digitValue(r); ok {
-			if n < len(buf) {
-				buf[n] = '0' + v
-			}
-			n++
-			continue
-		}
-		switch {
-		case r == '+' && n == 0 && !plus:
-			plus = true
-		case r == '(' || r == ')' || isSeparator(r):
-		default:
-			return "", digitsError(KindMobile, digitScan{bad: r, has: true}, 11)
-		}
+	n, plus, bad, ok := phoneDigits(s, buf[:])
+	if !ok {
+		return "", digitsError(KindMobile, digitScan{bad: bad, has: true}, 11)
 	}
 	if n == 0 {
 		return "", digitsError(KindMobile, digitScan{}, 11)
@@ -157,4 +144,29 @@ func checkMobilePrefix(m string) *ValidationError {
 	return invalid(KindMobile, CodePrefix,
 		fmt.Sprintf("no mobile operator uses the prefix %s", m[:4]),
 		fmt.Sprintf("پیش‌شمارهٔ %s به هیچ اپراتور تلفن همراهی تعلق ندارد.", ToPersianDigits(m[:4])))
+}
+
+// phoneDigits collects the digits of a number written as people write
+// phone numbers (Persian, Arabic-Indic or ASCII digits, one leading '+',
+// parentheses and separators) into buf as ASCII. n counts every digit,
+// also those beyond len(buf). Any other character stops the scan with
+// ok false and that character in bad.
+func phoneDigits(s string, buf []byte) (n int, plus bool, bad rune, ok bool) {
+	for _, r := range s {
+		if v, ok := digitValue(r); ok {
+			if n < len(buf) {
+				buf[n] = '0' + v
+			}
+			n++
+			continue
+		}
+		switch {
+		case r == '+' && n == 0 && !plus:
+			plus = true
+		case r == '(' || r == ')' || isSeparator(r):
+		default:
+			return n, plus, r, false
+		}
+	}
+	return n, plus, 0, true
 }
