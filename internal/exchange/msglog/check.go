@@ -55,6 +55,7 @@ type fileResult struct {
 	problem   *Problem
 	torn      bool  // problem is a torn tail: an incomplete final write
 	badOffset int64 // where the damaged frame starts
+	end       int64 // where the frames end: the file's size or the start of its zero-filled tail
 }
 
 func (c *checker) fail(res *fileResult, file string, seq uint64, kind, format string, args ...any) fileResult {
@@ -110,17 +111,30 @@ func (c *checker) checkFile(path string, last bool) (fileResult, error) {
 		}
 		switch st {
 		case frameEOF:
+			res.end = off
 			return res, nil
-		case frameIncomplete, frameBadCRC:
-			what := "CRC mismatch"
-			if st == frameIncomplete {
-				what = "incomplete frame"
-			}
-			res.badOffset = off
+		case frameZero, frameIncomplete, frameBadCRC:
 			rest, err := readFrom(f, off+1)
 			if err != nil {
 				return res, err
 			}
+			if st == frameZero && allZero(rest) {
+				// The live segment is preallocated with zeros ahead of its
+				// frames; an archive never is (rotation truncates it).
+				if !last {
+					return c.fail(&res, path, c.next, KindAltered, "zero bytes after the last frame at offset %d in a segment that is not the live one", off), nil
+				}
+				res.end = off
+				return res, nil
+			}
+			what := "CRC mismatch"
+			switch st {
+			case frameIncomplete:
+				what = "incomplete frame"
+			case frameZero:
+				what = "zero-filled frame header"
+			}
+			res.badOffset = off
 			if last && !validFrameAfter(rest) {
 				res.torn = true
 				return c.fail(&res, path, c.next, KindTornTail, "%s at offset %d at the end of the file (a write torn by a crash, never acknowledged)", what, off), nil

@@ -31,7 +31,12 @@
 //
 // [Log.Append] returns only once its record is fsynced. A single writer
 // goroutine takes whatever appends are pending, writes them with one write
-// and one fsync (group commit), and acknowledges them together. On [Open] a
+// and one fsync (group commit), and acknowledges them together. The live
+// segment is filled with zeros a chunk ahead of its frames (a quarter of
+// [Options.RotateBytes], at most 4 MiB), so a write changes no file size and
+// syncing its data (fdatasync) is enough; a zero frame header marks where
+// the frames end, and rotation and Close cut the zeros off, so archives
+// never carry any. On [Open] a
 // frame that is incomplete or fails its CRC at the very end of the live
 // segment, with no valid frame after it, is a torn write from a crash: it
 // was never acknowledged and is truncated. Damage anywhere else is

@@ -115,6 +115,7 @@ const (
 	frameEOF                    // clean end of file
 	frameIncomplete             // file ends inside the frame
 	frameBadCRC                 // CRC mismatch or impossible length/type
+	frameZero                   // a zero frame header: the start of the live segment's preallocated tail
 )
 
 // frameReader reads frames from a segment through one reusable buffer, so
@@ -163,6 +164,9 @@ func (fr *frameReader) next() (typ byte, payload []byte, off int64, st frameStat
 		return 0, nil, off, frameIncomplete
 	}
 	h := fr.buf[fr.i : fr.i+frameHeaderSize]
+	if allZero(h) {
+		return 0, nil, off, frameZero
+	}
 	size := int(binary.BigEndian.Uint32(h))
 	typ = h[4]
 	if size > maxPayload || (typ != frameRecord && typ != frameSeal) {
@@ -208,4 +212,14 @@ func validFrameAfter(b []byte) bool {
 		}
 	}
 	return false
+}
+
+// allZero reports whether every byte of b is zero.
+func allZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
 }

@@ -3,6 +3,7 @@ package msglog
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -49,7 +50,7 @@ func (w *segWriter) recover(now time.Time) error {
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
 		return err
-	case st.Size() < headerSize:
+	case st.Size() < headerSize || zeroHeader(live):
 		// A crash while creating the segment; it holds no records.
 		if err := os.Remove(live); err != nil {
 			return err
@@ -71,16 +72,20 @@ func (w *segWriter) recover(now time.Time) error {
 		if n := len(archives); n > 0 && archives[n-1].last+1 != res.hdr.StartSeq {
 			return fmt.Errorf("live segment starts at seq %d but the newest archive %s ends at %d", res.hdr.StartSeq, archives[n-1].path, archives[n-1].last)
 		}
-		f, err := os.OpenFile(live, os.O_WRONLY|os.O_APPEND, 0)
+		f, err := os.OpenFile(live, os.O_WRONLY, 0)
 		if err != nil {
 			return err
 		}
-		size, err := f.Seek(0, 2)
+		alloc, err := f.Seek(0, 2)
 		if err != nil {
 			f.Close()
 			return err
 		}
-		w.f, w.size = f, size
+		end := res.end
+		if p := res.problem; p != nil {
+			end = res.badOffset
+		}
+		w.f, w.size, w.alloc = f, end, alloc
 		w.segFirst, w.segCreated = res.hdr.StartSeq, res.hdr.Created
 		w.seq, w.head, w.lastRecTime = c.next-1, c.prev, c.lastRecTime
 		w.sealedSeq = max(c.lastSealSeq, res.hdr.StartSeq-1)
@@ -104,6 +109,20 @@ func (w *segWriter) recover(now time.Time) error {
 	}
 	w.lastSeal = now
 	return w.createLive(now)
+}
+
+// zeroHeader reports whether the segment at path starts with a header of
+// zeros: the segment was preallocated but its header never reached the
+// disk.
+func zeroHeader(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	var b [headerSize]byte
+	_, err = io.ReadFull(f, b[:])
+	return err == nil && allZero(b[:])
 }
 
 func truncate(path string, size int64) error {

@@ -20,7 +20,8 @@ type segWriter struct {
 	opts Options
 
 	f           *os.File
-	size        int64
+	size        int64     // where the next frame goes: the end of the frames
+	alloc       int64     // the file's size: size plus the zero-filled tail
 	seq         uint64    // last record written
 	head        [32]byte  // its hash
 	segFirst    uint64    // first seq of the live segment
@@ -74,13 +75,66 @@ func (w *segWriter) writeSeal(now time.Time) error {
 }
 
 func (w *segWriter) write(b []byte) error {
-	if _, err := w.f.Write(b); err != nil {
+	grown := false
+	if end := w.size + int64(len(b)); end > w.alloc {
+		if err := w.grow(end); err != nil {
+			return err
+		}
+		grown = true
+	}
+	if _, err := w.f.WriteAt(b, w.size); err != nil {
 		return fmt.Errorf("write %s: %w", w.f.Name(), err)
+	}
+	// A write into the preallocated tail changes no metadata the file
+	// needs, so syncing its data is enough; after growing, sync it all.
+	sync := datasync
+	if grown {
+		sync = (*os.File).Sync
+	}
+	if err := sync(w.f); err != nil {
+		return fmt.Errorf("sync %s: %w", w.f.Name(), err)
+	}
+	w.size += int64(len(b))
+	return nil
+}
+
+// preallocChunk is how far ahead of its frames the live segment is filled
+// with zeros: a quarter of RotateBytes, between 4 KiB and 4 MiB.
+func (w *segWriter) preallocChunk() int64 {
+	return min(max(w.opts.RotateBytes/4, 4<<10), 4<<20)
+}
+
+// grow fills the live segment with zeros up to at least end, a whole number
+// of chunks. Writing the zeros, rather than allocating unwritten space,
+// lets later writes sync their data alone: on a crash the zeros mark where
+// the frames end. The caller syncs.
+func (w *segWriter) grow(end int64) error {
+	chunk := w.preallocChunk()
+	target := (end + chunk - 1) / chunk * chunk
+	zeros := make([]byte, min(target-w.alloc, 1<<20))
+	for off := w.alloc; off < target; {
+		n := min(int64(len(zeros)), target-off)
+		if _, err := w.f.WriteAt(zeros[:n], off); err != nil {
+			return fmt.Errorf("preallocate %s: %w", w.f.Name(), err)
+		}
+		off += n
+	}
+	w.alloc = target
+	return nil
+}
+
+// trim cuts the zero-filled tail off the live segment and syncs it, before
+// it is archived or closed.
+func (w *segWriter) trim() error {
+	if w.alloc != w.size {
+		if err := w.f.Truncate(w.size); err != nil {
+			return fmt.Errorf("truncate %s: %w", w.f.Name(), err)
+		}
+		w.alloc = w.size
 	}
 	if err := w.f.Sync(); err != nil {
 		return fmt.Errorf("sync %s: %w", w.f.Name(), err)
 	}
-	w.size += int64(len(b))
 	return nil
 }
 
@@ -98,6 +152,9 @@ func (w *segWriter) maybeRotate(now time.Time, force bool) error {
 			return err
 		}
 	}
+	if err := w.trim(); err != nil {
+		return fmt.Errorf("rotate: %w", err)
+	}
 	if err := w.f.Close(); err != nil {
 		return fmt.Errorf("rotate: close: %w", err)
 	}
@@ -113,27 +170,32 @@ func (w *segWriter) maybeRotate(now time.Time, force bool) error {
 	return w.createLive(now)
 }
 
-// createLive starts a live segment at the chain head.
+// createLive starts a live segment at the chain head, its header followed
+// by one chunk of zeros.
 func (w *segWriter) createLive(now time.Time) error {
 	h := header{StartSeq: w.seq + 1, PrevHash: w.head, Created: now.UTC().Truncate(time.Microsecond)}
 	path := filepath.Join(w.dir, liveName)
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL|os.O_APPEND, 0o640)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
 	if err != nil {
 		return fmt.Errorf("create live segment: %w", err)
 	}
-	if _, err := f.Write(h.encode()); err != nil {
+	w.f, w.size, w.alloc = f, 0, 0
+	err = w.grow(headerSize)
+	if err == nil {
+		_, err = f.WriteAt(h.encode(), 0)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if err == nil {
+		err = syncDir(w.dir)
+	}
+	if err != nil {
 		f.Close()
+		w.f = nil
 		return fmt.Errorf("create live segment: %w", err)
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("create live segment: %w", err)
-	}
-	if err := syncDir(w.dir); err != nil {
-		f.Close()
-		return fmt.Errorf("create live segment: %w", err)
-	}
-	w.f, w.size, w.segFirst, w.segCreated = f, headerSize, h.StartSeq, h.Created
+	w.size, w.segFirst, w.segCreated = headerSize, h.StartSeq, h.Created
 	return nil
 }
 
@@ -145,6 +207,9 @@ func (w *segWriter) close(now time.Time) error {
 	err := w.err
 	if err == nil && w.sealedSeq < w.seq {
 		err = w.writeSeal(now)
+	}
+	if err == nil {
+		err = w.trim()
 	}
 	if cerr := w.f.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("close: %w", cerr)
