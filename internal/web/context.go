@@ -12,6 +12,7 @@ import (
 // pointer, so that a layer outside a handler (the access log, panic
 // recovery) sees what a layer inside (the page or API wrapper) decided.
 type reqState struct {
+	id     string     // the request ID
 	secure bool       // served over TLS, directly or at a trusted proxy
 	ip     netip.Addr // the client's address, proxies accounted for
 

@@ -25,11 +25,11 @@ func (m *Mux) begin(next http.Handler) http.Handler {
 		}
 		w.Header().Set("X-Request-ID", id)
 		st := &reqState{
+			id:     id,
 			ip:     clientIP(r, m.opts.TrustedProxies),
 			secure: forwardedTLS(r, m.opts.TrustedProxies),
 		}
-		ctx := withState(WithRequestID(r.Context(), id), st)
-		next.ServeHTTP(w, r.WithContext(ctx))
+		next.ServeHTTP(w, r.WithContext(withState(r.Context(), st)))
 	})
 }
 
@@ -52,7 +52,11 @@ func saneRequestID(id string) bool {
 // stack and a 500 page or problem that says nothing of the panic.
 func (m *Mux) recoverPanics(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sw := &statusWriter{ResponseWriter: w}
+		// Inside the access log, its writer already tracks the status.
+		sw, ok := w.(*statusWriter)
+		if !ok {
+			sw = &statusWriter{ResponseWriter: w}
+		}
 		defer func() {
 			p := recover()
 			if p == nil {
@@ -76,20 +80,32 @@ func (m *Mux) recoverPanics(next http.Handler) http.Handler {
 	})
 }
 
+// secureKeys and secureValues are the headers secureHeaders sets, in
+// canonical form; the last applies only to requests that came over TLS.
+var (
+	secureKeys = [...]string{"Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy",
+		"Permissions-Policy", "Cross-Origin-Opener-Policy", "Cross-Origin-Resource-Policy", "Strict-Transport-Security"}
+	secureValues = [...]string{otherCSP, "nosniff", "DENY", "same-origin",
+		"camera=(), microphone=(), geolocation=(), payment=(), usb=()", "same-origin", "same-origin",
+		"max-age=63072000; includeSubDomains"}
+)
+
 // secureHeaders sets the headers every response carries. Pages replace
 // the CSP with pageCSP when they render.
 func (m *Mux) secureHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", otherCSP)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "same-origin")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		h.Set("Cross-Origin-Resource-Policy", "same-origin")
+		// One array holds every value, each header a slice of it with
+		// no room to grow into its neighbour: a header set on every
+		// response costs one allocation, not one each.
+		n := len(secureKeys) - 1
 		if stateOf(r.Context()).secure {
-			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+			n++
+		}
+		own := make([]string, n)
+		copy(own, secureValues[:n])
+		for i, k := range secureKeys[:n] {
+			h[k] = own[i : i+1 : i+1]
 		}
 		next.ServeHTTP(w, r)
 	})

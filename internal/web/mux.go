@@ -55,7 +55,7 @@ func New(opts Options) (*Mux, error) {
 	}
 	m.cop = http.NewCrossOriginProtection()
 	m.cop.SetDenyHandler(http.HandlerFunc(m.forbidden))
-	m.mux.HandleFunc("GET "+assetPrefix+"{path...}", m.serveAsset)
+	m.mux.Handle("GET "+assetPrefix+"{path...}", routed(m.serveAsset))
 	m.API("GET /healthz", m.health)
 	m.handler = m.begin(m.accessLog(m.recoverPanics(m.secureHeaders(http.HandlerFunc(m.dispatch)))))
 	m.stats.start(opts.StatsFlushInterval, m.now)
@@ -73,7 +73,7 @@ func (m *Mux) Mount(features ...Feature) {
 // must carry the CSRF token, GET requests are counted as visits, and
 // errors are shown as pages.
 func (m *Mux) Page(pattern string, h http.HandlerFunc) {
-	m.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	m.mux.Handle(pattern, routed(func(w http.ResponseWriter, r *http.Request) {
 		st := stateOf(r.Context())
 		settleLang(w, r, st.secure)
 		tok := ensureCSRF(w, r, st.secure)
@@ -99,7 +99,7 @@ func (m *Mux) Page(pattern string, h http.HandlerFunc) {
 // API registers a JSON API route: no cookies, no CSRF token (APIs
 // authenticate each call), errors as problem+json.
 func (m *Mux) API(pattern string, h http.HandlerFunc) {
-	m.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	m.mux.Handle(pattern, routed(func(w http.ResponseWriter, r *http.Request) {
 		stateOf(r.Context()).setAPI()
 		h(w, r)
 	}))
@@ -149,42 +149,61 @@ func (m *Mux) FlushStats(ctx context.Context) error {
 }
 
 // dispatch routes the request; requests that match no route get the
-// site's own 404 or 405, as a page or as problem+json under /api/.
+// site's own 404 or 405, as a page or as problem+json under /api/. The
+// ServeMux matches each request once: its own 404 or 405 answer (with
+// the Allow header it sets) is held back and replaced.
 func (m *Mux) dispatch(w http.ResponseWriter, r *http.Request) {
-	if _, pattern := m.mux.Handler(r); pattern != "" {
-		m.mux.ServeHTTP(w, r)
-		return
-	}
-	// Let the ServeMux say which of the two it is (and which methods are
-	// allowed), then answer in the site's own words.
-	probe := &probeWriter{header: http.Header{}}
-	m.mux.ServeHTTP(probe, r)
-	if probe.status == http.StatusMethodNotAllowed {
-		w.Header().Set("Allow", probe.header.Get("Allow"))
+	rw := &routeWriter{ResponseWriter: w}
+	m.mux.ServeHTTP(rw, r)
+	switch rw.missed {
+	case http.StatusMethodNotAllowed:
 		m.methodNotAllowed(w, r)
+	case http.StatusNotFound:
+		m.notFound(w, r)
+	}
+}
+
+// routed wraps every handler registered on the ServeMux: it tells the
+// routeWriter that a route was found, so that the route's own 404 and
+// 405 answers pass.
+func routed(h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rw, ok := w.(*routeWriter); ok {
+			rw.routed = true
+		}
+		h(w, r)
+	})
+}
+
+// routeWriter holds back the answer of the ServeMux itself when no route
+// matched the request.
+type routeWriter struct {
+	http.ResponseWriter
+	routed bool // a registered handler is serving the request
+	missed int  // the ServeMux's own 404 or 405, held back
+}
+
+// WriteHeader holds back the ServeMux's own 404 or 405.
+func (w *routeWriter) WriteHeader(code int) {
+	if !w.routed && w.missed == 0 && (code == http.StatusNotFound || code == http.StatusMethodNotAllowed) {
+		w.missed = code
 		return
 	}
-	m.notFound(w, r)
-}
-
-// probeWriter records the status the ServeMux would send.
-type probeWriter struct {
-	header http.Header
-	status int
-}
-
-// Header returns the headers the ServeMux would send.
-func (p *probeWriter) Header() http.Header { return p.header }
-
-// Write discards the ServeMux's plain-text body.
-func (p *probeWriter) Write(b []byte) (int, error) { return len(b), nil }
-
-// WriteHeader records the status.
-func (p *probeWriter) WriteHeader(code int) {
-	if p.status == 0 {
-		p.status = code
+	if w.missed == 0 {
+		w.ResponseWriter.WriteHeader(code)
 	}
 }
+
+// Write discards the body of a held-back answer.
+func (w *routeWriter) Write(b []byte) (int, error) {
+	if w.missed != 0 {
+		return len(b), nil
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *routeWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // isAPIRequest reports whether errors for r should be problem+json: it
 // matched an API route, or its path lies under an API prefix.

@@ -11,8 +11,15 @@ type requestIDKey struct{}
 // RequestID returns the ID the request-ID middleware gave this request, or
 // "" outside one.
 func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
+	if id, ok := ctx.Value(requestIDKey{}).(string); ok {
+		return id
+	}
+	// The Mux keeps the ID in the request's state rather than in a
+	// context layer of its own.
+	if s, ok := ctx.Value(stateKey{}).(*reqState); ok {
+		return s.id
+	}
+	return ""
 }
 
 // WithRequestID returns ctx carrying id.
