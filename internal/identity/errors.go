@@ -1,0 +1,81 @@
+package identity
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/panjereh/panjereh/internal/iran"
+)
+
+// Error is a refusal a person sees: a stable code, the reason in Persian
+// and English, the form field it concerns and the HTTP status that fits.
+type Error struct {
+	Status     int
+	Code       string
+	Field      string
+	Fa, En     string
+	RetryAfter time.Duration // for rate limits and cooldowns
+	Err        error         // the underlying cause, for the log only
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("identity: %s: %s: %v", e.Code, e.En, e.Err)
+	}
+	return "identity: " + e.Code + ": " + e.En
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Stable error codes.
+const (
+	CodeInvalid           = "invalid"
+	CodeNotFound          = "not-found"
+	CodeDeceased          = "deceased"
+	CodeBirthDateMismatch = "birth-date-mismatch"
+	CodeMobileNotOwner    = "mobile-not-owner"
+	CodeAlreadyRegistered = "already-registered"
+	CodeNotRegistered     = "not-registered"
+	CodeNotSignatory      = "not-signatory"
+	CodeCompanyInactive   = "company-inactive"
+	CodePermitExpired     = "permit-expired"
+	CodeRateLimited       = "rate-limited"
+	CodeCooldown          = "cooldown"
+	CodeCodeWrong         = "code-wrong"
+	CodeCodeExpired       = "code-expired"
+	CodeTooManyAttempts   = "too-many-attempts"
+	CodeRegistryDown      = "registry-unavailable"
+	CodeMinor             = "minor"
+)
+
+func newError(status int, code, field, fa, en string) *Error {
+	return &Error{Status: status, Code: code, Field: field, Fa: fa, En: en}
+}
+
+// invalidField turns a validator's refusal of field into an Error.
+func invalidField(field string, err error) *Error {
+	var ve *iran.ValidationError
+	if errors.As(err, &ve) {
+		return &Error{Status: http.StatusUnprocessableEntity, Code: CodeInvalid, Field: field, Fa: ve.Fa, En: ve.En, Err: err}
+	}
+	var de *iran.DateError
+	if errors.As(err, &de) {
+		return &Error{Status: http.StatusUnprocessableEntity, Code: CodeInvalid, Field: field, Fa: de.Fa, En: de.En, Err: err}
+	}
+	return &Error{Status: http.StatusUnprocessableEntity, Code: CodeInvalid, Field: field,
+		Fa: "مقدار واردشده معتبر نیست.", En: "the value is not valid", Err: err}
+}
+
+func registryDown(err error) *Error {
+	return &Error{Status: http.StatusServiceUnavailable, Code: CodeRegistryDown,
+		Fa: "استعلام از سامانه‌های پایه اکنون ممکن نیست؛ چند دقیقهٔ دیگر دوباره تلاش کنید.",
+		En: "the base registries cannot be reached now; please try again in a few minutes", Err: err}
+}
+
+func rateLimited(retry time.Duration) *Error {
+	return &Error{Status: http.StatusTooManyRequests, Code: CodeRateLimited, RetryAfter: retry,
+		Fa: "درخواست‌های زیادی فرستاده شده است؛ کمی بعد دوباره تلاش کنید.",
+		En: "too many requests; please try again later"}
+}

@@ -1,0 +1,602 @@
+package identity_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/panjereh/panjereh/internal/exchange/nixclient"
+	"github.com/panjereh/panjereh/internal/identity"
+	"github.com/panjereh/panjereh/internal/registry"
+	"github.com/panjereh/panjereh/internal/sqldb"
+	"github.com/panjereh/panjereh/internal/sqldb/sqldbtest"
+)
+
+// The registries are the real simulated ones, reached with the real
+// exchange client. In place of the gateway (tested in the exchange
+// package) a plain router maps each service address to its registry path.
+
+var services = identity.ExchangeServices{
+	Identity:     "IR/GOV/sabteahval/registry/identity",
+	Shahkar:      "IR/GOV/sazmantanzim/shahkar/ServiceIDmatching",
+	LegalPersons: "IR/GOV/ssaa/registry/legal-persons",
+	Foreigners:   "IR/GOV/bafia/registry/foreigners",
+}
+
+var servicePaths = map[string]string{
+	services.Identity:     "/registry/sabteahval/identity",
+	services.Shahkar:      "/registry/sazmantanzim/shahkar/ServiceIDmatching",
+	services.LegalPersons: "/registry/legal-persons",
+	services.Foreigners:   "/registry/foreigners",
+}
+
+// sentSMS records what the outbox was given; it is the operator's side.
+type sentSMS struct {
+	mu   sync.Mutex
+	msgs []sms
+	fail error
+}
+
+type sms struct {
+	to, text string
+	expires  time.Time
+}
+
+func (s *sentSMS) SendCode(_ context.Context, _ sqldb.Querier, mobile, text string, expires time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.fail != nil {
+		return s.fail
+	}
+	s.msgs = append(s.msgs, sms{mobile, text, expires})
+	return nil
+}
+
+var codeRE = regexp.MustCompile(`code: (\d+)`)
+
+// lastCode is the code in the newest message to mobile.
+func (s *sentSMS) lastCode(t *testing.T, mobile string) string {
+	t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := len(s.msgs) - 1; i >= 0; i-- {
+		if s.msgs[i].to == mobile {
+			return codeRE.FindStringSubmatch(s.msgs[i].text)[1]
+		}
+	}
+	t.Fatalf("no SMS to %s", mobile)
+	return ""
+}
+
+func (s *sentSMS) count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.msgs)
+}
+
+type auditLog struct {
+	mu     sync.Mutex
+	events []identity.AuditEvent
+}
+
+func (a *auditLog) Record(_ context.Context, e identity.AuditEvent) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.events = append(a.events, e)
+	return nil
+}
+
+func (a *auditLog) kinds() []string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var out []string
+	for _, e := range a.events {
+		out = append(out, e.Kind)
+	}
+	return out
+}
+
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+type world struct {
+	svc   *identity.Service
+	sms   *sentSMS
+	audit *auditLog
+	clock *clock
+	db    *sqldb.DB
+	down  func() // makes the registries unreachable
+}
+
+var seedDate = time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	ctx := context.Background()
+	db := sqldbtest.Open(t)
+	if _, err := registry.Seed(ctx, db, registry.SeedOptions{Persons: 20, Seed: 1, Now: seedDate}); err != nil {
+		t.Fatal(err)
+	}
+	store, err := registry.NewStore(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	routes, err := (&registry.Handler{Store: store}).Routes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	up := true
+	gw := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		ok := up
+		mu.Unlock()
+		if !ok {
+			http.Error(w, `{"code":"provider-unreachable"}`, http.StatusBadGateway)
+			return
+		}
+		rest := strings.TrimPrefix(r.URL.Path, "/r1/")
+		for svc, path := range servicePaths {
+			if rest == svc || strings.HasPrefix(rest, svc+"/") {
+				r2 := r.Clone(r.Context())
+				r2.URL.Path = path + strings.TrimPrefix(rest, svc)
+				routes.ServeHTTP(w, r2)
+				return
+			}
+		}
+		http.NotFound(w, r)
+	}))
+	t.Cleanup(gw.Close)
+	c := &clock{t: time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)}
+	w := &world{sms: &sentSMS{}, audit: &auditLog{}, clock: c, db: db,
+		down: func() { mu.Lock(); up = false; mu.Unlock() }}
+	w.svc = &identity.Service{
+		DB: db,
+		Registries: &identity.ExchangeRegistries{Client: &nixclient.Client{Gateway: gw.URL, Subsystem: "IR/GOV/ito/portal", HTTP: gw.Client()},
+			Services: services, RequestPrefix: "ITO"},
+		SMS:       w.sms,
+		Audit:     w.audit,
+		Secret:    []byte("0123456789abcdef0123456789abcdef"),
+		Policy:    identity.DefaultPolicy(),
+		Overseers: []string{"0012345679"},
+		Now:       c.Now,
+	}
+	return w
+}
+
+func persona(t *testing.T, key string) registry.Persona {
+	t.Helper()
+	for _, p := range registry.Personas() {
+		if p.Key == key {
+			return p
+		}
+	}
+	t.Fatalf("no persona %q", key)
+	return registry.Persona{}
+}
+
+func natural(p registry.Persona) identity.RegisterInput {
+	in := identity.RegisterInput{Kind: identity.KindNatural, NationalCode: p.NationalCode, BirthDate: p.BirthDate}
+	if len(p.Mobiles) > 0 {
+		in.Mobile = p.Mobiles[0]
+	}
+	return in
+}
+
+var cl = identity.Client{IP: "192.0.2.10", UserAgent: "Mozilla/5.0 test"}
+
+func wantCode(t *testing.T, err error, code string) *identity.Error {
+	t.Helper()
+	var e *identity.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("error %v, want identity error %q", err, code)
+	}
+	if e.Code != code {
+		t.Fatalf("error code %q (%s), want %q", e.Code, e.En, code)
+	}
+	if e.Fa == "" || e.En == "" {
+		t.Errorf("error %q lacks a Persian or English reason: %+v", code, e)
+	}
+	return e
+}
+
+func TestRegisterAndLogin(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	p := persona(t, "ordinary")
+	// Persian digits and Arabic-Indic input are accepted.
+	in := natural(p)
+	in.NationalCode = "۰۰۱۲۳۴۵۶۷۹"
+	a, ch, err := w.svc.Register(ctx, in, cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.FirstName != p.FirstName || a.LastName != p.LastName || a.FatherName != p.FatherName || a.Gender != "MALE" ||
+		a.BirthDate.Format(time.DateOnly) != p.BirthDateISO || a.Mobile != p.Mobiles[0] || a.Source["mobile"] != "shahkar" ||
+		a.Source["firstName"] != "civil-registry" || !a.HasRole(identity.RoleOverseer) {
+		t.Errorf("account %+v", a)
+	}
+	if ch.MaskedMobile != "0912***4567" || !ch.Expires.Equal(w.clock.Now().Add(2*time.Minute)) {
+		t.Errorf("challenge %+v", ch)
+	}
+	code := w.sms.lastCode(t, p.Mobiles[0])
+	if len(code) != 6 {
+		t.Errorf("code %q, want 6 digits", code)
+	}
+	if _, _, err := w.svc.Register(ctx, natural(p), cl); err == nil {
+		t.Fatal("a second registration succeeded")
+	} else {
+		wantCode(t, err, identity.CodeAlreadyRegistered)
+	}
+
+	sess, acc, token, err := w.svc.Login(ctx, ch.ID, code, cl, identity.LoginOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if acc.ID != a.ID || sess.ACR != identity.LoA1 || strings.Join(sess.AMR, " ") != "otp sms" || token == "" {
+		t.Errorf("session %+v account %s token %q", sess, acc.ID, token)
+	}
+	got, gotAcc, err := w.svc.Authenticate(ctx, token)
+	if err != nil || got.ID != sess.ID || gotAcc.ID != a.ID {
+		t.Fatalf("Authenticate: %+v %v", got, err)
+	}
+	// A used code does not work twice.
+	if _, _, _, err := w.svc.Login(ctx, ch.ID, code, cl, identity.LoginOptions{}); err == nil {
+		t.Fatal("a used code logged in again")
+	} else {
+		wantCode(t, err, identity.CodeCodeExpired)
+	}
+
+	// A later login by national code sends a fresh code once the cooldown
+	// has passed.
+	if _, err := w.svc.StartLogin(ctx, p.NationalCode, cl); err == nil {
+		t.Fatal("a code was resent within the cooldown")
+	} else if e := wantCode(t, err, identity.CodeCooldown); e.RetryAfter <= 0 {
+		t.Errorf("cooldown without Retry-After: %+v", e)
+	}
+	w.clock.Advance(61 * time.Second)
+	ch2, err := w.svc.StartLogin(ctx, p.NationalCode, cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := w.svc.Login(ctx, ch2.ID, w.sms.lastCode(t, p.Mobiles[0]), cl, identity.LoginOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	list, err := w.svc.Sessions(ctx, a.ID)
+	if err != nil || len(list) != 2 {
+		t.Fatalf("sessions %v %v, want 2", list, err)
+	}
+	if err := w.svc.EndSession(ctx, a.ID, sess.ID, "logout", cl); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := w.svc.Authenticate(ctx, token); !errors.Is(err, identity.ErrNoSession) {
+		t.Errorf("Authenticate after logout: %v", err)
+	}
+	want := []string{"registration", "otp-sent", "registration-refused", "login", "login-failed", "otp-sent", "login", "logout"}
+	if got := w.audit.kinds(); strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("audit %v, want %v", got, want)
+	}
+	for _, e := range w.audit.events {
+		for k, v := range e.Details {
+			if strings.Contains(v, code) && len(code) == 6 && k != "session" && k != "account" {
+				t.Errorf("audit %s detail %s=%q holds the code", e.Kind, k, v)
+			}
+		}
+	}
+}
+
+func TestRegistrationRefusals(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	ordinary := persona(t, "ordinary")
+	tests := []struct {
+		name string
+		in   identity.RegisterInput
+		code string
+		fld  string
+	}{
+		{"malformed national code", identity.RegisterInput{Kind: identity.KindNatural, NationalCode: "0012345678", BirthDate: "1370/05/12", Mobile: "09121234567"}, identity.CodeInvalid, "nationalCode"},
+		{"malformed birth date", identity.RegisterInput{Kind: identity.KindNatural, NationalCode: ordinary.NationalCode, BirthDate: "1370/13/12", Mobile: "09121234567"}, identity.CodeInvalid, "birthDate"},
+		{"malformed mobile", identity.RegisterInput{Kind: identity.KindNatural, NationalCode: ordinary.NationalCode, BirthDate: "1370/05/12", Mobile: "0912123"}, identity.CodeInvalid, "mobile"},
+		{"no kind", identity.RegisterInput{NationalCode: ordinary.NationalCode}, identity.CodeInvalid, "kind"},
+		{"birth date mismatch", identity.RegisterInput{Kind: identity.KindNatural, NationalCode: ordinary.NationalCode, BirthDate: "1370/05/13", Mobile: "09121234567"}, identity.CodeBirthDateMismatch, "birthDate"},
+		{"deceased", func() identity.RegisterInput {
+			in := natural(persona(t, "deceased"))
+			in.Mobile = "09120000000"
+			return in
+		}(), identity.CodeDeceased, "nationalCode"},
+		{"mobile of someone else", func() identity.RegisterInput {
+			p := persona(t, "borrowed-mobile")
+			in := natural(p)
+			in.Mobile = p.ClaimedMobile
+			return in
+		}(), identity.CodeMobileNotOwner, "mobile"},
+		{"unknown person", identity.RegisterInput{Kind: identity.KindNatural, NationalCode: "0000000019", BirthDate: "1370/05/12", Mobile: "09121234567"}, identity.CodeNotFound, "nationalCode"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := w.svc.Register(ctx, tc.in, cl)
+			e := wantCode(t, err, tc.code)
+			if e.Field != tc.fld {
+				t.Errorf("field %q, want %q", e.Field, tc.fld)
+			}
+		})
+	}
+	if w.sms.count() != 0 {
+		t.Errorf("%d SMS sent for refused registrations", w.sms.count())
+	}
+	w.down()
+	if _, _, err := w.svc.Register(ctx, natural(ordinary), cl); err == nil {
+		t.Fatal("registered while the registries were down")
+	} else if e := wantCode(t, err, identity.CodeRegistryDown); e.Status != http.StatusServiceUnavailable {
+		t.Errorf("status %d", e.Status)
+	}
+}
+
+func TestLegalPersonRegistration(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	ceo := persona(t, "ceo")
+	// Someone who is not a signatory cannot act for the company.
+	in := natural(persona(t, "husband"))
+	in.Kind, in.LegalID = identity.KindLegal, ceo.LegalID
+	_, _, err := w.svc.Register(ctx, in, cl)
+	wantCode(t, err, identity.CodeNotSignatory)
+	// A legal ID with a valid check digit that is not registered.
+	in.LegalID = "14000000003"
+	_, _, err = w.svc.Register(ctx, in, cl)
+	wantCode(t, err, identity.CodeNotFound)
+
+	in = natural(ceo)
+	in.Kind, in.LegalID = identity.KindLegal, ceo.LegalID
+	a, _, err := w.svc.Register(ctx, in, cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.LoginID != ceo.LegalID || a.NationalCode != ceo.NationalCode || a.CompanyName == "" || a.SignatoryRole == "" ||
+		a.FirstName != ceo.FirstName || a.Source["companyName"] != "legal-persons" {
+		t.Errorf("legal account %+v", a)
+	}
+	// The CEO also registers as a natural person; the two accounts differ.
+	if _, _, err := w.svc.Register(ctx, natural(ceo), cl); err != nil {
+		t.Fatal(err)
+	}
+	// A login by legal ID sends the code to the signatory's mobile.
+	w.clock.Advance(time.Minute)
+	ch, err := w.svc.StartLogin(ctx, ceo.LegalID, cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch.MaskedMobile != identity.MaskMobile(ceo.Mobiles[0]) {
+		t.Errorf("code went to %s", ch.MaskedMobile)
+	}
+}
+
+func TestWrongCodes(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	p := persona(t, "wife")
+	_, ch, err := w.svc.Register(ctx, natural(p), cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	right := w.sms.lastCode(t, p.Mobiles[0])
+	wrong := "000000"
+	if wrong == right {
+		wrong = "111111"
+	}
+	for i := 1; i <= 4; i++ {
+		_, _, _, err := w.svc.Login(ctx, ch.ID, wrong, cl, identity.LoginOptions{})
+		wantCode(t, err, identity.CodeCodeWrong)
+	}
+	_, _, _, err = w.svc.Login(ctx, ch.ID, wrong, cl, identity.LoginOptions{})
+	wantCode(t, err, identity.CodeTooManyAttempts)
+	// After five wrong codes even the right one is refused.
+	_, _, _, err = w.svc.Login(ctx, ch.ID, right, cl, identity.LoginOptions{})
+	wantCode(t, err, identity.CodeTooManyAttempts)
+	if _, err := w.svc.PendingChallenge(ctx, ch.ID); err == nil {
+		t.Error("a burnt challenge is still pending")
+	}
+	fails := 0
+	for _, k := range w.audit.kinds() {
+		if k == identity.EventLoginFailed {
+			fails++
+		}
+	}
+	if fails != 6 {
+		t.Errorf("%d failed logins audited, want 6", fails)
+	}
+
+	// An expired code is refused.
+	w.clock.Advance(time.Minute)
+	ch, err = w.svc.StartLogin(ctx, p.NationalCode, cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.clock.Advance(2*time.Minute + time.Second)
+	_, _, _, err = w.svc.Login(ctx, ch.ID, w.sms.lastCode(t, p.Mobiles[0]), cl, identity.LoginOptions{})
+	wantCode(t, err, identity.CodeCodeExpired)
+	if got := w.sms.msgs[len(w.sms.msgs)-1].expires; !got.Equal(ch.Expires) {
+		t.Errorf("SMS expiry %v, want the code's %v", got, ch.Expires)
+	}
+}
+
+func TestConcurrentRightCodeLogsInOnce(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	p := persona(t, "husband")
+	_, ch, err := w.svc.Register(ctx, natural(p), cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := w.sms.lastCode(t, p.Mobiles[0])
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	ok := 0
+	for range 8 {
+		wg.Go(func() {
+			if _, _, _, err := w.svc.Login(ctx, ch.ID, code, cl, identity.LoginOptions{}); err == nil {
+				mu.Lock()
+				ok++
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if ok != 1 {
+		t.Errorf("%d logins with one code, want 1", ok)
+	}
+}
+
+func TestRateLimits(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	w.svc.Policy.ResendAfter = 0
+	p := persona(t, "elderly")
+	if _, _, err := w.svc.Register(ctx, natural(p), cl); err != nil {
+		t.Fatal(err)
+	}
+	// The registration's code and four more fill the per-login limit of 5
+	// in 15 minutes.
+	for i := range 4 {
+		if _, err := w.svc.StartLogin(ctx, p.NationalCode, cl); err != nil {
+			t.Fatalf("code %d: %v", i+2, err)
+		}
+	}
+	_, err := w.svc.StartLogin(ctx, p.NationalCode, identity.Client{IP: "198.51.100.7"})
+	e := wantCode(t, err, identity.CodeRateLimited)
+	if e.RetryAfter <= 0 || e.RetryAfter > 15*time.Minute {
+		t.Errorf("Retry-After %v", e.RetryAfter)
+	}
+	// A second service value on the same database (another node, or the
+	// same one after a restart) sees the same counters.
+	other := *w.svc
+	if _, err := other.StartLogin(ctx, p.NationalCode, cl); err == nil {
+		t.Error("the limit did not hold for another node")
+	}
+	w.clock.Advance(15 * time.Minute)
+	if _, err := w.svc.StartLogin(ctx, p.NationalCode, cl); err != nil {
+		t.Errorf("after the window: %v", err)
+	}
+
+	// Per IP: unknown identifiers count too, so probing is bounded.
+	w.svc.Policy.PerIP = identity.Limit{Max: 3, Window: time.Hour}
+	probe := identity.Client{IP: "203.0.113.9"}
+	for range 3 {
+		_, err := w.svc.StartLogin(ctx, "0000000019", probe)
+		wantCode(t, err, identity.CodeNotRegistered)
+	}
+	_, err = w.svc.StartLogin(ctx, "0000000019", probe)
+	wantCode(t, err, identity.CodeRateLimited)
+}
+
+func TestSessionTimeouts(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	p := persona(t, "two-mobiles")
+	_, ch, err := w.svc.Register(ctx, natural(p), cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, _, token, err := w.svc.Login(ctx, ch.ID, w.sms.lastCode(t, p.Mobiles[0]), cl, identity.LoginOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Use keeps the session alive past the idle time.
+	for range 3 {
+		w.clock.Advance(20 * time.Minute)
+		if _, _, err := w.svc.Authenticate(ctx, token); err != nil {
+			t.Fatalf("session ended while in use: %v", err)
+		}
+	}
+	ended := []string{}
+	w.svc.OnSessionEnd = func(_ context.Context, id string) { ended = append(ended, id) }
+	w.clock.Advance(31 * time.Minute)
+	if _, _, err := w.svc.Authenticate(ctx, token); !errors.Is(err, identity.ErrNoSession) {
+		t.Fatalf("idle session still valid: %v", err)
+	}
+	if len(ended) != 1 || ended[0] != sess.ID {
+		t.Errorf("ended %v, want %s", ended, sess.ID)
+	}
+
+	// A long service asks for a longer idle time (A7), bounded by the
+	// absolute lifetime.
+	w.clock.Advance(time.Minute)
+	ch, err = w.svc.StartLogin(ctx, p.NationalCode, cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, token, err = w.svc.Login(ctx, ch.ID, w.sms.lastCode(t, p.Mobiles[0]), cl, identity.LoginOptions{Idle: 90 * time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.clock.Advance(80 * time.Minute)
+	if _, _, err := w.svc.Authenticate(ctx, token); err != nil {
+		t.Fatalf("a 90-minute session ended after 80: %v", err)
+	}
+	for range 8 {
+		w.clock.Advance(85 * time.Minute)
+		if _, _, err := w.svc.Authenticate(ctx, token); err != nil {
+			break
+		}
+	}
+	if _, _, err := w.svc.Authenticate(ctx, token); !errors.Is(err, identity.ErrNoSession) {
+		t.Errorf("session outlived its absolute lifetime: %v", err)
+	}
+}
+
+func TestChangeMobile(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	p := persona(t, "two-mobiles")
+	a, _, err := w.svc.Register(ctx, natural(p), cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A number Shahkar gives to someone else is refused.
+	_, err = w.svc.ChangeMobile(ctx, a.ID, persona(t, "ordinary").Mobiles[0], cl)
+	wantCode(t, err, identity.CodeMobileNotOwner)
+	ch, err := w.svc.ChangeMobile(ctx, a.ID, p.Mobiles[1], cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch.MaskedMobile != identity.MaskMobile(p.Mobiles[1]) {
+		t.Errorf("code went to %s, want the new number", ch.MaskedMobile)
+	}
+	// The code of the new number must come back.
+	_, err = w.svc.ConfirmMobile(ctx, a.ID, ch.ID, "12", cl)
+	wantCode(t, err, identity.CodeCodeWrong)
+	got, err := w.svc.ConfirmMobile(ctx, a.ID, ch.ID, w.sms.lastCode(t, p.Mobiles[1]), cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Mobile != p.Mobiles[1] {
+		t.Errorf("mobile %s", got.Mobile)
+	}
+	w.clock.Advance(2 * time.Minute)
+	lc, err := w.svc.StartLogin(ctx, p.NationalCode, cl)
+	if err != nil || lc.MaskedMobile != identity.MaskMobile(p.Mobiles[1]) {
+		t.Errorf("login code to %s %v, want the new number", lc.MaskedMobile, err)
+	}
+}

@@ -1,0 +1,73 @@
+package identity
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/panjereh/panjereh/internal/iran"
+	"github.com/panjereh/panjereh/internal/sqldb"
+)
+
+// ChangeMobile starts a change of the account's mobile: Shahkar must say
+// the new number is the person's own, and a code sent to it must come
+// back (A1: a change of mobile re-verifies ownership).
+func (s *Service) ChangeMobile(ctx context.Context, accountID, mobile string, cl Client) (Challenge, error) {
+	m, err := iran.NormalizeMobile(mobile)
+	if err != nil {
+		return Challenge{}, invalidField("mobile", err)
+	}
+	a, err := accountBy(ctx, s.DB.Read, "id", accountID)
+	if err != nil {
+		return Challenge{}, err
+	}
+	if m == a.Mobile {
+		return Challenge{}, newError(http.StatusUnprocessableEntity, CodeInvalid, "mobile",
+			"این همان شمارهٔ همراه کنونی شماست.", "this is already your mobile number")
+	}
+	owner := a.NationalCode
+	if a.Kind == KindForeign {
+		owner = a.ForeignID
+	}
+	now := s.now()
+	if err := s.limit(ctx, cl, m, a.LoginID, now); err != nil {
+		return Challenge{}, err
+	}
+	ok, err := s.Registries.MobileMatches(ctx, m, owner)
+	if err != nil {
+		return Challenge{}, registryDown(err)
+	}
+	if !ok {
+		return Challenge{}, mobileNotOwner()
+	}
+	return s.sendChallenge(ctx, a, PurposeMobile, m, cl, now)
+}
+
+// ConfirmMobile checks the code sent to the new number and makes it the
+// account's mobile.
+func (s *Service) ConfirmMobile(ctx context.Context, accountID, challengeID, code string, cl Client) (Account, error) {
+	now := s.now()
+	c, err := s.check(ctx, challengeID, code, PurposeMobile, now)
+	if err != nil {
+		return Account{}, err
+	}
+	if c.AccountID != accountID {
+		return Account{}, codeExpired(errors.New("challenge of another account"))
+	}
+	var a Account
+	err = s.DB.InTx(ctx, func(tx *sqldb.Tx) error {
+		var err error
+		if a, err = s.consume(ctx, tx, c, now); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE identity_accounts SET mobile = $2, updated_at = $3 WHERE id = $1`, a.ID, c.Mobile, now)
+		return err
+	})
+	if err != nil {
+		return Account{}, err
+	}
+	old := a.Mobile
+	a.Mobile, a.Updated = c.Mobile, now
+	s.audit(ctx, EventMobileChange, a.NationalCode, a.LoginID, cl, map[string]string{"from": MaskMobile(old), "to": MaskMobile(a.Mobile)})
+	return a, nil
+}

@@ -1,0 +1,183 @@
+package identity
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/panjereh/panjereh/internal/exchange/nixclient"
+	"github.com/panjereh/panjereh/internal/iran"
+)
+
+// Registries is what registration asks of the base registries. Lookups
+// that find nothing return ErrNoRecord; a birth date that does not match
+// returns ErrBirthDateMismatch.
+type Registries interface {
+	Person(ctx context.Context, nationalCode string, birth iran.JalaliDate) (Person, error)
+	MobileMatches(ctx context.Context, mobile, nationalCode string) (bool, error)
+	LegalPerson(ctx context.Context, legalID string) (Company, error)
+	Foreigner(ctx context.Context, fida string) (Foreigner, error)
+}
+
+// Registry lookup outcomes that are answers, not failures.
+var (
+	ErrNoRecord          = errors.New("identity: the registry has no such record")
+	ErrBirthDateMismatch = errors.New("identity: the birth date does not match")
+)
+
+// Person is the civil registry's answer.
+type Person struct {
+	NationalCode, FirstName, LastName, FatherName string
+	Gender                                        int // 1 male, 2 female
+	BirthDate                                     iran.JalaliDate
+	Deceased                                      bool
+}
+
+// Company is the legal-persons registry's answer.
+type Company struct {
+	LegalID, Name, Status string
+	Signatories           []Signatory
+}
+
+// Signatory is a manager of a company with the power to sign.
+type Signatory struct {
+	NationalCode, FirstName, LastName, Role string
+	Current                                 bool
+}
+
+// Foreigner is the foreign-nationals registry's answer.
+type Foreigner struct {
+	FIDA, FirstName, LastName, FatherName, Nationality string
+	Gender                                             int
+	BirthDate                                          iran.JalaliDate
+	PermitExpires                                      time.Time // zero if unknown
+}
+
+// Exchange services registration calls, by their exchange addresses.
+type ExchangeServices struct {
+	Identity     string // civil registry identity inquiry, e.g. IR/GOV/sabteahval/registry/identity
+	Shahkar      string // Shahkar ServiceIDmatching
+	LegalPersons string
+	Foreigners   string
+}
+
+// ExchangeRegistries reaches the base registries through the national
+// exchange, as the window's subsystem.
+type ExchangeRegistries struct {
+	Client   *nixclient.Client
+	Services ExchangeServices
+	// RequestPrefix starts every Shahkar requestId (the organisation's
+	// prefix, followed by a timestamp).
+	RequestPrefix string
+	Now           func() time.Time
+}
+
+func (x *ExchangeRegistries) now() time.Time {
+	if x.Now != nil {
+		return x.Now()
+	}
+	return time.Now()
+}
+
+// lookupErr maps a refused or failed call: a 404 is no record; the rest
+// are failures.
+func lookupErr(err error) error {
+	var ne *nixclient.Error
+	if errors.As(err, &ne) {
+		switch {
+		case ne.Status == http.StatusNotFound && ne.Code != "unknown-service":
+			return ErrNoRecord
+		case ne.Code == "birth-date-mismatch":
+			return ErrBirthDateMismatch
+		}
+	}
+	return err
+}
+
+// Person asks the civil registry.
+func (x *ExchangeRegistries) Person(ctx context.Context, code string, birth iran.JalaliDate) (Person, error) {
+	var out struct {
+		Name, Family, FatherName, BirthDate, NIN string
+		Gender, DeathStatus                      int
+	}
+	_, err := x.Client.JSON(ctx, nixclient.Call{Service: x.Services.Identity, Subject: code, User: code,
+		Body: map[string]string{"nin": code, "birthDate": birth.Compact()}}, &out)
+	if err != nil {
+		return Person{}, lookupErr(err)
+	}
+	bd, err := iran.ParseJalali(out.BirthDate)
+	if err != nil {
+		return Person{}, fmt.Errorf("identity: civil registry birth date %q: %w", out.BirthDate, err)
+	}
+	return Person{NationalCode: out.NIN, FirstName: out.Name, LastName: out.Family, FatherName: out.FatherName,
+		Gender: out.Gender, BirthDate: bd, Deceased: out.DeathStatus == 1}, nil
+}
+
+// MobileMatches asks Shahkar whether mobile is registered to the national
+// code.
+func (x *ExchangeRegistries) MobileMatches(ctx context.Context, mobile, code string) (bool, error) {
+	var out struct {
+		Response int    `json:"response"`
+		Comment  string `json:"comment"`
+	}
+	req := map[string]any{"requestId": x.RequestPrefix + strconv.FormatInt(x.now().UnixMilli(), 10),
+		"serviceNumber": mobile, "serviceType": 2, "identificationType": 0, "identificationNo": code}
+	if _, err := x.Client.JSON(ctx, nixclient.Call{Service: x.Services.Shahkar, Subject: code, User: code, Body: req}, &out); err != nil {
+		return false, lookupErr(err)
+	}
+	switch out.Response {
+	case 200:
+		return true, nil
+	case 600:
+		return false, nil
+	}
+	return false, fmt.Errorf("identity: shahkar answered %d: %s", out.Response, out.Comment)
+}
+
+// LegalPerson asks the legal-persons registry.
+func (x *ExchangeRegistries) LegalPerson(ctx context.Context, legalID string) (Company, error) {
+	var out struct {
+		LegalID, Name, Status string
+		Signatories           []struct {
+			NationalCode, FirstName, LastName, Role, From, To string
+		}
+	}
+	if _, err := x.Client.JSON(ctx, nixclient.Call{Service: x.Services.LegalPersons, Path: legalID, Subject: legalID}, &out); err != nil {
+		return Company{}, lookupErr(err)
+	}
+	c := Company{LegalID: out.LegalID, Name: out.Name, Status: out.Status}
+	for _, s := range out.Signatories {
+		c.Signatories = append(c.Signatories, Signatory{NationalCode: s.NationalCode, FirstName: s.FirstName,
+			LastName: s.LastName, Role: s.Role, Current: s.To == ""})
+	}
+	return c, nil
+}
+
+// Foreigner asks the foreign-nationals registry.
+func (x *ExchangeRegistries) Foreigner(ctx context.Context, fida string) (Foreigner, error) {
+	var out struct {
+		FIDA, FirstName, LastName, FatherName, Nationality, BirthDate string
+		Gender                                                        int
+		PermitExpires                                                 string `json:"residencePermitExpires"`
+	}
+	if _, err := x.Client.JSON(ctx, nixclient.Call{Service: x.Services.Foreigners, Path: fida, Subject: fida}, &out); err != nil {
+		return Foreigner{}, lookupErr(err)
+	}
+	f := Foreigner{FIDA: out.FIDA, FirstName: out.FirstName, LastName: out.LastName, FatherName: out.FatherName,
+		Nationality: out.Nationality, Gender: out.Gender}
+	var err error
+	if f.BirthDate, err = iran.ParseJalali(out.BirthDate); err != nil {
+		return Foreigner{}, fmt.Errorf("identity: foreigners registry birth date %q: %w", out.BirthDate, err)
+	}
+	if out.PermitExpires != "" {
+		if d, err := time.Parse(time.DateOnly, out.PermitExpires); err == nil {
+			f.PermitExpires = d
+		} else if j, err := iran.ParseJalali(out.PermitExpires); err == nil {
+			f.PermitExpires, _ = iran.FromJalali(j.Year, j.Month, j.Day, time.UTC)
+		}
+	}
+	return f, nil
+}

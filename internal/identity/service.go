@@ -1,0 +1,594 @@
+package identity
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/panjereh/panjereh/internal/iran"
+	"github.com/panjereh/panjereh/internal/sqldb"
+)
+
+// SMS sends a one-time code. The message is enqueued with q, the caller's
+// transaction, so it goes out only if the challenge is stored; it must not
+// be delivered after expires.
+type SMS interface {
+	SendCode(ctx context.Context, q sqldb.Querier, mobile, text string, expires time.Time) error
+}
+
+// AuditEvent is one entry for the audit log; Details never hold secrets.
+type AuditEvent struct {
+	Kind      string
+	Actor     string
+	Subject   string
+	IP        string
+	UserAgent string
+	Details   map[string]string
+}
+
+// Auditor records security events (K3).
+type Auditor interface {
+	Record(ctx context.Context, e AuditEvent) error
+}
+
+// Audit event kinds identity records.
+const (
+	EventRegistration = "registration"
+	EventRegisterFail = "registration-refused"
+	EventOTPSent      = "otp-sent"
+	EventOTPFailed    = "otp-failed"
+	EventLogin        = "login"
+	EventLoginFailed  = "login-failed"
+	EventLogout       = "logout"
+	EventSessionEnded = "session-ended"
+	EventMobileChange = "mobile-changed"
+)
+
+// Policy holds the limits of codes and sessions.
+type Policy struct {
+	CodeDigits  int           // 5 or 6
+	CodeTTL     time.Duration // at most 2 minutes (A2)
+	MaxAttempts int           // wrong codes before a code is burnt
+	ResendAfter time.Duration // cooldown between codes to one account
+	// Codes sent per mobile, per login identifier and per IP address, and
+	// registration or login attempts per IP address.
+	PerMobile, PerLogin, PerIP Limit
+	// SessionIdle ends a session unused this long; SessionMax ends any
+	// session this long after login. A service may ask for a longer idle
+	// time, up to SessionMax (A7).
+	SessionIdle, SessionMax time.Duration
+}
+
+// DefaultPolicy is the policy of the national window.
+func DefaultPolicy() Policy {
+	return Policy{
+		CodeDigits: 6, CodeTTL: 2 * time.Minute, MaxAttempts: 5, ResendAfter: time.Minute,
+		PerMobile: Limit{Max: 5, Window: 15 * time.Minute}, PerLogin: Limit{Max: 5, Window: 15 * time.Minute},
+		PerIP:       Limit{Max: 30, Window: 15 * time.Minute},
+		SessionIdle: 30 * time.Minute, SessionMax: 12 * time.Hour,
+	}
+}
+
+// Service is the behaviour of registration, login and sessions. Set its
+// fields, then use it; it is safe for concurrent use.
+type Service struct {
+	DB         *sqldb.DB
+	Registries Registries
+	SMS        SMS
+	Audit      Auditor // nil: nothing is audited
+	// Secret keys the hash of one-time codes; every node needs the same
+	// one, at least 32 bytes.
+	Secret []byte
+	Policy Policy
+	// Overseers are national codes whose accounts get RoleOverseer.
+	Overseers []string
+	// OnSessionEnd is told when a session ends, for back-channel logout.
+	OnSessionEnd func(ctx context.Context, sessionID string)
+	Logger       *slog.Logger
+	Now          func() time.Time
+}
+
+// Client is where a request came from.
+type Client struct {
+	IP, UserAgent string
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC().Truncate(time.Microsecond)
+	}
+	return time.Now().UTC().Truncate(time.Microsecond)
+}
+
+func (s *Service) logger() *slog.Logger {
+	if s.Logger != nil {
+		return s.Logger
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+func (s *Service) audit(ctx context.Context, kind, actor, subject string, cl Client, details map[string]string) {
+	if s.Audit == nil {
+		return
+	}
+	e := AuditEvent{Kind: kind, Actor: actor, Subject: subject, IP: cl.IP, UserAgent: clip(cl.UserAgent, 256), Details: details}
+	if err := s.Audit.Record(ctx, e); err != nil {
+		s.logger().ErrorContext(ctx, "identity: audit", "kind", kind, "err", err)
+	}
+}
+
+// RegisterInput is what a person types to register.
+type RegisterInput struct {
+	Kind         Kind
+	NationalCode string // a natural person's, or a legal person's signatory's
+	LegalID      string // legal persons
+	ForeignID    string // foreign nationals: the 12-digit FIDA
+	BirthDate    string // Jalali, e.g. 1370/05/12
+	Mobile       string
+}
+
+// Challenge is a one-time code on its way, as the person may see it.
+type Challenge struct {
+	ID           string
+	Purpose      string
+	MaskedMobile string
+	Expires      time.Time
+	ResendAt     time.Time
+}
+
+// Challenge purposes.
+const (
+	PurposeLogin  = "login"
+	PurposeMobile = "mobile"
+)
+
+// Register checks a person against the registries, creates the account
+// and sends the first login code to the verified mobile (A1, A3, A9).
+func (s *Service) Register(ctx context.Context, in RegisterInput, cl Client) (Account, Challenge, error) {
+	now := s.now()
+	a, err := s.checkRegistration(ctx, in, cl, now)
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) && e.Code != CodeInvalid && e.Code != CodeRateLimited {
+			s.audit(ctx, EventRegisterFail, "", registrationSubject(in), cl, map[string]string{"reason": e.Code, "kind": string(in.Kind)})
+		}
+		return Account{}, Challenge{}, err
+	}
+	var ch Challenge
+	err = s.DB.InTx(ctx, func(tx *sqldb.Tx) error {
+		if err := insertAccount(ctx, tx, a); err != nil {
+			if sqldb.IsUniqueViolation(err) {
+				return alreadyRegistered()
+			}
+			return err
+		}
+		ch, err = s.newChallenge(ctx, tx, a, PurposeLogin, a.Mobile, now)
+		return err
+	})
+	if err != nil {
+		return Account{}, Challenge{}, err
+	}
+	s.audit(ctx, EventRegistration, a.NationalCode, a.LoginID, cl, map[string]string{"kind": string(a.Kind), "account": a.ID})
+	s.audit(ctx, EventOTPSent, a.NationalCode, a.LoginID, cl, map[string]string{"purpose": PurposeLogin, "mobile": MaskMobile(a.Mobile)})
+	return a, ch, nil
+}
+
+func registrationSubject(in RegisterInput) string {
+	switch in.Kind {
+	case KindLegal:
+		return iran.ToASCIIDigits(strings.TrimSpace(in.LegalID))
+	case KindForeign:
+		return iran.ToASCIIDigits(strings.TrimSpace(in.ForeignID))
+	}
+	return iran.ToASCIIDigits(strings.TrimSpace(in.NationalCode))
+}
+
+func alreadyRegistered() *Error {
+	return newError(http.StatusConflict, CodeAlreadyRegistered, "",
+		"با این شناسه پیش‌تر ثبت‌نام شده است؛ وارد شوید.", "an account with this identifier already exists; please log in")
+}
+
+// checkRegistration validates the input, applies the rate limits and asks
+// the registries; it returns the account to create.
+func (s *Service) checkRegistration(ctx context.Context, in RegisterInput, cl Client, now time.Time) (Account, error) {
+	var errs []*Error
+	field := func(name string, norm func(string) (string, error), v string) string {
+		out, err := norm(v)
+		if err != nil {
+			errs = append(errs, invalidField(name, err))
+		}
+		return out
+	}
+	a := Account{ID: newID(), Kind: in.Kind, Source: map[string]string{}, Created: now, Updated: now}
+	switch in.Kind {
+	case KindNatural:
+		a.NationalCode = field("nationalCode", iran.NormalizeNationalCode, in.NationalCode)
+		a.LoginID = a.NationalCode
+	case KindLegal:
+		a.LegalID = field("legalId", iran.NormalizeLegalID, in.LegalID)
+		a.NationalCode = field("nationalCode", iran.NormalizeNationalCode, in.NationalCode)
+		a.LoginID = a.LegalID
+	case KindForeign:
+		a.ForeignID = field("foreignId", normalizeFIDA, in.ForeignID)
+		a.LoginID = a.ForeignID
+	default:
+		return a, newError(http.StatusUnprocessableEntity, CodeInvalid, "kind", "نوع ثبت‌نام را انتخاب کنید.", "choose what kind of account to register")
+	}
+	birth, err := iran.ParseJalali(in.BirthDate)
+	if err != nil {
+		errs = append(errs, invalidField("birthDate", err))
+	}
+	a.Mobile = field("mobile", iran.NormalizeMobile, in.Mobile)
+	if len(errs) > 0 {
+		return a, errs[0]
+	}
+	if err := s.limit(ctx, cl, "", a.LoginID, now); err != nil {
+		return a, err
+	}
+	if _, err := accountBy(ctx, s.DB.Read, "login_id", a.LoginID); err == nil {
+		return a, alreadyRegistered()
+	} else if !errors.Is(err, sqldb.ErrNotFound) {
+		return a, err
+	}
+
+	reg := s.Registries
+	switch in.Kind {
+	case KindLegal:
+		c, err := reg.LegalPerson(ctx, a.LegalID)
+		switch {
+		case errors.Is(err, ErrNoRecord):
+			return a, newError(http.StatusUnprocessableEntity, CodeNotFound, "legalId",
+				"شخص حقوقی با این شناسهٔ ملی در ثبت شرکت‌ها یافت نشد.", "no legal person with this national ID is registered")
+		case err != nil:
+			return a, registryDown(err)
+		case c.Status != "active":
+			return a, newError(http.StatusUnprocessableEntity, CodeCompanyInactive, "legalId",
+				"این شخص حقوقی فعال نیست (منحل یا در حال تصفیه است).", "this legal person is not active (dissolved or in liquidation)")
+		}
+		var sig *Signatory
+		for i := range c.Signatories {
+			if c.Signatories[i].NationalCode == a.NationalCode && c.Signatories[i].Current {
+				sig = &c.Signatories[i]
+			}
+		}
+		if sig == nil {
+			return a, newError(http.StatusUnprocessableEntity, CodeNotSignatory, "nationalCode",
+				"این کد ملی در شمار صاحبان امضای کنونی این شخص حقوقی نیست.", "this national code is not among the legal person's current signatories")
+		}
+		a.CompanyName, a.SignatoryRole = c.Name, sig.Role
+		a.Source["companyName"], a.Source["signatoryRole"] = "legal-persons", "legal-persons"
+		fallthrough
+	case KindNatural:
+		p, err := reg.Person(ctx, a.NationalCode, birth)
+		if err := personErr(err, p); err != nil {
+			return a, err
+		}
+		a.FirstName, a.LastName, a.FatherName, a.Gender = p.FirstName, p.LastName, p.FatherName, genderName(p.Gender)
+		a.BirthDate = jalaliTime(p.BirthDate)
+		for _, k := range []string{"firstName", "lastName", "fatherName", "gender", "birthDate", "nationalCode"} {
+			a.Source[k] = "civil-registry"
+		}
+	case KindForeign:
+		f, err := reg.Foreigner(ctx, a.ForeignID)
+		switch {
+		case errors.Is(err, ErrNoRecord):
+			return a, newError(http.StatusUnprocessableEntity, CodeNotFound, "foreignId",
+				"تبعهٔ خارجی با این شناسهٔ فراگیر یافت نشد.", "no foreign national with this identifier (FIDA) is registered")
+		case err != nil:
+			return a, registryDown(err)
+		case f.BirthDate != birth:
+			return a, birthMismatch()
+		case !f.PermitExpires.IsZero() && f.PermitExpires.Before(now):
+			return a, newError(http.StatusUnprocessableEntity, CodePermitExpired, "foreignId",
+				"پروانهٔ اقامت شما منقضی شده است.", "your residence permit has expired")
+		}
+		a.FirstName, a.LastName, a.FatherName, a.Gender = f.FirstName, f.LastName, f.FatherName, genderName(f.Gender)
+		a.BirthDate = jalaliTime(f.BirthDate)
+		for _, k := range []string{"firstName", "lastName", "fatherName", "gender", "birthDate", "foreignId"} {
+			a.Source[k] = "foreign-nationals"
+		}
+	}
+	owner := a.NationalCode
+	if in.Kind == KindForeign {
+		owner = a.ForeignID
+	}
+	ok, err := reg.MobileMatches(ctx, a.Mobile, owner)
+	if err != nil {
+		return a, registryDown(err)
+	}
+	if !ok {
+		return a, mobileNotOwner()
+	}
+	a.Source["mobile"] = "shahkar"
+	for _, code := range s.Overseers {
+		if code == a.NationalCode && a.Kind == KindNatural {
+			a.Roles = append(a.Roles, RoleOverseer)
+		}
+	}
+	return a, nil
+}
+
+func mobileNotOwner() *Error {
+	return newError(http.StatusUnprocessableEntity, CodeMobileNotOwner, "mobile",
+		"این شمارهٔ همراه در سامانهٔ شاهکار به نام شما ثبت نشده است. شماره‌ای را وارد کنید که سیم‌کارت آن به نام خودتان است.",
+		"this mobile number is not registered to you in Shahkar; enter a number whose SIM card is in your own name")
+}
+
+func birthMismatch() *Error {
+	return newError(http.StatusUnprocessableEntity, CodeBirthDateMismatch, "birthDate",
+		"تاریخ تولد با اطلاعات ثبت احوال مطابقت ندارد.", "the birth date does not match the civil registry")
+}
+
+func personErr(err error, p Person) error {
+	switch {
+	case errors.Is(err, ErrNoRecord):
+		return newError(http.StatusUnprocessableEntity, CodeNotFound, "nationalCode",
+			"این کد ملی در ثبت احوال یافت نشد.", "this national code is not in the civil registry")
+	case errors.Is(err, ErrBirthDateMismatch):
+		return birthMismatch()
+	case err != nil:
+		return registryDown(err)
+	case p.Deceased:
+		return newError(http.StatusUnprocessableEntity, CodeDeceased, "nationalCode",
+			"بنا بر اعلام ثبت احوال، دارندهٔ این کد ملی درگذشته است؛ ثبت‌نام ممکن نیست.",
+			"the civil registry records the holder of this national code as deceased; registration is not possible")
+	}
+	return nil
+}
+
+func genderName(g int) string {
+	switch g {
+	case 1:
+		return "MALE"
+	case 2:
+		return "FEMALE"
+	}
+	return ""
+}
+
+func jalaliTime(d iran.JalaliDate) time.Time {
+	t, _ := iran.FromJalali(d.Year, d.Month, d.Day, time.UTC)
+	return t
+}
+
+// normalizeFIDA accepts the 12-digit foreign national identifier.
+func normalizeFIDA(s string) (string, error) {
+	v := iran.ToASCIIDigits(strings.Join(strings.Fields(s), ""))
+	if len(v) != 12 || strings.Trim(v, "0123456789") != "" {
+		return "", &iran.ValidationError{Code: "length", Fa: "شناسهٔ فراگیر اتباع خارجی ۱۲ رقم است.",
+			En: "a foreign national identifier (FIDA) has 12 digits"}
+	}
+	return v, nil
+}
+
+// normalizeLoginID tells the identifier kinds apart by length: 10 digits
+// a national code, 11 a legal ID, 12 a FIDA.
+func normalizeLoginID(s string) (string, error) {
+	v := iran.ToASCIIDigits(strings.Join(strings.Fields(s), ""))
+	switch len(v) {
+	case 11:
+		return iran.NormalizeLegalID(v)
+	case 12:
+		return normalizeFIDA(v)
+	}
+	return iran.NormalizeNationalCode(v)
+}
+
+// limit applies the per-IP, per-login and per-mobile limits; empty keys
+// are skipped.
+func (s *Service) limit(ctx context.Context, cl Client, mobile, login string, now time.Time) error {
+	p := s.Policy
+	for _, k := range []struct {
+		key string
+		l   Limit
+	}{{"ip:" + cl.IP, p.PerIP}, {"login:" + login, p.PerLogin}, {"mobile:" + mobile, p.PerMobile}} {
+		if strings.HasSuffix(k.key, ":") {
+			continue
+		}
+		wait, err := hit(ctx, s.DB.Write, k.key, k.l, now)
+		if err != nil {
+			return err
+		}
+		if wait > 0 {
+			return rateLimited(wait)
+		}
+	}
+	return nil
+}
+
+// newChallenge stores a one-time code for a and enqueues its SMS, in tx.
+func (s *Service) newChallenge(ctx context.Context, tx sqldb.Querier, a Account, purpose, mobile string, now time.Time) (Challenge, error) {
+	code, err := newCode(s.Policy.CodeDigits)
+	if err != nil {
+		return Challenge{}, err
+	}
+	id := newID()
+	exp := now.Add(s.Policy.CodeTTL)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO identity_challenges
+(id, account_id, purpose, mobile, code_hash, attempts, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, 0, $6, $7)`,
+		id, a.ID, purpose, mobile, codeHash(s.Secret, id, code), exp, now); err != nil {
+		return Challenge{}, fmt.Errorf("identity: store code: %w", err)
+	}
+	text := fmt.Sprintf("دولت من\nکد ورود شما: %s\nاین کد را به کسی ندهید.\nmy.gov.ir code: %s", code, code)
+	if purpose == PurposeMobile {
+		text = fmt.Sprintf("دولت من\nکد تأیید شمارهٔ همراه جدید: %s\nmy.gov.ir mobile change code: %s", code, code)
+	}
+	if err := s.SMS.SendCode(ctx, tx, mobile, text, exp); err != nil {
+		return Challenge{}, fmt.Errorf("identity: send code: %w", err)
+	}
+	return Challenge{ID: id, Purpose: purpose, MaskedMobile: MaskMobile(mobile), Expires: exp, ResendAt: now.Add(s.Policy.ResendAfter)}, nil
+}
+
+// StartLogin sends a login code to the account's verified mobile (A2).
+func (s *Service) StartLogin(ctx context.Context, loginID string, cl Client) (Challenge, error) {
+	id, err := normalizeLoginID(loginID)
+	if err != nil {
+		return Challenge{}, invalidField("loginId", err)
+	}
+	now := s.now()
+	a, err := accountBy(ctx, s.DB.Read, "login_id", id)
+	if errors.Is(err, sqldb.ErrNotFound) {
+		if err := s.limit(ctx, cl, "", id, now); err != nil {
+			return Challenge{}, err
+		}
+		return Challenge{}, newError(http.StatusNotFound, CodeNotRegistered, "loginId",
+			"با این شناسه حسابی ثبت نشده است؛ نخست ثبت‌نام کنید.", "no account is registered with this identifier; please register first")
+	} else if err != nil {
+		return Challenge{}, err
+	}
+	return s.sendChallenge(ctx, a, PurposeLogin, a.Mobile, cl, now)
+}
+
+// sendChallenge applies the cooldown and the limits, then sends a code.
+func (s *Service) sendChallenge(ctx context.Context, a Account, purpose, mobile string, cl Client, now time.Time) (Challenge, error) {
+	var last time.Time
+	err := sqldb.ScanOne(ctx, s.DB.Read, `SELECT created_at FROM identity_challenges WHERE account_id = $1 AND purpose = $2
+ORDER BY created_at DESC LIMIT 1`, []any{a.ID, purpose}, &last)
+	if err != nil && !errors.Is(err, sqldb.ErrNotFound) {
+		return Challenge{}, err
+	}
+	if wait := last.Add(s.Policy.ResendAfter).Sub(now); err == nil && wait > 0 {
+		return Challenge{}, &Error{Status: http.StatusTooManyRequests, Code: CodeCooldown, RetryAfter: wait.Round(time.Second),
+			Fa: "کد پیشین هنوز تازه است؛ کمی صبر کنید و دوباره درخواست کنید.",
+			En: "a code was just sent; please wait a little before asking for another"}
+	}
+	if err := s.limit(ctx, cl, mobile, a.LoginID, now); err != nil {
+		return Challenge{}, err
+	}
+	var ch Challenge
+	err = s.DB.InTx(ctx, func(tx *sqldb.Tx) error {
+		var err error
+		ch, err = s.newChallenge(ctx, tx, a, purpose, mobile, now)
+		return err
+	})
+	if err != nil {
+		return Challenge{}, err
+	}
+	s.audit(ctx, EventOTPSent, a.NationalCode, a.LoginID, cl, map[string]string{"purpose": purpose, "mobile": MaskMobile(mobile)})
+	return ch, nil
+}
+
+// Resend sends a new code for the same purpose as challenge id, once the
+// cooldown has passed.
+func (s *Service) Resend(ctx context.Context, id string, cl Client) (Challenge, error) {
+	c, err := loadChallenge(ctx, s.DB.Read, id)
+	if err != nil {
+		return Challenge{}, codeExpired(err)
+	}
+	a, err := accountBy(ctx, s.DB.Read, "id", c.AccountID)
+	if err != nil {
+		return Challenge{}, err
+	}
+	return s.sendChallenge(ctx, a, c.Purpose, c.Mobile, cl, s.now())
+}
+
+// PendingChallenge returns a challenge that can still be answered, for the
+// code entry page.
+func (s *Service) PendingChallenge(ctx context.Context, id string) (Challenge, error) {
+	c, err := loadChallenge(ctx, s.DB.Read, id)
+	if err != nil || c.Consumed.Valid || !s.now().Before(c.Expires) || c.Attempts >= s.Policy.MaxAttempts {
+		return Challenge{}, codeExpired(err)
+	}
+	return Challenge{ID: c.ID, Purpose: c.Purpose, MaskedMobile: MaskMobile(c.Mobile), Expires: c.Expires,
+		ResendAt: c.Created.Add(s.Policy.ResendAfter)}, nil
+}
+
+func codeExpired(err error) *Error {
+	return &Error{Status: http.StatusGone, Code: CodeCodeExpired, Field: "code", Err: err,
+		Fa: "این کد دیگر معتبر نیست؛ کد تازه‌ای درخواست کنید.", En: "this code is no longer valid; please ask for a new one"}
+}
+
+// check checks a code against challenge id. A wrong code is counted at
+// once, outside any transaction; the MaxAttempts-th burns the challenge.
+// A right code is not yet consumed: consume does that, in the transaction
+// that acts on it.
+func (s *Service) check(ctx context.Context, id, code, purpose string, now time.Time) (challenge, error) {
+	c, err := loadChallenge(ctx, s.DB.Write, id)
+	if err != nil || c.Purpose != purpose {
+		return c, codeExpired(err)
+	}
+	switch {
+	case c.Consumed.Valid || !now.Before(c.Expires):
+		return c, codeExpired(nil)
+	case c.Attempts >= s.Policy.MaxAttempts:
+		return c, tooManyAttempts()
+	}
+	code = iran.ToASCIIDigits(strings.TrimSpace(code))
+	if codeMatches(s.Secret, c.ID, code, c.Hash) {
+		return c, nil
+	}
+	var n int
+	if err := sqldb.ScanOne(ctx, s.DB.Write, `UPDATE identity_challenges SET attempts = attempts + 1 WHERE id = $1 RETURNING attempts`,
+		[]any{id}, &n); err != nil {
+		return c, err
+	}
+	if n >= s.Policy.MaxAttempts {
+		return c, tooManyAttempts()
+	}
+	left := s.Policy.MaxAttempts - n
+	return c, &Error{Status: http.StatusUnprocessableEntity, Code: CodeCodeWrong, Field: "code",
+		Fa: fmt.Sprintf("کد نادرست است. %s بار دیگر می‌توانید تلاش کنید.", iran.ToPersianDigits(fmt.Sprint(left))),
+		En: fmt.Sprintf("the code is wrong; %d more tries are left", left)}
+}
+
+// consume marks a checked challenge used, in tx; of two requests racing
+// with the same right code only one succeeds.
+func (s *Service) consume(ctx context.Context, tx sqldb.Querier, c challenge, now time.Time) (Account, error) {
+	res, err := tx.ExecContext(ctx, `UPDATE identity_challenges SET consumed_at = $2
+WHERE id = $1 AND consumed_at IS NULL AND attempts < $3 AND expires_at > $2`, c.ID, now, s.Policy.MaxAttempts)
+	if err != nil {
+		return Account{}, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return Account{}, codeExpired(err)
+	}
+	a, err := accountBy(ctx, tx, "id", c.AccountID)
+	return a, err
+}
+
+func tooManyAttempts() *Error {
+	return newError(http.StatusUnprocessableEntity, CodeTooManyAttempts, "code",
+		"کد بیش از اندازه نادرست وارد شد و باطل شد؛ کد تازه‌ای درخواست کنید.",
+		"the code was entered wrongly too many times and is no longer valid; please ask for a new one")
+}
+
+// LoginOptions shape the session a login starts.
+type LoginOptions struct {
+	// Idle asks for a longer idle timeout, for a service expected to take
+	// long (A7); it is kept within the policy's bounds.
+	Idle time.Duration
+}
+
+// Login checks the code of a login challenge and starts a session. It
+// returns the session and the token for its cookie.
+func (s *Service) Login(ctx context.Context, challengeID, code string, cl Client, opts LoginOptions) (Session, Account, string, error) {
+	now := s.now()
+	c, err := s.check(ctx, challengeID, code, PurposeLogin, now)
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) && c.AccountID != "" {
+			s.audit(ctx, EventLoginFailed, "", c.AccountID, cl, map[string]string{"reason": e.Code})
+		}
+		return Session{}, Account{}, "", err
+	}
+	var sess Session
+	var acc Account
+	var token string
+	err = s.DB.InTx(ctx, func(tx *sqldb.Tx) error {
+		var err error
+		if acc, err = s.consume(ctx, tx, c, now); err != nil {
+			return err
+		}
+		sess, token, err = s.createSession(ctx, tx, acc, cl, opts, now)
+		return err
+	})
+	if err != nil {
+		return Session{}, Account{}, "", err
+	}
+	s.audit(ctx, EventLogin, acc.NationalCode, acc.LoginID, cl, map[string]string{"session": sess.ID, "acr": sess.ACR})
+	return sess, acc, token, nil
+}

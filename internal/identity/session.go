@@ -1,0 +1,232 @@
+package identity
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/panjereh/panjereh/internal/sqldb"
+)
+
+// Assurance levels (A5), as OpenID Connect acr values.
+const (
+	LoA1 = "loa1" // identity matched with the civil registry and Shahkar, SMS code
+	LoA2 = "loa2" // plus a biometric match
+	LoA3 = "loa3" // plus an electronic signature
+)
+
+// Session is a person's login at the national window.
+type Session struct {
+	ID        string
+	AccountID string
+	ACR       string
+	AMR       []string // RFC 8176 methods
+	AuthTime  time.Time
+	Created   time.Time
+	LastSeen  time.Time
+	Idle      time.Duration
+	Expires   time.Time // the absolute end
+	IP        string
+	UserAgent string
+}
+
+// IdleUntil is when the session ends unless used.
+func (s Session) IdleUntil() time.Time { return s.LastSeen.Add(s.Idle) }
+
+// touchEvery bounds how often a session's last use is written.
+const touchEvery = time.Minute
+
+// ErrNoSession is returned for a missing, ended or expired session.
+var ErrNoSession = errors.New("identity: no valid session")
+
+func tokenHash(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}
+
+func newToken() string {
+	var b [32]byte
+	_, _ = rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+func (s *Service) idleFor(want time.Duration) time.Duration {
+	return min(max(want, s.Policy.SessionIdle), s.Policy.SessionMax)
+}
+
+func (s *Service) createSession(ctx context.Context, q sqldb.Querier, a Account, cl Client, opts LoginOptions, now time.Time) (Session, string, error) {
+	token := newToken()
+	sess := Session{ID: newID(), AccountID: a.ID, ACR: LoA1, AMR: []string{"otp", "sms"}, AuthTime: now, Created: now,
+		LastSeen: now, Idle: s.idleFor(opts.Idle), Expires: now.Add(s.Policy.SessionMax), IP: cl.IP, UserAgent: clip(cl.UserAgent, 256)}
+	_, err := q.ExecContext(ctx, `INSERT INTO identity_sessions
+(id, token_hash, account_id, acr, amr, auth_time, created_at, last_seen, idle, expires_at, ip, user_agent, end_reason)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '')`,
+		sess.ID, tokenHash(token), sess.AccountID, sess.ACR, strings.Join(sess.AMR, " "), sess.AuthTime, sess.Created,
+		sess.LastSeen, int64(sess.Idle/time.Second), sess.Expires, sess.IP, sess.UserAgent)
+	if err != nil {
+		return Session{}, "", fmt.Errorf("identity: create session: %w", err)
+	}
+	return sess, token, nil
+}
+
+const sessionCols = `id, account_id, acr, amr, auth_time, created_at, last_seen, idle, expires_at, ip, user_agent`
+
+func scanSession(row interface{ Scan(...any) error }) (Session, error) {
+	var s Session
+	var amr string
+	var idle int64
+	err := row.Scan(&s.ID, &s.AccountID, &s.ACR, &amr, &s.AuthTime, &s.Created, &s.LastSeen, &idle, &s.Expires, &s.IP, &s.UserAgent)
+	s.AMR = strings.Fields(amr)
+	s.Idle = time.Duration(idle) * time.Second
+	s.AuthTime, s.Created, s.LastSeen, s.Expires = s.AuthTime.UTC(), s.Created.UTC(), s.LastSeen.UTC(), s.Expires.UTC()
+	return s, err
+}
+
+// Authenticate returns the live session a cookie token names, and its
+// account, and records the use.
+func (s *Service) Authenticate(ctx context.Context, token string) (Session, Account, error) {
+	if token == "" {
+		return Session{}, Account{}, ErrNoSession
+	}
+	now := s.now()
+	sess, err := scanSession(s.DB.Read.QueryRowContext(ctx, `SELECT `+sessionCols+`
+FROM identity_sessions WHERE token_hash = $1 AND ended_at IS NULL`, tokenHash(token)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Session{}, Account{}, ErrNoSession
+	} else if err != nil {
+		return Session{}, Account{}, err
+	}
+	switch {
+	case !now.Before(sess.Expires):
+		s.end(ctx, sess.ID, "expired", now)
+		return Session{}, Account{}, ErrNoSession
+	case !now.Before(sess.IdleUntil()):
+		s.end(ctx, sess.ID, "idle", now)
+		return Session{}, Account{}, ErrNoSession
+	}
+	if now.Sub(sess.LastSeen) >= touchEvery {
+		if _, err := s.DB.Write.ExecContext(ctx, `UPDATE identity_sessions SET last_seen = $2 WHERE id = $1`, sess.ID, now); err != nil {
+			return Session{}, Account{}, err
+		}
+		sess.LastSeen = now
+	}
+	a, err := accountBy(ctx, s.DB.Read, "id", sess.AccountID)
+	if err != nil {
+		return Session{}, Account{}, err
+	}
+	return sess, a, nil
+}
+
+// ExtendIdle lets a session stay idle up to d (within the policy), for a
+// service that takes long to complete (A7).
+func (s *Service) ExtendIdle(ctx context.Context, sessionID string, d time.Duration) error {
+	_, err := s.DB.Write.ExecContext(ctx, `UPDATE identity_sessions SET idle = $2 WHERE id = $1 AND idle < $2 AND ended_at IS NULL`,
+		sessionID, int64(s.idleFor(d)/time.Second))
+	return err
+}
+
+// Sessions lists an account's live sessions, newest first.
+func (s *Service) Sessions(ctx context.Context, accountID string) ([]Session, error) {
+	now := s.now()
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+sessionCols+` FROM identity_sessions
+WHERE account_id = $1 AND ended_at IS NULL AND expires_at > $2 ORDER BY created_at DESC`, accountID, now)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Session
+	for rows.Next() {
+		sess, err := scanSession(rows)
+		if err != nil {
+			return nil, err
+		}
+		if now.Before(sess.IdleUntil()) {
+			out = append(out, sess)
+		}
+	}
+	return out, rows.Err()
+}
+
+// EndSession ends one of the account's sessions: a logout, or "end this
+// session" on the sessions page. Ending a session that is already over is
+// not an error.
+func (s *Service) EndSession(ctx context.Context, accountID, sessionID, reason string, cl Client) error {
+	now := s.now()
+	res, err := s.DB.Write.ExecContext(ctx, `UPDATE identity_sessions SET ended_at = $3, end_reason = $4
+WHERE id = $1 AND account_id = $2 AND ended_at IS NULL`, sessionID, accountID, now, reason)
+	if err != nil {
+		return fmt.Errorf("identity: end session: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil
+	}
+	kind := EventSessionEnded
+	if reason == "logout" {
+		kind = EventLogout
+	}
+	if a, err := accountBy(ctx, s.DB.Read, "id", accountID); err == nil {
+		s.audit(ctx, kind, a.NationalCode, a.LoginID, cl, map[string]string{"session": sessionID, "reason": reason})
+	}
+	if s.OnSessionEnd != nil {
+		s.OnSessionEnd(ctx, sessionID)
+	}
+	return nil
+}
+
+// end closes an expired session found on use.
+func (s *Service) end(ctx context.Context, sessionID, reason string, now time.Time) {
+	res, err := s.DB.Write.ExecContext(ctx, `UPDATE identity_sessions SET ended_at = $2, end_reason = $3 WHERE id = $1 AND ended_at IS NULL`,
+		sessionID, now, reason)
+	if err != nil {
+		s.logger().ErrorContext(ctx, "identity: end session", "err", err)
+		return
+	}
+	if n, _ := res.RowsAffected(); n == 1 && s.OnSessionEnd != nil {
+		s.OnSessionEnd(ctx, sessionID)
+	}
+}
+
+// Account returns an account by its ID.
+func (s *Service) Account(ctx context.Context, id string) (Account, error) {
+	return accountBy(ctx, s.DB.Read, "id", id)
+}
+
+// cookie names: the __Host- prefix needs a secure origin.
+func cookieName(secure bool) string {
+	if secure {
+		return "__Host-pnj_session"
+	}
+	return "pnj_session"
+}
+
+// SetCookie writes the session cookie: HttpOnly, SameSite=Lax (the
+// OpenID Connect redirect from an agency is a top-level navigation),
+// Secure on HTTPS, ending with the session.
+func SetCookie(w http.ResponseWriter, r *http.Request, token string, sess Session) {
+	secure := r.TLS != nil
+	http.SetCookie(w, &http.Cookie{Name: cookieName(secure), Value: token, Path: "/", HttpOnly: true, Secure: secure,
+		SameSite: http.SameSiteLaxMode, Expires: sess.Expires})
+}
+
+// ClearCookie removes the session cookie.
+func ClearCookie(w http.ResponseWriter, r *http.Request) {
+	secure := r.TLS != nil
+	http.SetCookie(w, &http.Cookie{Name: cookieName(secure), Value: "", Path: "/", HttpOnly: true, Secure: secure,
+		SameSite: http.SameSiteLaxMode, MaxAge: -1})
+}
+
+// CookieToken is the session token a request carries, if any.
+func CookieToken(r *http.Request) string {
+	c, err := r.Cookie(cookieName(r.TLS != nil))
+	if err != nil {
+		return ""
+	}
+	return c.Value
+}

@@ -1,0 +1,86 @@
+package identity
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/panjereh/panjereh/internal/sqldb"
+)
+
+// newID returns a random 128-bit identifier in hex.
+func newID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+	return hex.EncodeToString(b[:])
+}
+
+const accountCols = `id, kind, login_id, national_code, legal_id, foreign_id, mobile, birth_date, first_name, last_name,
+father_name, gender, company_name, signatory_role, roles, source, created_at, updated_at`
+
+func scanAccount(row interface{ Scan(...any) error }) (Account, error) {
+	var a Account
+	var kind, birth, roles, source string
+	err := row.Scan(&a.ID, &kind, &a.LoginID, &a.NationalCode, &a.LegalID, &a.ForeignID, &a.Mobile, &birth,
+		&a.FirstName, &a.LastName, &a.FatherName, &a.Gender, &a.CompanyName, &a.SignatoryRole, &roles, &source,
+		&a.Created, &a.Updated)
+	if err != nil {
+		return a, err
+	}
+	a.Kind = Kind(kind)
+	if birth != "" {
+		a.BirthDate, _ = time.Parse(time.DateOnly, birth)
+	}
+	if roles != "" {
+		a.Roles = strings.Split(roles, ",")
+	}
+	if err := json.Unmarshal([]byte(source), &a.Source); err != nil {
+		return a, fmt.Errorf("account %s: source: %w", a.ID, err)
+	}
+	a.Created, a.Updated = a.Created.UTC(), a.Updated.UTC()
+	return a, nil
+}
+
+func insertAccount(ctx context.Context, q sqldb.Querier, a Account) error {
+	src, err := json.Marshal(a.Source)
+	if err != nil {
+		return err
+	}
+	_, err = q.ExecContext(ctx, `INSERT INTO identity_accounts (`+accountCols+`)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+		a.ID, string(a.Kind), a.LoginID, a.NationalCode, a.LegalID, a.ForeignID, a.Mobile, a.BirthDate.Format(time.DateOnly),
+		a.FirstName, a.LastName, a.FatherName, a.Gender, a.CompanyName, a.SignatoryRole, strings.Join(a.Roles, ","),
+		string(src), a.Created, a.Updated)
+	return err
+}
+
+// accountBy loads one account by a column that identifies it.
+func accountBy(ctx context.Context, q sqldb.Querier, col, v string) (Account, error) {
+	a, err := scanAccount(q.QueryRowContext(ctx, `SELECT `+accountCols+` FROM identity_accounts WHERE `+col+` = $1`, v))
+	if err != nil {
+		return a, sqldb.NotFound(err)
+	}
+	return a, nil
+}
+
+// challenge is a one-time code sent to a mobile.
+type challenge struct {
+	ID, AccountID, Purpose, Mobile string
+	Hash                           []byte
+	Attempts                       int
+	Expires, Created               time.Time
+	Consumed                       sql.NullTime
+}
+
+func loadChallenge(ctx context.Context, q sqldb.Querier, id string) (challenge, error) {
+	var c challenge
+	err := sqldb.ScanOne(ctx, q, `SELECT id, account_id, purpose, mobile, code_hash, attempts, expires_at, consumed_at, created_at
+FROM identity_challenges WHERE id = $1`, []any{id},
+		&c.ID, &c.AccountID, &c.Purpose, &c.Mobile, &c.Hash, &c.Attempts, &c.Expires, &c.Consumed, &c.Created)
+	return c, err
+}
