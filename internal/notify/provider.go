@@ -1,0 +1,51 @@
+package notify
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Delivery is one attempt to hand a stored message to a provider.
+type Delivery struct {
+	ID        string // the outbox's ID of the message
+	Attempt   int    // 1 for the first attempt
+	To        string // 09XXXXXXXXX
+	Sender    string // 4040 or 4040xxx
+	Body      string
+	Purpose   string
+	ExpiresAt time.Time // zero when the message does not expire
+}
+
+// Provider hands messages to an SMS operator. Send returns the operator's
+// reference for the message (several, space-separated, for a message sent
+// in parts). An error is taken as transient, and the message retried
+// later, unless it wraps ErrPermanent. Send is called from several
+// goroutines at once.
+type Provider interface {
+	Send(ctx context.Context, d Delivery) (ref string, err error)
+}
+
+// ErrPermanent marks a provider error that retrying cannot cure, such as
+// a destination the operator refuses.
+var ErrPermanent = errors.New("permanent failure")
+
+// Permanent wraps err so that errors.Is(err, ErrPermanent) holds.
+func Permanent(err error) error {
+	if err == nil || errors.Is(err, ErrPermanent) {
+		return err
+	}
+	return &permanentError{err}
+}
+
+type permanentError struct{ err error }
+
+func (e *permanentError) Error() string        { return e.err.Error() }
+func (e *permanentError) Unwrap() error        { return e.err }
+func (e *permanentError) Is(target error) bool { return target == ErrPermanent }
+
+// ProviderFunc lets a function be a Provider.
+type ProviderFunc func(ctx context.Context, d Delivery) (string, error)
+
+// Send calls f.
+func (f ProviderFunc) Send(ctx context.Context, d Delivery) (string, error) { return f(ctx, d) }
