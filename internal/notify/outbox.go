@@ -60,6 +60,15 @@ func (o *Outbox) Send(ctx context.Context, m Message) (string, error) {
 	return o.Enqueue(ctx, o.DB.Write, m)
 }
 
+// SendCode enqueues a one-time code for mobile with q, the caller's
+// transaction, with purpose "otp": the message goes out only if the
+// transaction commits, and never after expires. It is what package
+// identity's SMS interface asks for.
+func (o *Outbox) SendCode(ctx context.Context, q sqldb.Querier, mobile, text string, expires time.Time) error {
+	_, err := o.Enqueue(ctx, q, Message{To: mobile, Body: text, Purpose: "otp", ExpiresAt: expires})
+	return err
+}
+
 // Wake tells this process's dispatchers that messages are waiting. It
 // never blocks.
 func (o *Outbox) Wake() {
