@@ -1,0 +1,385 @@
+package oidc
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+	"github.com/zitadel/oidc/v3/pkg/oidc"
+	"github.com/zitadel/oidc/v3/pkg/op"
+
+	"github.com/panjereh/panjereh/internal/sqldb"
+)
+
+// Client authentication methods.
+const (
+	AuthSecretBasic   = "client_secret_basic"
+	AuthPrivateKeyJWT = "private_key_jwt"
+	AuthNone          = "none" // public clients, which must use PKCE
+)
+
+// Client is an agency registered to use the national SSO.
+type Client struct {
+	ID                 string
+	NameFa, NameEn     string
+	LogoURL            string // where the logo was fetched from
+	LogoType           string // the stored copy's media type; empty when none
+	RedirectURIs       []string
+	PostLogoutURIs     []string
+	BackchannelURI     string
+	Scopes             []string // the scopes it may receive
+	MaxACR             string
+	AuthMethod         string
+	JWKS               string // the client's public keys, for private_key_jwt
+	IDTokenAlg         string // ES256 or RS256
+	SessionSeconds     int    // lifetime hint for the window session (A7)
+	RequirePKCE        bool
+	ClientCredentials  bool // may use the client_credentials grant
+	Disabled           bool
+	CreatedAt, Updated time.Time
+
+	secretHash string
+	keys       *jose.JSONWebKeySet
+}
+
+// Validate lists every problem with the client's settings.
+func (c *Client) Validate() []string {
+	var p []string
+	if c.ID == "" || strings.ContainsAny(c.ID, " \t\r\n:/?#") || len(c.ID) > 64 {
+		p = append(p, "id: 1 to 64 characters without spaces, ':' or '/'")
+	}
+	if strings.TrimSpace(c.NameFa) == "" || strings.TrimSpace(c.NameEn) == "" {
+		p = append(p, "names: both the Persian and the English name are required")
+	}
+	if len(c.RedirectURIs) == 0 && !c.ClientCredentials {
+		p = append(p, "redirect URIs: at least one")
+	}
+	for _, u := range c.RedirectURIs {
+		if !validClientURL(u) {
+			p = append(p, "redirect URI "+u+": must be https, or http on loopback, without a fragment")
+		}
+	}
+	for _, u := range c.PostLogoutURIs {
+		if !validClientURL(u) {
+			p = append(p, "post-logout URI "+u+": must be https, or http on loopback, without a fragment")
+		}
+	}
+	if c.BackchannelURI != "" && !validClientURL(c.BackchannelURI) {
+		p = append(p, "back-channel logout URI: must be https, or http on loopback")
+	}
+	for _, s := range c.Scopes {
+		if !scopeKnown(s) {
+			p = append(p, "scope "+s+": unknown")
+		}
+	}
+	if acrRank(c.MaxACR) == 0 {
+		p = append(p, "maximum assurance level: loa1, loa2 or loa3")
+	}
+	switch c.AuthMethod {
+	case AuthSecretBasic, AuthNone:
+	case AuthPrivateKeyJWT:
+		if _, err := parseJWKS(c.JWKS); err != nil {
+			p = append(p, "JWKS: "+err.Error())
+		}
+	default:
+		p = append(p, "authentication method: client_secret_basic, private_key_jwt or none")
+	}
+	if c.AuthMethod == AuthNone && c.ClientCredentials {
+		p = append(p, "a public client cannot use client_credentials")
+	}
+	if c.IDTokenAlg != "ES256" && c.IDTokenAlg != "RS256" {
+		p = append(p, "ID token algorithm: ES256 or RS256")
+	}
+	if c.SessionSeconds < 0 || c.SessionSeconds > 7*24*3600 {
+		p = append(p, "session lifetime: 0 to 7 days")
+	}
+	return p
+}
+
+func validClientURL(s string) bool {
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" || u.Fragment != "" {
+		return false
+	}
+	return u.Scheme == "https" || u.Scheme == "http" && isLoopback(u.Hostname())
+}
+
+func parseJWKS(s string) (*jose.JSONWebKeySet, error) {
+	var ks jose.JSONWebKeySet
+	if err := json.Unmarshal([]byte(s), &ks); err != nil {
+		return nil, errors.New("not a JSON Web Key Set")
+	}
+	if len(ks.Keys) == 0 {
+		return nil, errors.New("no keys")
+	}
+	for _, k := range ks.Keys {
+		if !k.IsPublic() || !k.Valid() {
+			return nil, errors.New("every key must be a valid public key")
+		}
+	}
+	return &ks, nil
+}
+
+// hashSecret returns the stored form of a client secret. Secrets are 256
+// random bits made by the provider, so one SHA-256 is as strong as a slow
+// password hash would be, and keeps the token endpoint fast.
+func hashSecret(secret string) string {
+	h := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(h[:])
+}
+
+func (c *Client) secretMatches(secret string) bool {
+	if c.secretHash == "" || secret == "" {
+		return false
+	}
+	return subtle.ConstantTimeCompare([]byte(hashSecret(secret)), []byte(c.secretHash)) == 1
+}
+
+func (c *Client) allows(scope string) bool { return slices.Contains(c.Scopes, scope) }
+
+// Name returns the client's name in lang.
+func (c *Client) Name(lang string) string {
+	if lang == "en" {
+		return c.NameEn
+	}
+	return c.NameFa
+}
+
+// opClient adapts a Client to zitadel's op.Client.
+type opClient struct{ *Client }
+
+var _ op.Client = opClient{}
+
+func (c opClient) GetID() string                    { return c.ID }
+func (c opClient) RedirectURIs() []string           { return c.Client.RedirectURIs }
+func (c opClient) PostLogoutRedirectURIs() []string { return c.PostLogoutURIs }
+func (c opClient) ApplicationType() op.ApplicationType {
+	if c.Client.AuthMethod == AuthNone {
+		return op.ApplicationTypeUserAgent
+	}
+	return op.ApplicationTypeWeb
+}
+func (c opClient) AuthMethod() oidc.AuthMethod { return oidc.AuthMethod(c.Client.AuthMethod) }
+func (c opClient) ResponseTypes() []oidc.ResponseType {
+	return []oidc.ResponseType{oidc.ResponseTypeCode}
+}
+func (c opClient) GrantTypes() []oidc.GrantType {
+	g := []oidc.GrantType{oidc.GrantTypeCode, oidc.GrantTypeRefreshToken}
+	if c.ClientCredentials {
+		g = append(g, oidc.GrantTypeClientCredentials)
+	}
+	return g
+}
+func (c opClient) LoginURL(id string) string            { return PathLogin + "?id=" + url.QueryEscape(id) }
+func (c opClient) AccessTokenType() op.AccessTokenType  { return op.AccessTokenTypeJWT }
+func (c opClient) IDTokenLifetime() time.Duration       { return time.Hour }
+func (c opClient) DevMode() bool                        { return false }
+func (c opClient) IsScopeAllowed(scope string) bool     { return c.allows(scope) }
+func (c opClient) IDTokenUserinfoClaimsAssertion() bool { return true }
+func (c opClient) ClockSkew() time.Duration             { return 0 }
+func (c opClient) RestrictAdditionalIdTokenScopes() func([]string) []string {
+	return func(s []string) []string { return s }
+}
+func (c opClient) RestrictAdditionalAccessTokenScopes() func([]string) []string {
+	return func(s []string) []string { return s }
+}
+
+// clientCache keeps clients briefly, so that the token endpoint does not
+// read the database for every request. Edits on this node take effect at
+// once; on other nodes within the TTL.
+type clientCache struct {
+	db  *sqldb.DB
+	ttl time.Duration
+	now func() time.Time
+
+	mu    sync.Mutex
+	items map[string]cachedClient
+}
+
+type cachedClient struct {
+	c       *Client
+	err     error
+	expires time.Time
+}
+
+func (cc *clientCache) get(ctx context.Context, id string) (*Client, error) {
+	now := cc.now()
+	cc.mu.Lock()
+	it, ok := cc.items[id]
+	cc.mu.Unlock()
+	if ok && now.Before(it.expires) {
+		return it.c, it.err
+	}
+	c, err := loadClient(ctx, cc.db.Read, id)
+	if err != nil && !errors.Is(err, sqldb.ErrNotFound) {
+		return nil, err
+	}
+	if err == nil && c.Disabled {
+		c, err = nil, fmt.Errorf("oidc: client %q: %w", id, sqldb.ErrNotFound)
+	}
+	cc.mu.Lock()
+	if len(cc.items) > 10000 {
+		clear(cc.items)
+	}
+	cc.items[id] = cachedClient{c: c, err: err, expires: now.Add(cc.ttl)}
+	cc.mu.Unlock()
+	return c, err
+}
+
+func (cc *clientCache) forget(id string) {
+	cc.mu.Lock()
+	delete(cc.items, id)
+	cc.mu.Unlock()
+}
+
+const clientColumns = `id, name_fa, name_en, logo_type, logo_url, redirect_uris, post_logout_uris, backchannel_uri,
+	scopes, max_acr, auth_method, secret_hash, jwks, id_token_alg, session_seconds, require_pkce,
+	client_credentials, disabled, created_at, updated_at`
+
+type scanner interface{ Scan(...any) error }
+
+func scanClient(s scanner) (*Client, error) {
+	var c Client
+	var redirects, logouts, scopes string
+	err := s.Scan(&c.ID, &c.NameFa, &c.NameEn, &c.LogoType, &c.LogoURL, &redirects, &logouts, &c.BackchannelURI,
+		&scopes, &c.MaxACR, &c.AuthMethod, &c.secretHash, &c.JWKS, &c.IDTokenAlg, &c.SessionSeconds, &c.RequirePKCE,
+		&c.ClientCredentials, &c.Disabled, &c.CreatedAt, &c.Updated)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range []struct {
+		s   string
+		dst *[]string
+	}{{redirects, &c.RedirectURIs}, {logouts, &c.PostLogoutURIs}, {scopes, &c.Scopes}} {
+		if err := json.Unmarshal([]byte(f.s), f.dst); err != nil {
+			return nil, fmt.Errorf("oidc: client %s: %w", c.ID, err)
+		}
+	}
+	if c.AuthMethod == AuthPrivateKeyJWT {
+		if c.keys, err = parseJWKS(c.JWKS); err != nil {
+			return nil, fmt.Errorf("oidc: client %s: %w", c.ID, err)
+		}
+	}
+	return &c, nil
+}
+
+func loadClient(ctx context.Context, q sqldb.Querier, id string) (*Client, error) {
+	c, err := scanClient(q.QueryRowContext(ctx, `SELECT `+clientColumns+` FROM oidc_clients WHERE id = $1`, id))
+	if err != nil {
+		return nil, fmt.Errorf("oidc: load client %q: %w", id, sqldb.NotFound(err))
+	}
+	return c, nil
+}
+
+// Clients lists the registered clients by ID.
+func (p *Provider) Clients(ctx context.Context) ([]*Client, error) {
+	rows, err := p.opts.DB.Read.QueryContext(ctx, `SELECT `+clientColumns+` FROM oidc_clients ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("oidc: list clients: %w", err)
+	}
+	defer rows.Close()
+	var out []*Client
+	for rows.Next() {
+		c, err := scanClient(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Client returns one registered client, disabled or not.
+func (p *Provider) Client(ctx context.Context, id string) (*Client, error) {
+	return loadClient(ctx, p.opts.DB.Read, id)
+}
+
+// SaveClient registers a new client or updates one, as actor (the
+// overseer's subject). For a new client_secret_basic client, or when
+// newSecret is set, it generates a secret and returns it: the only time
+// it is shown. The change is audited, without the secret.
+func (p *Provider) SaveClient(ctx context.Context, actor string, c *Client, newSecret bool) (secret string, err error) {
+	if problems := c.Validate(); len(problems) > 0 {
+		return "", &InvalidClientError{Problems: problems}
+	}
+	now := p.now()
+	redirects, _ := json.Marshal(nonNil(c.RedirectURIs))
+	logouts, _ := json.Marshal(nonNil(c.PostLogoutURIs))
+	scopes, _ := json.Marshal(nonNil(c.Scopes))
+	old, err := loadClient(ctx, p.opts.DB.Read, c.ID)
+	exists := err == nil
+	if err != nil && !errors.Is(err, sqldb.ErrNotFound) {
+		return "", err
+	}
+	hash := ""
+	if exists {
+		hash = old.secretHash
+	}
+	if c.AuthMethod == AuthSecretBasic && (hash == "" || newSecret) {
+		secret = randomToken(32)
+		hash = hashSecret(secret)
+	}
+	if c.AuthMethod != AuthSecretBasic {
+		hash = ""
+	}
+	if c.AuthMethod != AuthPrivateKeyJWT {
+		c.JWKS = ""
+	}
+	err = p.opts.DB.InTx(ctx, func(tx *sqldb.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO oidc_clients (id, name_fa, name_en, logo, logo_type, logo_url,
+			redirect_uris, post_logout_uris, backchannel_uri, scopes, max_acr, auth_method, secret_hash, jwks,
+			id_token_alg, session_seconds, require_pkce, client_credentials, disabled, created_at, updated_at)
+			VALUES ($1, $2, $3, NULL, '', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)
+			ON CONFLICT (id) DO UPDATE SET name_fa = $2, name_en = $3, logo_url = $4, redirect_uris = $5,
+			post_logout_uris = $6, backchannel_uri = $7, scopes = $8, max_acr = $9, auth_method = $10,
+			secret_hash = $11, jwks = $12, id_token_alg = $13, session_seconds = $14, require_pkce = $15,
+			client_credentials = $16, disabled = $17, updated_at = $18`,
+			c.ID, c.NameFa, c.NameEn, c.LogoURL, string(redirects), string(logouts), c.BackchannelURI, string(scopes),
+			c.MaxACR, c.AuthMethod, hash, c.JWKS, c.IDTokenAlg, c.SessionSeconds, c.RequirePKCE, c.ClientCredentials,
+			c.Disabled, now)
+		if err != nil {
+			return fmt.Errorf("oidc: save client %q: %w", c.ID, err)
+		}
+		tx.AfterCommit(func() { p.clients.forget(c.ID) })
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	kind := "oidc.client.update"
+	if !exists {
+		kind = "oidc.client.create"
+	}
+	p.audit(ctx, nil, AuditEvent{Kind: kind, Actor: actor, Subject: c.ID, Details: map[string]string{
+		"redirect_uris": strings.Join(c.RedirectURIs, " "), "post_logout_uris": strings.Join(c.PostLogoutURIs, " "),
+		"backchannel_uri": c.BackchannelURI, "scopes": strings.Join(c.Scopes, " "), "max_acr": c.MaxACR,
+		"auth_method": c.AuthMethod, "id_token_alg": c.IDTokenAlg, "require_pkce": fmt.Sprint(c.RequirePKCE),
+		"client_credentials": fmt.Sprint(c.ClientCredentials), "disabled": fmt.Sprint(c.Disabled),
+		"secret_changed": fmt.Sprint(secret != ""),
+	}})
+	return secret, nil
+}
+
+// InvalidClientError lists what is wrong with a client's settings.
+type InvalidClientError struct{ Problems []string }
+
+func (e *InvalidClientError) Error() string {
+	return "oidc: invalid client: " + strings.Join(e.Problems, "; ")
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

@@ -1,0 +1,228 @@
+package oidc_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"testing"
+	"time"
+
+	gooidc "github.com/coreos/go-oidc/v3/oidc"
+	"golang.org/x/oauth2"
+
+	"github.com/panjereh/panjereh/internal/identity/oidc"
+)
+
+// rp is a relying party built with golang.org/x/oauth2 and go-oidc, as
+// an agency would build it.
+type rp struct {
+	cfg      oauth2.Config
+	verifier *gooidc.IDTokenVerifier
+	provider *gooidc.Provider
+}
+
+func (e *env) rp(clientID, secret string, scopes ...string) *rp {
+	e.t.Helper()
+	ctx := context.Background()
+	prov, err := gooidc.NewProvider(ctx, e.url)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return &rp{
+		cfg: oauth2.Config{ClientID: clientID, ClientSecret: secret, Endpoint: prov.Endpoint(), RedirectURL: redirectRP,
+			Scopes: append([]string{gooidc.ScopeOpenID}, scopes...)},
+		verifier: prov.Verifier(&gooidc.Config{ClientID: clientID, Now: e.clock.Now}),
+		provider: prov,
+	}
+}
+
+// login runs code + PKCE through to tokens.
+func (e *env) login(r *rp, b *http.Client, extra ...oauth2.AuthCodeOption) (*oauth2.Token, *gooidc.IDToken) {
+	e.t.Helper()
+	verifier := oauth2.GenerateVerifier()
+	opts := append([]oauth2.AuthCodeOption{oauth2.S256ChallengeOption(verifier), gooidc.Nonce("n-123")}, extra...)
+	back, _ := e.authorize(b, r.cfg.AuthCodeURL("st-1", opts...))
+	if back.Query().Get("error") != "" || back.Query().Get("state") != "st-1" {
+		e.t.Fatalf("callback %s", back)
+	}
+	tok, err := r.cfg.Exchange(context.Background(), back.Query().Get("code"), oauth2.VerifierOption(verifier))
+	if err != nil {
+		e.t.Fatalf("exchange: %v", err)
+	}
+	raw, _ := tok.Extra("id_token").(string)
+	id, err := r.verifier.Verify(context.Background(), raw)
+	if err != nil {
+		e.t.Fatalf("verify ID token: %v", err)
+	}
+	return tok, id
+}
+
+func TestCodeFlowWithPKCE(t *testing.T) {
+	e := newEnv(t)
+	secret := e.client(&oidc.Client{ID: "tax", NameFa: "سازمان امور مالیاتی", NameEn: "Tax administration",
+		RedirectURIs: []string{redirectRP}, Scopes: []string{"openid", "profile", "national_code"}, MaxACR: "loa2",
+		AuthMethod: oidc.AuthSecretBasic, IDTokenAlg: "RS256", RequirePKCE: true})
+	r := e.rp("tax", secret, "profile", "national_code")
+	b := e.browser()
+	tok, id := e.login(r, b)
+
+	var claims map[string]any
+	if err := id.Claims(&claims); err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range map[string]any{"sub": persona, "nationalCode": "0084575948", "given_name": "مریم",
+		"acr": "loa1", "nonce": "n-123", "gender": "female"} {
+		if claims[k] != want {
+			t.Errorf("ID token %s = %v, want %v", k, claims[k], want)
+		}
+	}
+	if claims["phone_number"] != nil || claims["birthdate"] != nil {
+		t.Errorf("ID token carries claims of scopes not asked for: %v", claims)
+	}
+	if amr, _ := claims["amr"].([]any); len(amr) != 2 || amr[0] != "otp" {
+		t.Errorf("amr = %v", claims["amr"])
+	}
+	if err := id.VerifyAccessToken(tok.AccessToken); err != nil {
+		t.Errorf("at_hash: %v", err)
+	}
+
+	// Standard userinfo through go-oidc.
+	ui, err := r.provider.UserInfo(context.Background(), oauth2.StaticTokenSource(tok))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var uic map[string]any
+	_ = ui.Claims(&uic)
+	if ui.Subject != persona || uic["family_name"] != "احمدی" || uic["nationalCode"] != "0084575948" {
+		t.Errorf("userinfo = %v", uic)
+	}
+
+	// The compatibility userinfo, with the national SSO's field names.
+	got := e.compat(t, tok.AccessToken, http.StatusOK)
+	want := map[string]any{"id": persona, "nationalId": "0084575948", "firstName": "مریم", "lastName": "احمدی", "gender": "FEMALE"}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("compat %s = %v, want %v", k, got[k], v)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("compat userinfo releases more than the scopes allow: %v", got)
+	}
+
+	// The consent is remembered: a second login does not ask again.
+	_, asked := e.authorize(b, r.cfg.AuthCodeURL("st-2", oauth2.S256ChallengeOption(oauth2.GenerateVerifier())))
+	if asked {
+		t.Error("consent asked again")
+	}
+	if !slices.Contains(e.audit.kinds(), "oidc.authorize") || !slices.Contains(e.audit.kinds(), "oidc.consent.grant") {
+		t.Errorf("audit = %v", e.audit.kinds())
+	}
+
+	// Revoking the consent revokes the tokens and asks again next time.
+	cs, err := e.p.Consents(context.Background(), persona)
+	if err != nil || len(cs) != 1 || cs[0].ClientID != "tax" || len(cs[0].Attributes) != 2 {
+		t.Fatalf("consents = %+v, %v", cs, err)
+	}
+	if err := e.p.RevokeConsent(context.Background(), persona, "tax"); err != nil {
+		t.Fatal(err)
+	}
+	e.compat(t, tok.AccessToken, http.StatusUnauthorized)
+	if _, asked := e.authorize(b, r.cfg.AuthCodeURL("st-3", oauth2.S256ChallengeOption(oauth2.GenerateVerifier()))); !asked {
+		t.Error("consent not asked after revocation")
+	}
+}
+
+func (e *env) compat(t *testing.T, token string, status int) map[string]any {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, e.url+"/api/v1/user/userinfo", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != status {
+		t.Fatalf("compat userinfo: %d %s, want %d", resp.StatusCode, body, status)
+	}
+	var out map[string]any
+	_ = json.Unmarshal(body, &out)
+	return out
+}
+
+func TestRefreshRotationAndReuse(t *testing.T) {
+	e := newEnv(t)
+	r := e.rp("agency", e.secretFor(t), "offline_access", "phone")
+	tok, _ := e.login(r, e.browser())
+	if tok.RefreshToken == "" {
+		t.Fatal("no refresh token for offline_access")
+	}
+	first := tok.RefreshToken
+	e.clock.Add(time.Minute)
+	tok.Expiry = time.Now().Add(-time.Second) // make x/oauth2 refresh
+	next, err := r.cfg.TokenSource(context.Background(), tok).Token()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if next.RefreshToken == "" || next.RefreshToken == first {
+		t.Fatal("refresh token not rotated")
+	}
+	e.compat(t, next.AccessToken, http.StatusOK)
+
+	// Presenting the spent token again revokes the whole family.
+	_, err = r.cfg.TokenSource(context.Background(), &oauth2.Token{RefreshToken: first}).Token()
+	if !isOAuthError(err, "invalid_grant") {
+		t.Fatalf("reuse: %v", err)
+	}
+	_, err = r.cfg.TokenSource(context.Background(), &oauth2.Token{RefreshToken: next.RefreshToken}).Token()
+	if !isOAuthError(err, "invalid_grant") {
+		t.Fatalf("newest refresh token still works after reuse: %v", err)
+	}
+	e.compat(t, next.AccessToken, http.StatusUnauthorized)
+	if !slices.Contains(e.audit.kinds(), "oidc.refresh.reuse") {
+		t.Errorf("reuse not audited: %v", e.audit.kinds())
+	}
+}
+
+func isOAuthError(err error, code string) bool {
+	re, ok := err.(*oauth2.RetrieveError)
+	return ok && re.ErrorCode == code
+}
+
+// secretFor gives the default client a fresh secret.
+func (e *env) secretFor(t *testing.T) string {
+	t.Helper()
+	c, err := e.p.Client(context.Background(), "agency")
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, err := e.p.SaveClient(context.Background(), "overseer-1", c, true)
+	if err != nil || secret == "" {
+		t.Fatalf("secret %q, %v", secret, err)
+	}
+	return secret
+}
+
+func TestClientCredentials(t *testing.T) {
+	e := newEnv(t)
+	secret := e.secretFor(t)
+	resp, err := http.PostForm(e.url+"/oauth2/token", url.Values{"grant_type": {"client_credentials"},
+		"client_id": {"agency"}, "client_secret": {secret}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var tok struct {
+		AccessToken string `json:"access_token"`
+		TokenType   string `json:"token_type"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&tok)
+	if resp.StatusCode != http.StatusOK || tok.AccessToken == "" || tok.TokenType != "Bearer" {
+		t.Fatalf("client_credentials: %d %+v", resp.StatusCode, tok)
+	}
+	// A client's own token is no person's token.
+	e.compat(t, tok.AccessToken, http.StatusUnauthorized)
+}

@@ -1,0 +1,175 @@
+package oidc
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/panjereh/panjereh/internal/sqldb"
+)
+
+// authRequest is what a relying party asked for at the authorization
+// endpoint, kept while the person logs in and consents.
+type authRequest struct {
+	ClientID      string   `json:"client_id"`
+	RedirectURI   string   `json:"redirect_uri"`
+	Scopes        []string `json:"scopes"`
+	State         string   `json:"state,omitempty"`
+	Nonce         string   `json:"nonce,omitempty"`
+	CodeChallenge string   `json:"code_challenge,omitempty"` // S256 only
+	Prompt        []string `json:"prompt,omitempty"`
+	MaxAge        *int64   `json:"max_age,omitempty"`
+	ACR           string   `json:"acr"` // the lowest level the request accepts
+	Lang          string   `json:"lang,omitempty"`
+}
+
+func (a *authRequest) hasPrompt(p string) bool {
+	for _, v := range a.Prompt {
+		if v == p {
+			return true
+		}
+	}
+	return false
+}
+
+// grant is an authorization: the request and, once the person has
+// logged in and consented, who they are, and the code and tokens issued.
+type grant struct {
+	ID         string
+	ClientID   string
+	Req        authRequest
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+	Subject    string
+	SessionID  string
+	ACR        string
+	AMR        []string
+	AuthTime   time.Time
+	Offline    bool
+	CodeExpiry time.Time
+	CodeUsed   bool
+	Revoked    bool
+}
+
+// Lifetimes of what the authorization endpoint hands out.
+const (
+	requestLifetime = 10 * time.Minute // to log in and consent
+	codeLifetime    = 60 * time.Second
+)
+
+// digest returns the stored form of a code or refresh token.
+func digest(token string) string {
+	h := sha256.Sum256([]byte(token))
+	return base64.RawURLEncoding.EncodeToString(h[:])
+}
+
+func createGrant(ctx context.Context, q sqldb.Querier, g *grant) error {
+	req, err := json.Marshal(g.Req)
+	if err != nil {
+		return err
+	}
+	_, err = q.ExecContext(ctx, `INSERT INTO oidc_grants (id, client_id, request, created_at, expires_at,
+		subject, session_id, acr, amr, offline) VALUES ($1, $2, $3, $4, $5, '', '', '', '', $6)`,
+		g.ID, g.ClientID, string(req), g.CreatedAt, g.ExpiresAt, false)
+	if err != nil {
+		return fmt.Errorf("oidc: create grant: %w", err)
+	}
+	return nil
+}
+
+const grantColumns = `id, client_id, request, created_at, expires_at, subject, session_id, acr, amr, auth_time,
+	offline, code_expires, code_used_at, revoked_at`
+
+func scanGrant(s scanner) (*grant, error) {
+	var g grant
+	var req, amr string
+	var authTime, codeExp, used, revoked *time.Time
+	if err := s.Scan(&g.ID, &g.ClientID, &req, &g.CreatedAt, &g.ExpiresAt, &g.Subject, &g.SessionID, &g.ACR, &amr,
+		&authTime, &g.Offline, &codeExp, &used, &revoked); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(req), &g.Req); err != nil {
+		return nil, fmt.Errorf("oidc: grant %s: %w", g.ID, err)
+	}
+	g.AMR = strings.Fields(amr)
+	if authTime != nil {
+		g.AuthTime = *authTime
+	}
+	if codeExp != nil {
+		g.CodeExpiry = *codeExp
+	}
+	g.CodeUsed = used != nil
+	g.Revoked = revoked != nil
+	return &g, nil
+}
+
+func loadGrant(ctx context.Context, q sqldb.Querier, id string) (*grant, error) {
+	g, err := scanGrant(q.QueryRowContext(ctx, `SELECT `+grantColumns+` FROM oidc_grants WHERE id = $1`, id))
+	if err != nil {
+		return nil, fmt.Errorf("oidc: load grant: %w", sqldb.NotFound(err))
+	}
+	return g, nil
+}
+
+func grantByCode(ctx context.Context, q sqldb.Querier, code string) (*grant, error) {
+	g, err := scanGrant(q.QueryRowContext(ctx, `SELECT `+grantColumns+` FROM oidc_grants WHERE code_hash = $1`, digest(code)))
+	if err != nil {
+		return nil, fmt.Errorf("oidc: grant by code: %w", sqldb.NotFound(err))
+	}
+	return g, nil
+}
+
+// approveGrant records who logged in and the code that stands for the
+// grant. It succeeds once per grant.
+func approveGrant(ctx context.Context, q sqldb.Querier, g *grant, code string, now time.Time) error {
+	res, err := q.ExecContext(ctx, `UPDATE oidc_grants SET subject = $1, session_id = $2, acr = $3, amr = $4,
+		auth_time = $5, offline = $6, code_hash = $7, code_expires = $8, expires_at = $8
+		WHERE id = $9 AND code_hash IS NULL AND revoked_at IS NULL`,
+		g.Subject, g.SessionID, g.ACR, strings.Join(g.AMR, " "), g.AuthTime, g.Offline, digest(code),
+		now.Add(codeLifetime), g.ID)
+	if err != nil {
+		return fmt.Errorf("oidc: approve grant: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fmt.Errorf("oidc: approve grant %s: %w", g.ID, errGrantSpent)
+	}
+	return nil
+}
+
+var errGrantSpent = errors.New("already approved or revoked")
+
+// redeemCode marks the grant's code used; it reports false when another
+// request used it first.
+func redeemCode(ctx context.Context, q sqldb.Querier, id string, now, expires time.Time) (bool, error) {
+	res, err := q.ExecContext(ctx, `UPDATE oidc_grants SET code_used_at = $1, expires_at = $2
+		WHERE id = $3 AND code_used_at IS NULL AND revoked_at IS NULL`, now, expires, id)
+	if err != nil {
+		return false, fmt.Errorf("oidc: redeem code: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// revokeGrant ends a grant: its access tokens fail at userinfo and
+// introspection, its refresh tokens at the token endpoint.
+func revokeGrant(ctx context.Context, q sqldb.Querier, id string, now time.Time) error {
+	_, err := q.ExecContext(ctx, `UPDATE oidc_grants SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL`, now, id)
+	if err != nil {
+		return fmt.Errorf("oidc: revoke grant: %w", err)
+	}
+	return nil
+}
+
+func insertRefresh(ctx context.Context, q sqldb.Querier, token, grantID string, now, expires time.Time) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO oidc_refresh_tokens (hash, grant_id, issued_at, expires_at)
+		VALUES ($1, $2, $3, $4)`, digest(token), grantID, now, expires)
+	if err != nil {
+		return fmt.Errorf("oidc: store refresh token: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,277 @@
+package oidc
+
+import (
+	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+
+	"github.com/panjereh/panjereh/internal/sqldb"
+)
+
+// signingKey is one of the provider's keys.
+type signingKey struct {
+	id        string
+	alg       jose.SignatureAlgorithm
+	priv      crypto.Signer
+	signFrom  time.Time
+	retireAt  time.Time              // zero: not retired
+	expiresAt time.Time              // zero: published indefinitely
+	signers   map[string]jose.Signer // by the typ header they set
+}
+
+// Token types, as the typ header of the JWTs the provider signs.
+const (
+	typID     = "JWT"
+	typAccess = "at+jwt"     // RFC 9068
+	typLogout = "logout+jwt" // OpenID Back-Channel Logout 1.0
+)
+
+// keyring holds the signing keys read from the database, reloading them
+// after ttl so that a rotation on another node is seen.
+type keyring struct {
+	db  *sqldb.DB
+	ttl time.Duration
+	now func() time.Time
+
+	mu     sync.Mutex
+	keys   []*signingKey
+	loaded time.Time
+}
+
+var supportedAlgs = []jose.SignatureAlgorithm{jose.ES256, jose.RS256}
+
+// ensure makes sure a key of every supported algorithm exists, creating
+// the missing ones able to sign at once (nothing was published before).
+func (k *keyring) ensure(ctx context.Context, tokenLife time.Duration) error {
+	keys, err := k.load(ctx)
+	if err != nil {
+		return err
+	}
+	for _, alg := range supportedAlgs {
+		have := false
+		for _, key := range keys {
+			if key.alg == alg && key.retireAt.IsZero() {
+				have = true
+			}
+		}
+		if !have {
+			if err := k.create(ctx, alg, k.now(), tokenLife); err != nil {
+				return err
+			}
+		}
+	}
+	k.invalidate()
+	return nil
+}
+
+// create adds a new key of alg that signs from signFrom, and retires the
+// current keys of alg at that moment; they stay published until the
+// tokens they signed have expired.
+func (k *keyring) create(ctx context.Context, alg jose.SignatureAlgorithm, signFrom time.Time, tokenLife time.Duration) error {
+	var priv crypto.Signer
+	var err error
+	switch alg {
+	case jose.ES256:
+		priv, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	case jose.RS256:
+		priv, err = rsa.GenerateKey(rand.Reader, 2048)
+	default:
+		return fmt.Errorf("oidc: unsupported key algorithm %s", alg)
+	}
+	if err != nil {
+		return fmt.Errorf("oidc: generate %s key: %w", alg, err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(priv)
+	if err != nil {
+		return fmt.Errorf("oidc: encode %s key: %w", alg, err)
+	}
+	id := string(alg) + "-" + randomToken(9)
+	now := k.now()
+	return k.db.InTx(ctx, func(tx *sqldb.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE oidc_keys SET retire_at = $1, expires_at = $2
+			WHERE alg = $3 AND retire_at IS NULL`, signFrom, signFrom.Add(tokenLife+time.Minute), string(alg))
+		if err != nil {
+			return fmt.Errorf("oidc: retire %s keys: %w", alg, err)
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO oidc_keys (id, alg, private_key, created_at, sign_from)
+			VALUES ($1, $2, $3, $4, $5)`, id, string(alg), der, now, signFrom)
+		if err != nil {
+			return fmt.Errorf("oidc: store %s key: %w", alg, err)
+		}
+		tx.AfterCommit(k.invalidate)
+		return nil
+	})
+}
+
+func (k *keyring) invalidate() {
+	k.mu.Lock()
+	k.loaded = time.Time{}
+	k.mu.Unlock()
+}
+
+// current returns the keys, reloading them when the cache is stale.
+func (k *keyring) current(ctx context.Context) ([]*signingKey, error) {
+	now := k.now()
+	k.mu.Lock()
+	if !k.loaded.IsZero() && now.Sub(k.loaded) < k.ttl {
+		keys := k.keys
+		k.mu.Unlock()
+		return keys, nil
+	}
+	k.mu.Unlock()
+	keys, err := k.load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	k.mu.Lock()
+	k.keys, k.loaded = keys, now
+	k.mu.Unlock()
+	return keys, nil
+}
+
+func (k *keyring) load(ctx context.Context) ([]*signingKey, error) {
+	rows, err := k.db.Read.QueryContext(ctx, `SELECT id, alg, private_key, sign_from, retire_at, expires_at
+		FROM oidc_keys WHERE expires_at IS NULL OR expires_at > $1 ORDER BY sign_from DESC, id`, k.now())
+	if err != nil {
+		return nil, fmt.Errorf("oidc: load keys: %w", err)
+	}
+	defer rows.Close()
+	var out []*signingKey
+	for rows.Next() {
+		var key signingKey
+		var alg string
+		var der []byte
+		var retire, expires *time.Time
+		if err := rows.Scan(&key.id, &alg, &der, &key.signFrom, &retire, &expires); err != nil {
+			return nil, fmt.Errorf("oidc: load keys: %w", err)
+		}
+		key.alg = jose.SignatureAlgorithm(alg)
+		if retire != nil {
+			key.retireAt = *retire
+		}
+		if expires != nil {
+			key.expiresAt = *expires
+		}
+		pk, err := x509.ParsePKCS8PrivateKey(der)
+		if err != nil {
+			return nil, fmt.Errorf("oidc: key %s: %w", key.id, err)
+		}
+		var ok bool
+		if key.priv, ok = pk.(crypto.Signer); !ok {
+			return nil, fmt.Errorf("oidc: key %s: not a signing key", key.id)
+		}
+		key.signers = map[string]jose.Signer{}
+		for _, typ := range []string{typID, typAccess, typLogout} {
+			s, err := jose.NewSigner(jose.SigningKey{Algorithm: key.alg,
+				Key: jose.JSONWebKey{Key: key.priv, KeyID: key.id, Algorithm: alg, Use: "sig"}},
+				(&jose.SignerOptions{}).WithType(jose.ContentType(typ)))
+			if err != nil {
+				return nil, fmt.Errorf("oidc: key %s: %w", key.id, err)
+			}
+			key.signers[typ] = s
+		}
+		out = append(out, &key)
+	}
+	return out, rows.Err()
+}
+
+// signer returns the key that signs with alg now: the newest one whose
+// time to sign has come and which is not retired.
+func (k *keyring) signer(ctx context.Context, alg jose.SignatureAlgorithm) (*signingKey, error) {
+	keys, err := k.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := k.now()
+	for _, key := range keys { // newest first
+		if key.alg == alg && !key.signFrom.After(now) && (key.retireAt.IsZero() || key.retireAt.After(now)) {
+			return key, nil
+		}
+	}
+	return nil, fmt.Errorf("oidc: no %s key able to sign", alg)
+}
+
+// jwks returns the published keys: every key not yet expired, including
+// those that will sign only later.
+func (k *keyring) jwks(ctx context.Context) (*jose.JSONWebKeySet, error) {
+	keys, err := k.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := k.now()
+	set := &jose.JSONWebKeySet{}
+	for _, key := range keys {
+		if !key.expiresAt.IsZero() && !key.expiresAt.After(now) {
+			continue
+		}
+		set.Keys = append(set.Keys, jose.JSONWebKey{Key: key.priv.Public(), KeyID: key.id, Algorithm: string(key.alg), Use: "sig"})
+	}
+	return set, nil
+}
+
+// sign signs claims with the current key for alg, as a JWT of type typ.
+func (k *keyring) sign(ctx context.Context, alg jose.SignatureAlgorithm, typ string, claims any) (string, error) {
+	key, err := k.signer(ctx, alg)
+	if err != nil {
+		return "", err
+	}
+	payload, err := json.Marshal(claims)
+	if err != nil {
+		return "", fmt.Errorf("oidc: encode claims: %w", err)
+	}
+	jws, err := key.signers[typ].Sign(payload)
+	if err != nil {
+		return "", fmt.Errorf("oidc: sign: %w", err)
+	}
+	return jws.CompactSerialize()
+}
+
+// verify checks a token of type typ signed by one of the provider's keys
+// and returns its payload. It does not check any claim.
+func (k *keyring) verify(ctx context.Context, token, typ string) ([]byte, error) {
+	jws, err := jose.ParseSigned(token, supportedAlgs)
+	if err != nil || len(jws.Signatures) != 1 {
+		return nil, errors.New("oidc: malformed token")
+	}
+	if t, _ := jws.Signatures[0].Protected.ExtraHeaders[jose.HeaderType].(string); t != typ {
+		return nil, errors.New("oidc: wrong token type")
+	}
+	kid := jws.Signatures[0].Header.KeyID
+	keys, err := k.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, key := range keys {
+		if key.id == kid && string(key.alg) == jws.Signatures[0].Header.Algorithm {
+			return jws.Verify(key.priv.Public())
+		}
+	}
+	return nil, errors.New("oidc: token signed by an unknown key")
+}
+
+// RotateKeys creates a new signing key for every algorithm. It is
+// published in the JWKS at once but signs only after KeyPublishDelay
+// (immediately when delay is zero); the keys it replaces keep signing
+// until then and stay published until the tokens they signed expire.
+func (p *Provider) RotateKeys(ctx context.Context) error {
+	signFrom := p.now().Add(p.opts.KeyPublishDelay)
+	for _, alg := range supportedAlgs {
+		if err := p.keys.create(ctx, alg, signFrom, p.maxTokenLifetime()); err != nil {
+			return err
+		}
+	}
+	p.audit(ctx, nil, AuditEvent{Kind: "oidc.keys.rotate", Actor: "system", Subject: "signing-keys",
+		Details: map[string]string{"sign_from": signFrom.Format(time.RFC3339)}})
+	return nil
+}

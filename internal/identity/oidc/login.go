@@ -1,0 +1,273 @@
+package oidc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/panjereh/panjereh/internal/sqldb"
+	"github.com/panjereh/panjereh/internal/web"
+)
+
+// pendingGrant loads the authorization request a browser is completing,
+// if it is still waiting.
+func (p *Provider) pendingGrant(ctx context.Context, id string) (*grant, *Client, error) {
+	g, err := loadGrant(ctx, p.opts.DB.Read, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if g.Subject != "" || g.Revoked || !p.now().Before(g.ExpiresAt) {
+		return nil, nil, fmt.Errorf("oidc: grant %s: %w", id, sqldb.ErrNotFound)
+	}
+	c, err := p.clients.get(ctx, g.ClientID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return g, c, nil
+}
+
+// login is the bridge between an authorization request and the window's
+// login: it sends the browser to log in (again, or at a higher level)
+// when the request needs it, then asks for consent, then completes.
+func (p *Provider) login(w http.ResponseWriter, r *http.Request) {
+	id := r.URL.Query().Get("id")
+	g, c, err := p.pendingGrant(r.Context(), id)
+	if errors.Is(err, sqldb.ErrNotFound) {
+		p.errorPage(w, r, http.StatusBadRequest, "error.expired")
+		return
+	}
+	if err != nil {
+		p.m.ServerError(w, r, err)
+		return
+	}
+	sess, ok := p.opts.Sessions.Current(r)
+	if need, force := p.needsLogin(g, sess, ok); need {
+		if g.Req.hasPrompt("none") {
+			p.redirectError(w, r, &g.Req, &authError{errLoginRequired, ""})
+			return
+		}
+		back := PathLogin + "?id=" + url.QueryEscape(id)
+		http.Redirect(w, r, p.opts.Sessions.LoginURL(back, g.Req.ACR, force, string(web.LangOf(r))), http.StatusFound)
+		return
+	}
+	needed := consentScopes(g.Req.Scopes)
+	if len(needed) > 0 {
+		have, err := p.consented(r.Context(), sess.Subject, c.ID)
+		if err != nil {
+			p.m.ServerError(w, r, err)
+			return
+		}
+		if g.Req.hasPrompt("consent") || !subset(needed, have) {
+			if g.Req.hasPrompt("none") {
+				p.redirectError(w, r, &g.Req, &authError{errConsentRequired, ""})
+				return
+			}
+			p.renderConsent(w, r, g, c, needed)
+			return
+		}
+	}
+	p.complete(w, r, g, c, sess)
+}
+
+// needsLogin reports whether the session cannot serve the request as it
+// is, and whether the person must log in again even with a session.
+func (p *Provider) needsLogin(g *grant, s Session, ok bool) (need, force bool) {
+	if !ok {
+		return true, false
+	}
+	// A login that happened after the request satisfies prompt=login and
+	// max_age; one before it does not.
+	fresh := !s.AuthTime.Before(g.CreatedAt.Add(-time.Second))
+	if g.Req.hasPrompt("login") && !fresh {
+		return true, true
+	}
+	if g.Req.MaxAge != nil && p.now().Sub(s.AuthTime) > time.Duration(*g.Req.MaxAge)*time.Second && !fresh {
+		return true, true
+	}
+	if acrRank(s.ACR) < acrRank(g.Req.ACR) {
+		return true, true
+	}
+	return false, false
+}
+
+// consentView is the consent page's data.
+type consentView struct {
+	ID         string
+	ClientID   string
+	ClientName string
+	Logo       string
+	Attributes []web.Text
+}
+
+func (p *Provider) renderConsent(w http.ResponseWriter, r *http.Request, g *grant, c *Client, scopes []string) {
+	v := consentView{ID: g.ID, ClientID: c.ID, ClientName: c.Name(string(web.LangOf(r))), Attributes: describeScopes(scopes)}
+	if c.LogoType != "" {
+		v.Logo = PathClientLogos + url.PathEscape(c.ID)
+	}
+	p.m.Render(w, r, http.StatusOK, p.pages, web.Page{Name: "consent.html", Title: "consent.title", Data: v})
+}
+
+// consent receives the person's decision on the consent page.
+func (p *Provider) consent(w http.ResponseWriter, r *http.Request) {
+	g, c, err := p.pendingGrant(r.Context(), r.PostFormValue("id"))
+	if errors.Is(err, sqldb.ErrNotFound) {
+		p.errorPage(w, r, http.StatusBadRequest, "error.expired")
+		return
+	}
+	if err != nil {
+		p.m.ServerError(w, r, err)
+		return
+	}
+	sess, ok := p.opts.Sessions.Current(r)
+	if need, _ := p.needsLogin(g, sess, ok); need {
+		http.Redirect(w, r, PathLogin+"?id="+url.QueryEscape(g.ID), http.StatusSeeOther)
+		return
+	}
+	scopes := consentScopes(g.Req.Scopes)
+	if r.PostFormValue("decision") != "allow" {
+		p.audit(r.Context(), r, AuditEvent{Kind: "oidc.consent.deny", Actor: sess.Subject, Subject: c.ID,
+			Details: map[string]string{"client_id": c.ID, "scopes": strings.Join(scopes, " ")}})
+		p.redirectError(w, r, &g.Req, &authError{errAccessDenied, "the person did not consent"})
+		return
+	}
+	if err := p.saveConsent(r.Context(), sess.Subject, c.ID, scopes); err != nil {
+		p.m.ServerError(w, r, err)
+		return
+	}
+	p.audit(r.Context(), r, AuditEvent{Kind: "oidc.consent.grant", Actor: sess.Subject, Subject: c.ID,
+		Details: map[string]string{"client_id": c.ID, "scopes": strings.Join(scopes, " ")}})
+	p.complete(w, r, g, c, sess)
+}
+
+// complete approves the grant for the session's person, records that the
+// session entered the client (for back-channel logout) and sends the
+// browser back to the relying party with a code.
+func (p *Provider) complete(w http.ResponseWriter, r *http.Request, g *grant, c *Client, s Session) {
+	ctx := r.Context()
+	now := p.now()
+	g.Subject, g.SessionID, g.ACR, g.AMR, g.AuthTime = s.Subject, s.ID, s.ACR, s.AMR, s.AuthTime
+	if acrRank(g.ACR) > acrRank(p.opts.MaxACR) {
+		g.ACR = p.opts.MaxACR
+	}
+	g.Offline = slices.Contains(g.Req.Scopes, ScopeOffline)
+	code := randomToken(32)
+	err := p.opts.DB.InTx(ctx, func(tx *sqldb.Tx) error {
+		if err := approveGrant(ctx, tx, g, code, now); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO oidc_session_clients (session_id, client_id, subject, first_at)
+			VALUES ($1, $2, $3, $4) ON CONFLICT (session_id, client_id) DO NOTHING`, s.ID, c.ID, s.Subject, now)
+		return err
+	})
+	if errors.Is(err, errGrantSpent) {
+		p.errorPage(w, r, http.StatusBadRequest, "error.expired")
+		return
+	}
+	if err != nil {
+		p.m.ServerError(w, r, err)
+		return
+	}
+	p.audit(ctx, r, AuditEvent{Kind: "oidc.authorize", Actor: s.Subject, Subject: c.ID, Details: map[string]string{
+		"client_id": c.ID, "scopes": strings.Join(g.Req.Scopes, " "), "acr": g.ACR}})
+	v := url.Values{"code": {code}, "iss": {p.issuer}}
+	if g.Req.State != "" {
+		v.Set("state", g.Req.State)
+	}
+	http.Redirect(w, r, withQuery(g.Req.RedirectURI, v), http.StatusFound)
+}
+
+func subset(need, have []string) bool {
+	for _, s := range need {
+		if !slices.Contains(have, s) {
+			return false
+		}
+	}
+	return true
+}
+
+// Consent is a person's standing permission for an agency to receive
+// some of their attributes.
+type Consent struct {
+	ClientID   string
+	ClientName web.Text
+	Scopes     []string
+	Attributes []web.Text // what the scopes release, as people read it
+	GrantedAt  time.Time
+}
+
+func (p *Provider) consented(ctx context.Context, subject, clientID string) ([]string, error) {
+	var scopes string
+	err := p.opts.DB.Read.QueryRowContext(ctx, `SELECT scopes FROM oidc_consents WHERE subject = $1 AND client_id = $2`,
+		subject, clientID).Scan(&scopes)
+	if err := sqldb.NotFound(err); errors.Is(err, sqldb.ErrNotFound) {
+		return nil, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("oidc: read consent: %w", err)
+	}
+	return strings.Fields(scopes), nil
+}
+
+// saveConsent remembers that subject let clientID have scopes, besides
+// what it had already allowed.
+func (p *Provider) saveConsent(ctx context.Context, subject, clientID string, scopes []string) error {
+	have, err := p.consented(ctx, subject, clientID)
+	if err != nil {
+		return err
+	}
+	all := consentScopes(append(have, scopes...))
+	_, err = p.opts.DB.Write.ExecContext(ctx, `INSERT INTO oidc_consents (subject, client_id, scopes, granted_at)
+		VALUES ($1, $2, $3, $4) ON CONFLICT (subject, client_id) DO UPDATE SET scopes = $3, granted_at = $4`,
+		subject, clientID, strings.Join(all, " "), p.now())
+	if err != nil {
+		return fmt.Errorf("oidc: save consent: %w", err)
+	}
+	return nil
+}
+
+// Consents lists the agencies a person has let receive their attributes,
+// for the account page.
+func (p *Provider) Consents(ctx context.Context, subject string) ([]Consent, error) {
+	rows, err := p.opts.DB.Read.QueryContext(ctx, `SELECT c.client_id, k.name_fa, k.name_en, c.scopes, c.granted_at
+		FROM oidc_consents c JOIN oidc_clients k ON k.id = c.client_id WHERE c.subject = $1 ORDER BY c.granted_at DESC`, subject)
+	if err != nil {
+		return nil, fmt.Errorf("oidc: list consents: %w", err)
+	}
+	defer rows.Close()
+	var out []Consent
+	for rows.Next() {
+		var c Consent
+		var scopes string
+		if err := rows.Scan(&c.ClientID, &c.ClientName.Fa, &c.ClientName.En, &scopes, &c.GrantedAt); err != nil {
+			return nil, fmt.Errorf("oidc: list consents: %w", err)
+		}
+		c.Scopes = strings.Fields(scopes)
+		c.Attributes = describeScopes(c.Scopes)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// RevokeConsent withdraws a person's consent for an agency and revokes
+// the agency's tokens for them: the next login asks again.
+func (p *Provider) RevokeConsent(ctx context.Context, subject, clientID string) error {
+	now := p.now()
+	err := p.opts.DB.InTx(ctx, func(tx *sqldb.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM oidc_consents WHERE subject = $1 AND client_id = $2`, subject, clientID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE oidc_grants SET revoked_at = $1
+			WHERE subject = $2 AND client_id = $3 AND revoked_at IS NULL`, now, subject, clientID)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("oidc: revoke consent: %w", err)
+	}
+	p.audit(ctx, nil, AuditEvent{Kind: "oidc.consent.revoke", Actor: subject, Subject: clientID,
+		Details: map[string]string{"client_id": clientID}})
+	return nil
+}

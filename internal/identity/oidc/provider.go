@@ -1,0 +1,284 @@
+package oidc
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/zitadel/oidc/v3/pkg/op"
+
+	"github.com/panjereh/panjereh/internal/sqldb"
+	"github.com/panjereh/panjereh/internal/web"
+)
+
+// Session is a person's authenticated browser session at the national
+// window.
+type Session struct {
+	ID       string
+	Subject  string   // the account's stable opaque ID; the ID token's sub
+	ACR      string   // "loa1", "loa2" or "loa3"
+	AMR      []string // RFC 8176 values, such as "otp" and "sms"
+	AuthTime time.Time
+	Roles    []string // "overseer" may use the client console
+}
+
+// HasRole reports whether the session's account holds role.
+func (s Session) HasRole(role string) bool {
+	for _, r := range s.Roles {
+		if r == role {
+			return true
+		}
+	}
+	return false
+}
+
+// Sessions is the window's browser sessions, as the provider needs them.
+type Sessions interface {
+	// Current returns the browser's valid session, if any.
+	Current(r *http.Request) (Session, bool)
+	// LoginURL returns where to send the browser to log in, or to log in
+	// again when force is set, at assurance level acr at least, coming
+	// back to returnTo (a path on this site) afterwards. lang is "fa" or
+	// "en".
+	LoginURL(returnTo, acr string, force bool, lang string) string
+	// End ends a window session; RP-initiated logout ends it too.
+	End(ctx context.Context, sessionID string) error
+}
+
+// Claims are the attributes of an account, from the base registries.
+type Claims struct {
+	Kind            string // "natural", "legal" or "foreign"
+	NationalID      string
+	ForeignID       string
+	Mobile          string // 09xxxxxxxxx
+	FirstName       string
+	LastName        string
+	FatherName      string
+	Gender          string // "MALE" or "FEMALE"
+	BirthDate       time.Time
+	BirthDateShamsi string // 1370/01/31
+	PostalCode      string
+	Province        string
+	City            string
+	// Legal is set for accounts acting for a company.
+	Legal *LegalClaims
+}
+
+// LegalClaims describe the company an account acts for (A3).
+type LegalClaims struct {
+	LegalNationalID string
+	Name            string
+	SignatoryRole   string
+}
+
+// Accounts gives the attributes of accounts.
+type Accounts interface {
+	Claims(ctx context.Context, subject string) (Claims, error)
+}
+
+// AuditEvent is one entry for the audit log. Details never carry secrets
+// or tokens.
+type AuditEvent struct {
+	Kind      string // such as "oidc.authorize", "oidc.client.update"
+	Actor     string // the subject or client that acted
+	Subject   string // whom or what it concerned
+	IP        string
+	UserAgent string
+	Details   map[string]string
+}
+
+// Auditor records audit events.
+type Auditor interface {
+	Record(ctx context.Context, e AuditEvent) error
+}
+
+// Options configure a Provider.
+type Options struct {
+	// Issuer is the provider's URL, such as https://sso.example.ir; the
+	// endpoints are paths under it.
+	Issuer string
+	// AllowInsecure permits an http:// issuer, for the loopback demo.
+	AllowInsecure bool
+	// DB holds the provider's state.
+	DB *sqldb.DB
+	// Sessions, Accounts and Audit are the identity side's services.
+	Sessions Sessions
+	Accounts Accounts
+	Audit    Auditor
+	// Logger receives errors and delivery failures; nil discards.
+	Logger *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// HTTPClient delivers back-channel logout tokens and fetches agency
+	// logos; nil means a client with a ten-second timeout.
+	HTTPClient *http.Client
+	// MaxACR is the highest assurance level the platform can deliver
+	// today; empty means loa1.
+	MaxACR string
+	// KeyPublishDelay is how long a new signing key is published in the
+	// JWKS before it signs, so that relying parties have fetched it;
+	// zero means one hour.
+	KeyPublishDelay time.Duration
+	// AccessTokenLifetime, IDTokenLifetime and RefreshTokenLifetime
+	// default to ten minutes, one hour and thirty days.
+	AccessTokenLifetime  time.Duration
+	IDTokenLifetime      time.Duration
+	RefreshTokenLifetime time.Duration
+	// CacheTTL is how long a node keeps clients and keys in memory
+	// before reading them again; zero means thirty seconds.
+	CacheTTL time.Duration
+}
+
+// Route paths, mirroring the national SSO.
+const (
+	PathDiscovery   = "/.well-known/openid-configuration"
+	PathAuthorize   = "/oauth2/authorize"
+	PathToken       = "/oauth2/token"
+	PathJWKS        = "/oauth2/jwks"
+	PathUserinfo    = "/oauth2/userinfo"
+	PathRevoke      = "/oauth2/revoke"
+	PathIntrospect  = "/oauth2/introspect"
+	PathLogout      = "/oauth2/logout"
+	PathLogin       = "/oauth2/login"
+	PathConsent     = "/oauth2/consent"
+	PathCompatUser  = "/api/v1/user/userinfo"
+	PathConsole     = "/oauth2/console"
+	PathClientLogos = "/oauth2/logos/"
+)
+
+// Provider is the OpenID Connect provider. Create it with New, Mount it
+// on the site's Mux, and run Run in the background for back-channel
+// logout deliveries.
+type Provider struct {
+	opts    Options
+	issuer  string
+	log     *slog.Logger
+	now     func() time.Time
+	ops     http.Handler // zitadel's handler for the token-side endpoints
+	m       *web.Mux
+	pages   *web.Templates
+	wake    chan struct{}
+	keys    *keyring
+	clients *clientCache
+}
+
+// New checks the options, makes sure signing keys exist and returns the
+// provider.
+func New(ctx context.Context, opts Options) (*Provider, error) {
+	if opts.DB == nil || opts.Sessions == nil || opts.Accounts == nil || opts.Audit == nil {
+		return nil, errors.New("oidc: DB, Sessions, Accounts and Audit are required")
+	}
+	if err := op.ValidateIssuer(opts.Issuer, opts.AllowInsecure); err != nil {
+		return nil, fmt.Errorf("oidc: issuer %q: %w", opts.Issuer, err)
+	}
+	u, _ := url.Parse(opts.Issuer)
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return nil, fmt.Errorf("oidc: issuer %q: plain http is allowed only on loopback", opts.Issuer)
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = &http.Client{Timeout: 10 * time.Second}
+	}
+	if opts.MaxACR == "" {
+		opts.MaxACR = ACR1
+	}
+	if acrRank(opts.MaxACR) == 0 {
+		return nil, fmt.Errorf("oidc: unknown MaxACR %q", opts.MaxACR)
+	}
+	setDefault(&opts.KeyPublishDelay, time.Hour)
+	setDefault(&opts.AccessTokenLifetime, 10*time.Minute)
+	setDefault(&opts.IDTokenLifetime, time.Hour)
+	setDefault(&opts.RefreshTokenLifetime, 30*24*time.Hour)
+	setDefault(&opts.CacheTTL, 30*time.Second)
+	p := &Provider{
+		opts:   opts,
+		issuer: strings.TrimSuffix(opts.Issuer, "/"),
+		log:    opts.Logger,
+		now:    func() time.Time { return opts.Now().UTC() },
+		wake:   make(chan struct{}, 1),
+	}
+	p.keys = &keyring{db: opts.DB, ttl: opts.CacheTTL, now: p.now}
+	p.clients = &clientCache{db: opts.DB, ttl: opts.CacheTTL, now: p.now, items: map[string]cachedClient{}}
+	if err := p.keys.ensure(ctx, p.maxTokenLifetime()); err != nil {
+		return nil, err
+	}
+	p.ops = op.RegisterServer(&server{p: p}, op.Endpoints{
+		Token:         op.NewEndpoint(PathToken),
+		Introspection: op.NewEndpoint(PathIntrospect),
+		Userinfo:      op.NewEndpoint(PathUserinfo),
+		Revocation:    op.NewEndpoint(PathRevoke),
+		JwksURI:       op.NewEndpoint(PathJWKS),
+	}, op.WithServerCORSOptions(nil))
+	return p, nil
+}
+
+func setDefault(d *time.Duration, v time.Duration) {
+	if *d <= 0 {
+		*d = v
+	}
+}
+
+func (p *Provider) maxTokenLifetime() time.Duration {
+	return max(p.opts.AccessTokenLifetime, p.opts.IDTokenLifetime)
+}
+
+// Mount registers the provider's routes: the token-side endpoints as
+// APIs (no cookies, no CSRF; clients authenticate each call), the
+// authorization, login bridge, consent, logout and console as pages.
+func (p *Provider) Mount(m *web.Mux) {
+	p.m = m
+	p.pages = m.MustParseTemplates(templates, messages, "templates/*.html")
+	m.API("GET "+PathDiscovery, p.discovery)
+	for _, path := range []string{PathToken, PathIntrospect, PathRevoke} {
+		m.API("POST "+path, p.ops.ServeHTTP)
+	}
+	m.API("GET "+PathJWKS, p.ops.ServeHTTP)
+	m.API(PathUserinfo, p.ops.ServeHTTP)
+	m.API("GET "+PathCompatUser, p.compatUserinfo)
+	m.API("GET "+PathClientLogos+"{id}", p.logo)
+	m.Page("GET "+PathAuthorize, p.authorize)
+	m.Page("GET "+PathLogin, p.login)
+	m.Page("POST "+PathConsent, p.consent)
+	m.Page("GET "+PathLogout, p.logout)
+	m.Page("POST "+PathLogout, p.logoutConfirmed)
+	p.mountConsole(m)
+}
+
+// Issuer returns the provider's issuer URL.
+func (p *Provider) Issuer() string { return p.issuer }
+
+// DiscoveryURL returns the URL of the provider's discovery document.
+func (p *Provider) DiscoveryURL() string { return p.issuer + PathDiscovery }
+
+func (p *Provider) audit(ctx context.Context, r *http.Request, e AuditEvent) {
+	if r != nil {
+		e.IP = web.ClientIP(r.Context()).String()
+		e.UserAgent = r.UserAgent()
+	}
+	if err := p.opts.Audit.Record(ctx, e); err != nil {
+		p.log.ErrorContext(ctx, "oidc: audit", "kind", e.Kind, "err", err)
+	}
+}
+
+// randomToken returns n random bytes in base64url.
+func randomToken(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func isLoopback(host string) bool {
+	return host == "localhost" || host == "127.0.0.1" || host == "::1"
+}

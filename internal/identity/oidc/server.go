@@ -1,0 +1,396 @@
+package oidc
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+	"github.com/go-jose/go-jose/v4/jwt"
+	"github.com/zitadel/oidc/v3/pkg/oidc"
+	"github.com/zitadel/oidc/v3/pkg/op"
+
+	"github.com/panjereh/panjereh/internal/sqldb"
+)
+
+// server implements zitadel's op.Server for the token-side endpoints;
+// zitadel's handler decodes requests, parses client credentials and
+// writes OAuth errors.
+type server struct {
+	op.UnimplementedServer
+	p *Provider
+}
+
+func (s *server) Keys(ctx context.Context, _ *op.Request[struct{}]) (*op.Response, error) {
+	set, err := s.p.keys.jwks(ctx)
+	if err != nil {
+		return nil, op.AsStatusError(err, http.StatusInternalServerError)
+	}
+	resp := op.NewResponse(set)
+	resp.Header.Set("Cache-Control", "public, max-age=300")
+	return resp, nil
+}
+
+// VerifyClient authenticates the client at the token, revocation and
+// introspection endpoints.
+func (s *server) VerifyClient(ctx context.Context, r *op.Request[op.ClientCredentials]) (op.Client, error) {
+	c, err := s.p.authenticateClient(ctx, r.Data)
+	if err != nil {
+		return nil, err
+	}
+	return opClient{c}, nil
+}
+
+func (p *Provider) authenticateClient(ctx context.Context, cc *op.ClientCredentials) (*Client, error) {
+	if cc.ClientAssertion != "" {
+		return p.verifyAssertion(ctx, cc.ClientAssertion, cc.ClientID)
+	}
+	c, err := p.clients.get(ctx, cc.ClientID)
+	if errors.Is(err, sqldb.ErrNotFound) {
+		return nil, oidc.ErrInvalidClient().WithDescription("unknown client")
+	}
+	if err != nil {
+		return nil, oidc.ErrServerError().WithParent(err)
+	}
+	switch c.AuthMethod {
+	case AuthNone:
+		if cc.ClientSecret != "" {
+			return nil, oidc.ErrInvalidClient().WithDescription("public clients have no secret")
+		}
+		return c, nil
+	case AuthSecretBasic:
+		if !c.secretMatches(cc.ClientSecret) {
+			return nil, oidc.ErrInvalidClient().WithDescription("client authentication failed")
+		}
+		return c, nil
+	}
+	return nil, oidc.ErrInvalidClient().WithDescription("this client authenticates with private_key_jwt")
+}
+
+// verifyAssertion checks a private_key_jwt client assertion (RFC 7523):
+// signed by one of the client's registered keys, issued by and about the
+// client, for this provider, and not expired.
+func (p *Provider) verifyAssertion(ctx context.Context, assertion, claimedID string) (*Client, error) {
+	fail := oidc.ErrInvalidClient().WithDescription("client assertion invalid")
+	tok, err := jwt.ParseSigned(assertion, []jose.SignatureAlgorithm{jose.ES256, jose.ES384, jose.RS256, jose.PS256, jose.EdDSA})
+	if err != nil {
+		return nil, fail.WithParent(err)
+	}
+	var unverified jwt.Claims
+	if err := tok.UnsafeClaimsWithoutVerification(&unverified); err != nil {
+		return nil, fail.WithParent(err)
+	}
+	id := unverified.Issuer
+	if id == "" || claimedID != "" && claimedID != id {
+		return nil, fail
+	}
+	c, err := p.clients.get(ctx, id)
+	if errors.Is(err, sqldb.ErrNotFound) {
+		return nil, oidc.ErrInvalidClient().WithDescription("unknown client")
+	}
+	if err != nil {
+		return nil, oidc.ErrServerError().WithParent(err)
+	}
+	if c.AuthMethod != AuthPrivateKeyJWT || c.keys == nil {
+		return nil, oidc.ErrInvalidClient().WithDescription("this client does not authenticate with private_key_jwt")
+	}
+	var claims jwt.Claims
+	verified := false
+	kid := tok.Headers[0].KeyID
+	for _, k := range c.keys.Keys {
+		if kid != "" && k.KeyID != "" && k.KeyID != kid {
+			continue
+		}
+		if tok.Claims(k.Key, &claims) == nil {
+			verified = true
+			break
+		}
+	}
+	if !verified {
+		return nil, fail.WithDescription("client assertion signature invalid")
+	}
+	now := p.now()
+	if claims.Expiry == nil || claims.Expiry.Time().After(now.Add(time.Hour)) {
+		return nil, fail.WithDescription("client assertion must expire within an hour")
+	}
+	err = claims.ValidateWithLeeway(jwt.Expected{
+		Issuer: id, Subject: id, Time: now,
+		AnyAudience: jwt.Audience{p.issuer, p.issuer + "/", p.issuer + PathToken, p.issuer + PathIntrospect, p.issuer + PathRevoke},
+	}, 30*time.Second)
+	if err != nil {
+		return nil, fail.WithDescription("client assertion claims invalid").WithParent(err)
+	}
+	return c, nil
+}
+
+// CodeExchange redeems an authorization code. A code is used once: a
+// second use fails and revokes every token issued from the first.
+func (s *server) CodeExchange(ctx context.Context, r *op.ClientRequest[oidc.AccessTokenRequest]) (*op.Response, error) {
+	p := s.p
+	c := r.Client.(opClient).Client
+	g, err := grantByCode(ctx, p.opts.DB.Read, r.Data.Code)
+	if errors.Is(err, sqldb.ErrNotFound) {
+		return nil, oidc.ErrInvalidGrant().WithDescription("code unknown or expired")
+	}
+	if err != nil {
+		return nil, oidc.ErrServerError().WithParent(err)
+	}
+	now := p.now()
+	if g.CodeUsed || g.Revoked {
+		p.codeReplayed(ctx, g, now)
+		return nil, oidc.ErrInvalidGrant().WithDescription("code already used")
+	}
+	if g.ClientID != c.ID {
+		return nil, oidc.ErrInvalidGrant().WithDescription("code issued to another client")
+	}
+	if !now.Before(g.CodeExpiry) {
+		return nil, oidc.ErrInvalidGrant().WithDescription("code expired")
+	}
+	if r.Data.RedirectURI != g.Req.RedirectURI {
+		return nil, oidc.ErrInvalidGrant().WithDescription("redirect_uri does not match the authorization request")
+	}
+	if g.Req.CodeChallenge != "" || r.Data.CodeVerifier != "" {
+		if !pkceMatches(r.Data.CodeVerifier, g.Req.CodeChallenge) {
+			return nil, oidc.ErrInvalidGrant().WithDescription("code_verifier does not match the code_challenge")
+		}
+	}
+	var refresh string
+	expires := now.Add(p.opts.AccessTokenLifetime)
+	if g.Offline {
+		expires = now.Add(p.opts.RefreshTokenLifetime)
+		refresh = randomToken(32)
+	}
+	err = p.opts.DB.InTx(ctx, func(tx *sqldb.Tx) error {
+		ok, err := redeemCode(ctx, tx, g.ID, now, expires)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errGrantSpent
+		}
+		if refresh != "" {
+			return insertRefresh(ctx, tx, refresh, g.ID, now, expires)
+		}
+		return nil
+	})
+	if errors.Is(err, errGrantSpent) {
+		p.codeReplayed(ctx, g, now)
+		return nil, oidc.ErrInvalidGrant().WithDescription("code already used")
+	}
+	if err != nil {
+		return nil, oidc.ErrServerError().WithParent(err)
+	}
+	resp, err := p.issueForGrant(ctx, c, g, refresh)
+	if err != nil {
+		return nil, oidc.DefaultToServerError(err, "cannot issue tokens")
+	}
+	return op.NewResponse(resp), nil
+}
+
+func (p *Provider) codeReplayed(ctx context.Context, g *grant, now time.Time) {
+	if err := revokeGrant(ctx, p.opts.DB.Write, g.ID, now); err != nil {
+		p.log.ErrorContext(ctx, "oidc: revoke grant after code replay", "grant", g.ID, "err", err)
+	}
+	p.audit(ctx, nil, AuditEvent{Kind: "oidc.code.replay", Actor: g.ClientID, Subject: g.Subject,
+		Details: map[string]string{"client_id": g.ClientID, "grant": g.ID}})
+}
+
+// pkceMatches checks an S256 code verifier (RFC 7636).
+func pkceMatches(verifier, challenge string) bool {
+	if challenge == "" || len(verifier) < 43 || len(verifier) > 128 {
+		return false
+	}
+	h := sha256.Sum256([]byte(verifier))
+	got := base64.RawURLEncoding.EncodeToString(h[:])
+	return subtle.ConstantTimeCompare([]byte(got), []byte(challenge)) == 1
+}
+
+// RefreshToken rotates a refresh token: the old one is spent and a new
+// one issued. Presenting a spent refresh token again means it was copied:
+// the whole grant is revoked.
+func (s *server) RefreshToken(ctx context.Context, r *op.ClientRequest[oidc.RefreshTokenRequest]) (*op.Response, error) {
+	p := s.p
+	c := r.Client.(opClient).Client
+	now := p.now()
+	hash := digest(r.Data.RefreshToken)
+	var g *grant
+	var reused bool
+	next := randomToken(32)
+	err := p.opts.DB.InTx(ctx, func(tx *sqldb.Tx) error {
+		var grantID string
+		var expires time.Time
+		var used *time.Time
+		err := tx.QueryRowContext(ctx, `SELECT grant_id, expires_at, used_at FROM oidc_refresh_tokens WHERE hash = $1`, hash).
+			Scan(&grantID, &expires, &used)
+		if errors.Is(err, sql.ErrNoRows) {
+			return oidc.ErrInvalidGrant().WithDescription("refresh token unknown")
+		}
+		if err != nil {
+			return err
+		}
+		if g, err = loadGrant(ctx, tx, grantID); err != nil {
+			return err
+		}
+		if g.ClientID != c.ID {
+			return oidc.ErrInvalidGrant().WithDescription("refresh token issued to another client")
+		}
+		if used != nil {
+			reused = true
+			return revokeGrant(ctx, tx, g.ID, now)
+		}
+		if g.Revoked || !now.Before(expires) {
+			return oidc.ErrInvalidGrant().WithDescription("refresh token revoked or expired")
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE oidc_refresh_tokens SET used_at = $1 WHERE hash = $2`, now, hash); err != nil {
+			return err
+		}
+		exp := now.Add(p.opts.RefreshTokenLifetime)
+		if _, err := tx.ExecContext(ctx, `UPDATE oidc_grants SET expires_at = $1 WHERE id = $2`, exp, g.ID); err != nil {
+			return err
+		}
+		return insertRefresh(ctx, tx, next, g.ID, now, exp)
+	})
+	if reused {
+		p.audit(ctx, nil, AuditEvent{Kind: "oidc.refresh.reuse", Actor: c.ID, Subject: g.Subject,
+			Details: map[string]string{"client_id": c.ID, "grant": g.ID}})
+		return nil, oidc.ErrInvalidGrant().WithDescription("refresh token already used; the grant is revoked")
+	}
+	if err != nil {
+		return nil, oidc.DefaultToServerError(err, "cannot refresh")
+	}
+	if len(r.Data.Scopes) > 0 {
+		for _, sc := range r.Data.Scopes {
+			if !slices.Contains(g.Req.Scopes, sc) {
+				return nil, oidc.ErrInvalidScope().WithDescription("scope %q was not granted", sc)
+			}
+		}
+		g.Req.Scopes = r.Data.Scopes
+	}
+	resp, err := p.issueForGrant(ctx, c, g, next)
+	if err != nil {
+		return nil, oidc.DefaultToServerError(err, "cannot issue tokens")
+	}
+	return op.NewResponse(resp), nil
+}
+
+// ClientCredentialsExchange issues an agency back-end its own access
+// token. The token is a self-contained JWT: nothing is written.
+func (s *server) ClientCredentialsExchange(ctx context.Context, r *op.ClientRequest[oidc.ClientCredentialsRequest]) (*op.Response, error) {
+	p := s.p
+	c := r.Client.(opClient).Client
+	if !c.ClientCredentials {
+		return nil, oidc.ErrUnauthorizedClient().WithDescription("client_credentials is not enabled for this client")
+	}
+	for _, sc := range r.Data.Scope {
+		if sc == ScopeOpenID || sc == ScopeOffline || !c.allows(sc) {
+			return nil, oidc.ErrInvalidScope().WithDescription("scope %q is not allowed for this client", sc)
+		}
+	}
+	now := p.now()
+	at := accessClaims{
+		Issuer: p.issuer, Subject: c.ID, Audience: []string{p.issuer}, Expiry: now.Add(p.opts.AccessTokenLifetime).Unix(),
+		IssuedAt: now.Unix(), JTI: "cc." + randomToken(12), ClientID: c.ID, Scope: joinScopes(r.Data.Scope),
+	}
+	tok, err := p.keys.sign(ctx, jose.ES256, typAccess, at)
+	if err != nil {
+		return nil, oidc.ErrServerError().WithParent(err)
+	}
+	return op.NewResponse(&oidc.AccessTokenResponse{AccessToken: tok, TokenType: oidc.BearerToken,
+		ExpiresIn: uint64(p.opts.AccessTokenLifetime / time.Second), Scope: r.Data.Scope}), nil
+}
+
+func joinScopes(s []string) string {
+	out := ""
+	for i, v := range s {
+		if i > 0 {
+			out += " "
+		}
+		out += v
+	}
+	return out
+}
+
+// UserInfo answers the standard userinfo endpoint with the claims the
+// token's scopes release.
+func (s *server) UserInfo(ctx context.Context, r *op.Request[oidc.UserInfoRequest]) (*op.Response, error) {
+	p := s.p
+	c, err := p.checkAccess(ctx, r.Data.AccessToken)
+	if err != nil || c.grantID() == "" {
+		return nil, op.NewStatusError(oidc.ErrAccessDenied().WithDescription("access token invalid"), http.StatusUnauthorized)
+	}
+	acct, err := p.opts.Accounts.Claims(ctx, c.Subject)
+	if err != nil {
+		return nil, op.AsStatusError(oidc.ErrServerError().WithParent(err), http.StatusInternalServerError)
+	}
+	out := userClaims(acct, c.scopes())
+	out["sub"] = c.Subject
+	return op.NewResponse(out), nil
+}
+
+// Introspect answers RFC 7662 for the calling client's own tokens.
+func (s *server) Introspect(ctx context.Context, r *op.Request[op.IntrospectionRequest]) (*op.Response, error) {
+	p := s.p
+	caller, err := p.authenticateClient(ctx, r.Data.ClientCredentials)
+	if err != nil {
+		return nil, err
+	}
+	if caller.AuthMethod == AuthNone {
+		return nil, oidc.ErrInvalidClient().WithDescription("introspection needs an authenticated client")
+	}
+	resp := &oidc.IntrospectionResponse{}
+	c, err := p.checkAccess(ctx, r.Data.Token)
+	if err != nil || c.ClientID != caller.ID {
+		return op.NewResponse(resp), nil
+	}
+	resp.Active = true
+	resp.Scope = c.scopes()
+	resp.ClientID = c.ClientID
+	resp.TokenType = oidc.BearerToken
+	resp.Expiration = oidc.FromTime(time.Unix(c.Expiry, 0))
+	resp.IssuedAt = oidc.FromTime(time.Unix(c.IssuedAt, 0))
+	if c.AuthTime != 0 {
+		resp.AuthTime = oidc.FromTime(time.Unix(c.AuthTime, 0))
+	}
+	resp.Subject = c.Subject
+	resp.Audience = c.Audience
+	resp.Issuer = c.Issuer
+	resp.JWTID = c.JTI
+	return op.NewResponse(resp), nil
+}
+
+// Revocation (RFC 7009) revokes the grant behind a person's refresh or
+// access token, so that every token of that authorization stops working.
+// A client's own access tokens are short-lived and not revocable.
+func (s *server) Revocation(ctx context.Context, r *op.ClientRequest[oidc.RevocationRequest]) (*op.Response, error) {
+	p := s.p
+	c := r.Client.(opClient).Client
+	now := p.now()
+	var grantID string
+	err := p.opts.DB.Read.QueryRowContext(ctx, `SELECT grant_id FROM oidc_refresh_tokens WHERE hash = $1`, digest(r.Data.Token)).Scan(&grantID)
+	if errors.Is(err, sql.ErrNoRows) {
+		if ac, err := p.checkAccess(ctx, r.Data.Token); err == nil {
+			grantID = ac.grantID()
+		}
+	} else if err != nil {
+		return nil, op.AsStatusError(oidc.ErrServerError().WithParent(err), http.StatusServiceUnavailable)
+	}
+	if grantID == "" {
+		return op.NewResponse(struct{}{}), nil
+	}
+	g, err := loadGrant(ctx, p.opts.DB.Read, grantID)
+	if err != nil || g.ClientID != c.ID {
+		return op.NewResponse(struct{}{}), nil
+	}
+	if err := revokeGrant(ctx, p.opts.DB.Write, g.ID, now); err != nil {
+		return nil, op.AsStatusError(oidc.ErrServerError().WithParent(err), http.StatusServiceUnavailable)
+	}
+	p.audit(ctx, nil, AuditEvent{Kind: "oidc.token.revoke", Actor: c.ID, Subject: g.Subject,
+		Details: map[string]string{"client_id": c.ID, "grant": g.ID}})
+	return op.NewResponse(struct{}{}), nil
+}

@@ -1,0 +1,225 @@
+package oidc_test
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/panjereh/panjereh/internal/identity/oidc"
+	"github.com/panjereh/panjereh/internal/sqldb/sqldbtest"
+	"github.com/panjereh/panjereh/internal/web"
+)
+
+// clock is a test clock that moves only when told.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// sessions is a small stand-in for the identity package: the browser
+// logs in at /test/login as the persona the test chose, and a cookie
+// names the session.
+type sessions struct {
+	clock *clock
+	mu    sync.Mutex
+	byID  map[string]oidc.Session
+	next  oidc.Session // who logs in at /test/login
+	ended []string
+	n     int
+}
+
+func (s *sessions) Current(r *http.Request) (oidc.Session, bool) {
+	c, err := r.Cookie("test_session")
+	if err != nil {
+		return oidc.Session{}, false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sess, ok := s.byID[c.Value]
+	return sess, ok
+}
+
+func (s *sessions) LoginURL(returnTo, acr string, force bool, lang string) string {
+	return "/test/login?" + url.Values{"return": {returnTo}, "acr": {acr}}.Encode()
+}
+
+func (s *sessions) End(_ context.Context, id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.byID, id)
+	s.ended = append(s.ended, id)
+	return nil
+}
+
+func (s *sessions) Mount(m *web.Mux) {
+	m.Page("GET /test/login", func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		s.n++
+		sess := s.next
+		sess.ID = "session-" + string(rune('a'+s.n))
+		sess.AuthTime = s.clock.Now()
+		s.byID[sess.ID] = sess
+		s.mu.Unlock()
+		http.SetCookie(w, &http.Cookie{Name: "test_session", Value: sess.ID, Path: "/"})
+		http.Redirect(w, r, r.URL.Query().Get("return"), http.StatusFound)
+	})
+}
+
+type accounts map[string]oidc.Claims
+
+func (a accounts) Claims(_ context.Context, subject string) (oidc.Claims, error) {
+	return a[subject], nil
+}
+
+type auditor struct {
+	mu     sync.Mutex
+	events []oidc.AuditEvent
+}
+
+func (a *auditor) Record(_ context.Context, e oidc.AuditEvent) error {
+	a.mu.Lock()
+	a.events = append(a.events, e)
+	a.mu.Unlock()
+	return nil
+}
+
+func (a *auditor) kinds() []string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var out []string
+	for _, e := range a.events {
+		out = append(out, e.Kind)
+	}
+	return out
+}
+
+// env is a live provider on 127.0.0.1.
+type env struct {
+	t        *testing.T
+	p        *oidc.Provider
+	url      string
+	clock    *clock
+	sessions *sessions
+	audit    *auditor
+}
+
+const (
+	persona    = "acct-7f3a"
+	redirectRP = "http://127.0.0.1:9/cb"
+)
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	db := sqldbtest.Open(t)
+	clk := &clock{t: time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	issuer := "http://" + ln.Addr().String()
+	e := &env{t: t, url: issuer, clock: clk, audit: &auditor{},
+		sessions: &sessions{clock: clk, byID: map[string]oidc.Session{},
+			next: oidc.Session{Subject: persona, ACR: "loa1", AMR: []string{"otp", "sms"}, Roles: []string{"overseer"}}}}
+	birth := time.Date(1991, 4, 20, 0, 0, 0, 0, time.UTC)
+	e.p, err = oidc.New(context.Background(), oidc.Options{
+		Issuer: issuer, AllowInsecure: true, DB: db, Sessions: e.sessions, Audit: e.audit, Now: clk.Now,
+		Accounts: accounts{persona: {Kind: "natural", NationalID: "0084575948", Mobile: "09121234567", FirstName: "مریم",
+			LastName: "احمدی", FatherName: "علی", Gender: "FEMALE", BirthDate: birth, BirthDateShamsi: "1370/01/31",
+			PostalCode: "1598765432", Province: "تهران", City: "تهران"}},
+		KeyPublishDelay: time.Minute, CacheTTL: time.Nanosecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := web.New(web.Options{Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Mount(e.p, e.sessions)
+	srv := httptest.NewUnstartedServer(m.Handler())
+	srv.Listener.Close()
+	srv.Listener = ln
+	srv.Start()
+	t.Cleanup(srv.Close)
+	e.client(&oidc.Client{ID: "agency", NameFa: "سازمان نمونه", NameEn: "Sample agency", RedirectURIs: []string{redirectRP},
+		PostLogoutURIs: []string{"http://127.0.0.1:9/bye"}, Scopes: []string{"openid", "profile", "national_code", "phone",
+			"birthdate", "father_name", "address", "offline_access"}, MaxACR: "loa3", AuthMethod: oidc.AuthSecretBasic,
+		IDTokenAlg: "ES256", ClientCredentials: true})
+	return e
+}
+
+// client registers c and returns its secret, if it has one.
+func (e *env) client(c *oidc.Client) string {
+	e.t.Helper()
+	secret, err := e.p.SaveClient(context.Background(), "overseer-1", c, false)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return secret
+}
+
+// browser is a cookie-keeping HTTP client that stops at the relying
+// party's redirect URIs.
+func (e *env) browser() *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, CheckRedirect: func(req *http.Request, via []*http.Request) error {
+		if !strings.HasPrefix(req.URL.String(), e.url) {
+			return http.ErrUseLastResponse
+		}
+		return nil
+	}}
+}
+
+var (
+	csrfRE = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+	idRE   = regexp.MustCompile(`name="id" value="([^"]+)"`)
+)
+
+// authorize runs the browser's part of the flow from authURL and returns
+// where the provider finally sends it back, and whether it asked for
+// consent on the way (which it grants).
+func (e *env) authorize(b *http.Client, authURL string) (*url.URL, bool) {
+	e.t.Helper()
+	resp, err := b.Get(authURL)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	asked := false
+	if resp.StatusCode == http.StatusOK && strings.Contains(string(body), `action="/oauth2/consent"`) {
+		asked = true
+		form := url.Values{"csrf_token": {csrfRE.FindStringSubmatch(string(body))[1]},
+			"id": {idRE.FindStringSubmatch(string(body))[1]}, "decision": {"allow"}}
+		resp, err = b.PostForm(e.url+"/oauth2/consent", form)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		body, _ = io.ReadAll(resp.Body)
+		resp.Body.Close()
+	}
+	if resp.StatusCode != http.StatusFound {
+		e.t.Fatalf("authorization ended with %d, not a redirect: %.300s", resp.StatusCode, body)
+	}
+	loc, err := url.Parse(resp.Header.Get("Location"))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return loc, asked
+}
