@@ -208,11 +208,12 @@ func cookieName(secure bool) string {
 
 // SetCookie writes the session cookie: HttpOnly, SameSite=Lax (the
 // OpenID Connect redirect from an agency is a top-level navigation),
-// Secure on HTTPS, ending with the session.
-func SetCookie(w http.ResponseWriter, r *http.Request, token string, sess Session) {
+// Secure on HTTPS. It is a browser-session cookie, gone when the browser
+// closes; the server enforces the idle and absolute timeouts.
+func SetCookie(w http.ResponseWriter, r *http.Request, token string) {
 	secure := r.TLS != nil
 	http.SetCookie(w, &http.Cookie{Name: cookieName(secure), Value: token, Path: "/", HttpOnly: true, Secure: secure,
-		SameSite: http.SameSiteLaxMode, Expires: sess.Expires})
+		SameSite: http.SameSiteLaxMode})
 }
 
 // ClearCookie removes the session cookie.

@@ -1,0 +1,455 @@
+package identity
+
+import (
+	"embed"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/panjereh/panjereh/internal/web"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// Handler serves the registration, login and account pages. Set its
+// fields, then Mount it.
+type Handler struct {
+	Service *Service
+
+	m     *web.Mux
+	pages *web.Templates
+}
+
+// Mount registers every route of the feature in one place.
+func (h *Handler) Mount(m *web.Mux) {
+	h.m = m
+	h.pages = m.MustParseTemplates(templates, messages, "templates/*.html")
+	m.AddNav(web.NavItem{Path: "/account", Label: messages["nav.account"]})
+	m.Page("GET /register", h.registerForm)
+	m.Page("POST /register", h.register)
+	m.Page("GET /login", h.loginForm)
+	m.Page("POST /login", h.login)
+	m.Page("GET /login/code", h.codeForm)
+	m.Page("POST /login/code", h.code)
+	m.Page("POST /login/resend", h.resend)
+	m.Page("POST /logout", h.logout)
+	m.Page("GET /account", h.account)
+	m.Page("GET /account/sessions", h.sessions)
+	m.Page("POST /account/sessions/end", h.endSession)
+	m.Page("GET /account/mobile", h.mobileForm)
+	m.Page("POST /account/mobile", h.mobile)
+	m.Page("POST /account/mobile/confirm", h.confirmMobile)
+}
+
+// client is where the request came from, for limits and the audit log.
+func client(r *http.Request) Client {
+	ip := web.ClientIP(r.Context())
+	s := ""
+	if ip.IsValid() {
+		s = ip.String()
+	}
+	return Client{IP: s, UserAgent: r.UserAgent()}
+}
+
+// safeReturn keeps a return address on this site: a path, never another
+// host.
+func safeReturn(s string) string {
+	if s == "" || !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") {
+		return ""
+	}
+	if u, err := url.Parse(s); err != nil || u.Host != "" || u.Scheme != "" {
+		return ""
+	}
+	return s
+}
+
+// Current returns the request's session and account, if it has a valid
+// one.
+func (h *Handler) Current(r *http.Request) (Session, Account, bool) {
+	s, a, err := h.Service.Authenticate(r.Context(), CookieToken(r))
+	return s, a, err == nil
+}
+
+// requireLogin returns the session, or sends the browser to log in and
+// come back.
+func (h *Handler) requireLogin(w http.ResponseWriter, r *http.Request) (Session, Account, bool) {
+	s, a, ok := h.Current(r)
+	if !ok {
+		http.Redirect(w, r, "/login?return="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+	}
+	return s, a, ok
+}
+
+// LoginURL is the login page that returns to returnTo.
+func LoginURL(returnTo string) string {
+	return "/login?return=" + url.QueryEscape(returnTo)
+}
+
+// fail shows err on the form it belongs to, or as a server error.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error, show func(status int, fieldErr map[string]*web.Text, msg *web.Text)) {
+	var e *Error
+	if !errors.As(err, &e) {
+		h.m.ServerError(w, r, err)
+		return
+	}
+	if e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int((e.RetryAfter+time.Second-1)/time.Second)))
+	}
+	msg := &web.Text{Fa: e.Fa, En: e.En}
+	if e.Field != "" {
+		show(e.Status, map[string]*web.Text{e.Field: msg}, nil)
+		return
+	}
+	show(e.Status, nil, msg)
+}
+
+// --- registration
+
+type registerView struct {
+	Form    web.Form
+	Message *web.Text
+	Return  string
+}
+
+func newRegisterView(in RegisterInput, errs map[string]*web.Text) registerView {
+	kinds := []web.Option{}
+	for _, k := range []Kind{KindNatural, KindLegal, KindForeign} {
+		kinds = append(kinds, web.Option{Value: string(k), Label: messages["kind."+string(k)], Selected: in.Kind == k})
+	}
+	f := func(id, name, label, value, hint, mode, ac string, required bool) web.Field {
+		return web.Field{ID: id, Name: name, Label: messages[label], Value: value, Hint: messages[hint], Error: errs[name],
+			Required: required, InputMode: mode, Autocomplete: ac, Dir: "ltr"}
+	}
+	kind := web.Field{ID: "reg-kind", Name: "kind", Type: "select", Label: messages["register.kind"], Options: kinds,
+		Error: errs["kind"], Required: true}
+	return registerView{Form: web.Form{Fields: []web.Field{
+		kind,
+		f("reg-national-code", "nationalCode", "register.nationalCode", in.NationalCode, "register.nationalCode.hint", "numeric", "off", false),
+		f("reg-legal-id", "legalId", "register.legalId", in.LegalID, "register.legalId.hint", "numeric", "off", false),
+		f("reg-foreign-id", "foreignId", "register.foreignId", in.ForeignID, "register.foreignId.hint", "numeric", "off", false),
+		f("reg-birth", "birthDate", "register.birthDate", in.BirthDate, "register.birthDate.hint", "numeric", "bday", true),
+		f("reg-mobile", "mobile", "register.mobile", in.Mobile, "register.mobile.hint", "tel", "tel", true),
+	}}}
+}
+
+func (h *Handler) renderRegister(w http.ResponseWriter, r *http.Request, status int, v registerView) {
+	h.m.Render(w, r, status, h.pages, web.Page{Name: "register.html", Title: "register.title", Data: v})
+}
+
+func (h *Handler) registerForm(w http.ResponseWriter, r *http.Request) {
+	v := newRegisterView(RegisterInput{Kind: KindNatural}, nil)
+	v.Return = safeReturn(r.URL.Query().Get("return"))
+	h.renderRegister(w, r, http.StatusOK, v)
+}
+
+func (h *Handler) register(w http.ResponseWriter, r *http.Request) {
+	in := RegisterInput{Kind: Kind(r.PostFormValue("kind")), NationalCode: r.PostFormValue("nationalCode"),
+		LegalID: r.PostFormValue("legalId"), ForeignID: r.PostFormValue("foreignId"),
+		BirthDate: r.PostFormValue("birthDate"), Mobile: r.PostFormValue("mobile")}
+	ret := safeReturn(r.PostFormValue("return"))
+	_, ch, err := h.Service.Register(r.Context(), in, client(r))
+	if err != nil {
+		h.fail(w, r, err, func(status int, errs map[string]*web.Text, msg *web.Text) {
+			v := newRegisterView(in, errs)
+			v.Message, v.Return = msg, ret
+			h.renderRegister(w, r, status, v)
+		})
+		return
+	}
+	http.Redirect(w, r, codeURL(ch.ID, ret), http.StatusSeeOther)
+}
+
+func codeURL(challengeID, ret string) string {
+	u := "/login/code?c=" + url.QueryEscape(challengeID)
+	if ret != "" {
+		u += "&return=" + url.QueryEscape(ret)
+	}
+	return u
+}
+
+// --- login
+
+type loginView struct {
+	Form    web.Form
+	Message *web.Text
+	Return  string
+}
+
+func newLoginView(value string, err *web.Text, ret string) loginView {
+	return loginView{Return: ret, Form: web.Form{Fields: []web.Field{{ID: "login-id", Name: "loginId",
+		Label: messages["login.id"], Hint: messages["login.id.hint"], Value: value, Error: err, Required: true,
+		InputMode: "numeric", Autocomplete: "username", Dir: "ltr"}}}}
+}
+
+func (h *Handler) renderLogin(w http.ResponseWriter, r *http.Request, status int, v loginView) {
+	h.m.Render(w, r, status, h.pages, web.Page{Name: "login.html", Title: "login.title", Data: v})
+}
+
+func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) {
+	h.renderLogin(w, r, http.StatusOK, newLoginView("", nil, safeReturn(r.URL.Query().Get("return"))))
+}
+
+func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
+	id, ret := r.PostFormValue("loginId"), safeReturn(r.PostFormValue("return"))
+	ch, err := h.Service.StartLogin(r.Context(), id, client(r))
+	if err != nil {
+		h.fail(w, r, err, func(status int, errs map[string]*web.Text, msg *web.Text) {
+			fe := errs["loginId"]
+			if fe == nil {
+				fe = msg
+			}
+			v := newLoginView(id, fe, ret)
+			h.renderLogin(w, r, status, v)
+		})
+		return
+	}
+	http.Redirect(w, r, codeURL(ch.ID, ret), http.StatusSeeOther)
+}
+
+type codeView struct {
+	Challenge Challenge
+	Form      web.Form
+	Message   *web.Text
+	Return    string
+	Action    string // where the code is posted
+	CanResend bool
+}
+
+func newCodeView(ch Challenge, err *web.Text, ret, action string, now time.Time) codeView {
+	return codeView{Challenge: ch, Return: ret, Action: action, CanResend: !now.Before(ch.ResendAt),
+		Form: web.Form{Fields: []web.Field{{ID: "otp-code", Name: "code", Label: messages["code.label"],
+			Hint: messages["code.hint"], Error: err, Required: true, InputMode: "numeric", Autocomplete: "one-time-code", Dir: "ltr"}}}}
+}
+
+func (h *Handler) renderCode(w http.ResponseWriter, r *http.Request, status int, v codeView) {
+	h.m.Render(w, r, status, h.pages, web.Page{Name: "code.html", Title: "code.title", Data: v})
+}
+
+func (h *Handler) codeForm(w http.ResponseWriter, r *http.Request) {
+	ret := safeReturn(r.URL.Query().Get("return"))
+	ch, err := h.Service.PendingChallenge(r.Context(), r.URL.Query().Get("c"))
+	if err != nil {
+		h.renderLogin(w, r, http.StatusGone, newLoginView("", &web.Text{Fa: messages["code.gone"].Fa, En: messages["code.gone"].En}, ret))
+		return
+	}
+	h.renderCode(w, r, http.StatusOK, newCodeView(ch, nil, ret, "/login/code", h.Service.now()))
+}
+
+func (h *Handler) code(w http.ResponseWriter, r *http.Request) {
+	id, ret := r.PostFormValue("c"), safeReturn(r.PostFormValue("return"))
+	_, _, token, err := h.Service.Login(r.Context(), id, r.PostFormValue("code"), client(r), LoginOptions{})
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) && (e.Code == CodeCodeExpired || e.Code == CodeTooManyAttempts) {
+			h.renderLogin(w, r, e.Status, newLoginView("", &web.Text{Fa: e.Fa, En: e.En}, ret))
+			return
+		}
+		h.fail(w, r, err, func(status int, errs map[string]*web.Text, msg *web.Text) {
+			ch, perr := h.Service.PendingChallenge(r.Context(), id)
+			if perr != nil {
+				h.renderLogin(w, r, http.StatusGone, newLoginView("", msg, ret))
+				return
+			}
+			fe := errs["code"]
+			if fe == nil {
+				fe = msg
+			}
+			h.renderCode(w, r, status, newCodeView(ch, fe, ret, "/login/code", h.Service.now()))
+		})
+		return
+	}
+	SetCookie(w, r, token)
+	if ret == "" {
+		ret = "/account"
+	}
+	http.Redirect(w, r, ret, http.StatusSeeOther)
+}
+
+func (h *Handler) resend(w http.ResponseWriter, r *http.Request) {
+	id, ret := r.PostFormValue("c"), safeReturn(r.PostFormValue("return"))
+	ch, err := h.Service.Resend(r.Context(), id, client(r))
+	if err != nil {
+		h.fail(w, r, err, func(status int, _ map[string]*web.Text, msg *web.Text) {
+			if old, perr := h.Service.PendingChallenge(r.Context(), id); perr == nil {
+				h.renderCode(w, r, status, newCodeView(old, msg, ret, "/login/code", h.Service.now()))
+				return
+			}
+			h.renderLogin(w, r, status, newLoginView("", msg, ret))
+		})
+		return
+	}
+	http.Redirect(w, r, codeURL(ch.ID, ret), http.StatusSeeOther)
+}
+
+func (h *Handler) logout(w http.ResponseWriter, r *http.Request) {
+	if s, a, ok := h.Current(r); ok {
+		if err := h.Service.EndSession(r.Context(), a.ID, s.ID, "logout", client(r)); err != nil {
+			h.m.ServerError(w, r, err)
+			return
+		}
+	}
+	ClearCookie(w, r)
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// --- account
+
+type accountView struct {
+	Changed bool
+	Account Account
+	Session Session
+	Rows    []profileRow
+}
+
+type profileRow struct {
+	Label  web.Text
+	Value  string
+	Date   time.Time
+	Source web.Text
+}
+
+func profileRows(a Account) []profileRow {
+	src := func(k string) web.Text { return messages["source."+a.Source[k]] }
+	rows := []profileRow{}
+	add := func(key, value, source string) {
+		if value != "" {
+			rows = append(rows, profileRow{Label: messages["profile."+key], Value: value, Source: src(source)})
+		}
+	}
+	add("kind", messages["kind."+string(a.Kind)].Fa+" / "+messages["kind."+string(a.Kind)].En, "")
+	add("nationalCode", a.NationalCode, "nationalCode")
+	add("foreignId", a.ForeignID, "foreignId")
+	add("legalId", a.LegalID, "companyName")
+	add("companyName", a.CompanyName, "companyName")
+	add("signatoryRole", a.SignatoryRole, "signatoryRole")
+	add("firstName", a.FirstName, "firstName")
+	add("lastName", a.LastName, "lastName")
+	add("fatherName", a.FatherName, "fatherName")
+	if g := messages["gender."+a.Gender]; g.Fa != "" {
+		add("gender", g.Fa+" / "+g.En, "gender")
+	}
+	if !a.BirthDate.IsZero() {
+		rows = append(rows, profileRow{Label: messages["profile.birthDate"], Date: a.BirthDate, Source: src("birthDate")})
+	}
+	add("mobile", a.Mobile, "mobile")
+	return rows
+}
+
+func (h *Handler) account(w http.ResponseWriter, r *http.Request) {
+	s, a, ok := h.requireLogin(w, r)
+	if !ok {
+		return
+	}
+	h.m.Render(w, r, http.StatusOK, h.pages, web.Page{Name: "account.html", Title: "account.title",
+		Data: accountView{Account: a, Session: s, Rows: profileRows(a), Changed: r.URL.Query().Get("changed") == "mobile"}})
+}
+
+type sessionsView struct {
+	Current  string
+	Sessions []Session
+}
+
+func (h *Handler) sessions(w http.ResponseWriter, r *http.Request) {
+	s, a, ok := h.requireLogin(w, r)
+	if !ok {
+		return
+	}
+	list, err := h.Service.Sessions(r.Context(), a.ID)
+	if err != nil {
+		h.m.ServerError(w, r, err)
+		return
+	}
+	h.m.Render(w, r, http.StatusOK, h.pages, web.Page{Name: "sessions.html", Title: "sessions.title",
+		Data: sessionsView{Current: s.ID, Sessions: list}})
+}
+
+func (h *Handler) endSession(w http.ResponseWriter, r *http.Request) {
+	s, a, ok := h.requireLogin(w, r)
+	if !ok {
+		return
+	}
+	id := r.PostFormValue("session")
+	if err := h.Service.EndSession(r.Context(), a.ID, id, "ended-by-owner", client(r)); err != nil {
+		h.m.ServerError(w, r, err)
+		return
+	}
+	if id == s.ID {
+		ClearCookie(w, r)
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, "/account/sessions", http.StatusSeeOther)
+}
+
+type mobileView struct {
+	Account Account
+	Form    web.Form
+	Message *web.Text
+}
+
+func newMobileView(a Account, value string, err *web.Text) mobileView {
+	return mobileView{Account: a, Form: web.Form{Fields: []web.Field{{ID: "new-mobile", Name: "mobile",
+		Label: messages["mobile.new"], Hint: messages["register.mobile.hint"], Value: value, Error: err, Required: true,
+		Type: "tel", InputMode: "tel", Autocomplete: "tel", Dir: "ltr"}}}}
+}
+
+func (h *Handler) renderMobile(w http.ResponseWriter, r *http.Request, status int, v mobileView) {
+	h.m.Render(w, r, status, h.pages, web.Page{Name: "mobile.html", Title: "mobile.title", Data: v})
+}
+
+func (h *Handler) mobileForm(w http.ResponseWriter, r *http.Request) {
+	_, a, ok := h.requireLogin(w, r)
+	if !ok {
+		return
+	}
+	h.renderMobile(w, r, http.StatusOK, newMobileView(a, "", nil))
+}
+
+func (h *Handler) mobile(w http.ResponseWriter, r *http.Request) {
+	_, a, ok := h.requireLogin(w, r)
+	if !ok {
+		return
+	}
+	m := r.PostFormValue("mobile")
+	ch, err := h.Service.ChangeMobile(r.Context(), a.ID, m, client(r))
+	if err != nil {
+		h.fail(w, r, err, func(status int, errs map[string]*web.Text, msg *web.Text) {
+			fe := errs["mobile"]
+			if fe == nil {
+				fe = msg
+			}
+			h.renderMobile(w, r, status, newMobileView(a, m, fe))
+		})
+		return
+	}
+	h.renderCode(w, r, http.StatusOK, newCodeView(ch, nil, "", "/account/mobile/confirm", h.Service.now()))
+}
+
+func (h *Handler) confirmMobile(w http.ResponseWriter, r *http.Request) {
+	_, a, ok := h.requireLogin(w, r)
+	if !ok {
+		return
+	}
+	id := r.PostFormValue("c")
+	if _, err := h.Service.ConfirmMobile(r.Context(), a.ID, id, r.PostFormValue("code"), client(r)); err != nil {
+		h.fail(w, r, err, func(status int, errs map[string]*web.Text, msg *web.Text) {
+			if ch, perr := h.Service.PendingChallenge(r.Context(), id); perr == nil {
+				fe := errs["code"]
+				if fe == nil {
+					fe = msg
+				}
+				h.renderCode(w, r, status, newCodeView(ch, fe, "", "/account/mobile/confirm", h.Service.now()))
+				return
+			}
+			v := newMobileView(a, "", nil)
+			v.Message = msg
+			h.renderMobile(w, r, status, v)
+		})
+		return
+	}
+	http.Redirect(w, r, "/account?changed=mobile", http.StatusSeeOther)
+}

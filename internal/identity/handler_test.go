@@ -1,0 +1,178 @@
+package identity_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/panjereh/panjereh/internal/identity"
+	"github.com/panjereh/panjereh/internal/web"
+	"github.com/panjereh/panjereh/internal/web/webtest"
+)
+
+// browser is a cookie-keeping client of the site that posts forms with
+// the CSRF token, as a browser would.
+type browser struct {
+	t    *testing.T
+	base string
+	c    *http.Client
+}
+
+func newSite(t *testing.T, w *world) *browser {
+	t.Helper()
+	m, err := web.New(web.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), DB: w.db, Now: w.clock.Now,
+		StatsFlushInterval: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Mount(&identity.Handler{Service: w.svc})
+	t.Cleanup(func() { m.Close(context.Background()) })
+	srv := httptest.NewServer(m.Handler())
+	t.Cleanup(srv.Close)
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	return &browser{t: t, base: srv.URL, c: c}
+}
+
+func (b *browser) get(path string) (*http.Response, string) {
+	b.t.Helper()
+	res, err := b.c.Get(b.base + path)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") && res.StatusCode != http.StatusSeeOther {
+		if diff := cmp.Diff([]string(nil), webtest.AccessibilityProblems(string(body))); diff != "" {
+			b.t.Errorf("%s: accessibility problems (-want +got):\n%s", path, diff)
+		}
+	}
+	return res, string(body)
+}
+
+func (b *browser) post(path string, form url.Values) (*http.Response, string) {
+	b.t.Helper()
+	u, _ := url.Parse(b.base)
+	for _, c := range b.c.Jar.Cookies(u) {
+		if c.Name == "csrf" {
+			form.Set(web.CSRFField, c.Value)
+		}
+	}
+	res, err := b.c.PostForm(b.base+path, form)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	return res, string(body)
+}
+
+func wantStatus(t *testing.T, res *http.Response, body string, status int, contains ...string) {
+	t.Helper()
+	if res.StatusCode != status {
+		t.Fatalf("%s %s: status %d, want %d\n%s", res.Request.Method, res.Request.URL.Path, res.StatusCode, status, body)
+	}
+	for _, c := range contains {
+		if !strings.Contains(body, c) {
+			t.Errorf("%s %s: body lacks %q", res.Request.Method, res.Request.URL.Path, c)
+		}
+	}
+}
+
+func TestPagesRegisterLoginAccountLogout(t *testing.T) {
+	w := newWorld(t)
+	b := newSite(t, w)
+	p := persona(t, "ordinary")
+
+	res, body := b.get("/register")
+	wantStatus(t, res, body, 200, "ثبت‌نام در دولت من", `name="nationalCode"`, `autocomplete="tel"`)
+	res, body = b.get("/register?lang=en")
+	wantStatus(t, res, body, 200, "Register with My Government")
+	b.get("/register?lang=fa")
+
+	// A birth date that does not match: the form comes back with the
+	// reason on its field, in Persian.
+	form := url.Values{"kind": {"natural"}, "nationalCode": {p.NationalCode}, "birthDate": {"1370/05/13"}, "mobile": {p.Mobiles[0]}}
+	res, body = b.post("/register", form)
+	wantStatus(t, res, body, http.StatusUnprocessableEntity, "تاریخ تولد با اطلاعات ثبت احوال مطابقت ندارد", `aria-invalid="true"`)
+
+	form.Set("birthDate", "۱۳۷۰/۰۵/۱۲")
+	form.Set("return", "https://evil.example/")
+	res, body = b.post("/register", form)
+	wantStatus(t, res, body, http.StatusSeeOther)
+	next := res.Header.Get("Location")
+	if !strings.HasPrefix(next, "/login/code?c=") || strings.Contains(next, "evil") {
+		t.Fatalf("redirect to %q", next)
+	}
+	res, body = b.get(next)
+	wantStatus(t, res, body, 200, "0912***4567", `autocomplete="one-time-code"`)
+	c := strings.TrimPrefix(next, "/login/code?c=")
+
+	res, body = b.post("/login/code", url.Values{"c": {c}, "code": {"99999"}})
+	wantStatus(t, res, body, http.StatusUnprocessableEntity, "کد نادرست است")
+	res, body = b.post("/login/code", url.Values{"c": {c}, "code": {w.sms.lastCode(t, p.Mobiles[0])}})
+	wantStatus(t, res, body, http.StatusSeeOther)
+	if loc := res.Header.Get("Location"); loc != "/account" {
+		t.Fatalf("after login to %q", loc)
+	}
+	res, body = b.get("/account")
+	wantStatus(t, res, body, 200, p.FirstName, p.LastName, p.FatherName, "سازمان ثبت احوال", "سامانهٔ شاهکار", "loa1")
+	res, body = b.get("/account/sessions")
+	wantStatus(t, res, body, 200, "همین نشست", "Go-http-client")
+
+	res, body = b.post("/logout", url.Values{})
+	wantStatus(t, res, body, http.StatusSeeOther)
+	res, body = b.get("/account")
+	wantStatus(t, res, body, http.StatusSeeOther)
+	if loc := res.Header.Get("Location"); loc != "/login?return=%2Faccount" {
+		t.Errorf("account without a session redirects to %q", loc)
+	}
+
+	// Logging in again with a return address comes back to it.
+	w.clock.Advance(2 * time.Minute)
+	res, body = b.post("/login", url.Values{"loginId": {p.NationalCode}, "return": {"/account/sessions"}})
+	wantStatus(t, res, body, http.StatusSeeOther)
+	next = res.Header.Get("Location")
+	c = strings.TrimPrefix(strings.Split(next, "&")[0], "/login/code?c=")
+	res, body = b.post("/login/code", url.Values{"c": {c}, "code": {w.sms.lastCode(t, p.Mobiles[0])}, "return": {"/account/sessions"}})
+	wantStatus(t, res, body, http.StatusSeeOther)
+	if loc := res.Header.Get("Location"); loc != "/account/sessions" {
+		t.Errorf("after login to %q", loc)
+	}
+}
+
+func TestPagesRefusals(t *testing.T) {
+	w := newWorld(t)
+	b := newSite(t, w)
+	b.get("/login")
+	res, body := b.post("/login", url.Values{"loginId": {"0012345678"}})
+	wantStatus(t, res, body, http.StatusUnprocessableEntity, "رقم کنترل")
+	res, body = b.post("/login", url.Values{"loginId": {"0000000019"}})
+	wantStatus(t, res, body, http.StatusNotFound, "نخست ثبت‌نام کنید")
+	w.svc.Policy.PerIP = identity.Limit{Max: 1, Window: time.Hour}
+	res, body = b.post("/login", url.Values{"loginId": {"0000000019"}})
+	wantStatus(t, res, body, http.StatusTooManyRequests, "کمی بعد دوباره تلاش کنید")
+	if res.Header.Get("Retry-After") == "" {
+		t.Error("429 without Retry-After")
+	}
+	// A form without the CSRF token is refused.
+	res2, err := http.PostForm(b.base+"/login", url.Values{"loginId": {"0012345679"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res2.Body.Close()
+	if res2.StatusCode != http.StatusForbidden {
+		t.Errorf("login without CSRF token: %d", res2.StatusCode)
+	}
+	res, body = b.get("/login/code?c=nonexistent")
+	wantStatus(t, res, body, http.StatusGone, "این کد دیگر معتبر نیست")
+}
