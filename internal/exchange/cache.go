@@ -17,8 +17,16 @@ type lookups struct {
 	ttl time.Duration
 
 	mu       sync.Mutex
-	services map[string]cachedService
-	rights   map[[2]string]cachedRight
+	services map[ServiceID]cachedService
+	rights   map[rightKey]cachedRight
+}
+
+// rightKey is a caller and a service. The maps are keyed by the parsed
+// identifiers rather than their text, which would cost a string per
+// lookup.
+type rightKey struct {
+	client Subsystem
+	id     ServiceID
 }
 
 type cachedService struct {
@@ -29,6 +37,7 @@ type cachedService struct {
 
 type cachedRight struct {
 	right Right
+	grant tree // right.Items as a tree, built once
 	err   error
 	exp   time.Time
 }
@@ -37,7 +46,7 @@ type cachedRight struct {
 const maxCached = 50000
 
 func (l *lookups) service(ctx context.Context, st *Store, id ServiceID, now time.Time) (Service, error) {
-	key := id.String()
+	key := id
 	l.mu.Lock()
 	if c, ok := l.services[key]; ok && now.Before(c.exp) {
 		l.mu.Unlock()
@@ -48,7 +57,7 @@ func (l *lookups) service(ctx context.Context, st *Store, id ServiceID, now time
 	if err == nil || errors.Is(err, sqldb.ErrNotFound) {
 		l.mu.Lock()
 		if l.services == nil || len(l.services) > maxCached {
-			l.services = map[string]cachedService{}
+			l.services = map[ServiceID]cachedService{}
 		}
 		l.services[key] = cachedService{svc, err, now.Add(l.ttl)}
 		l.mu.Unlock()
@@ -56,24 +65,25 @@ func (l *lookups) service(ctx context.Context, st *Store, id ServiceID, now time
 	return svc, err
 }
 
-func (l *lookups) right(ctx context.Context, st *Store, client Subsystem, id ServiceID, now time.Time) (Right, error) {
-	key := [2]string{client.String(), id.String()}
+func (l *lookups) right(ctx context.Context, st *Store, client Subsystem, id ServiceID, now time.Time) (Right, tree, error) {
+	key := rightKey{client, id}
 	l.mu.Lock()
 	if c, ok := l.rights[key]; ok && now.Before(c.exp) {
 		l.mu.Unlock()
-		return c.right, c.err
+		return c.right, c.grant, c.err
 	}
 	l.mu.Unlock()
 	r, err := st.Right(ctx, client, id)
+	grant := r.Items.grant()
 	if err == nil || errors.Is(err, sqldb.ErrNotFound) {
 		l.mu.Lock()
 		if l.rights == nil || len(l.rights) > maxCached {
-			l.rights = map[[2]string]cachedRight{}
+			l.rights = map[rightKey]cachedRight{}
 		}
-		l.rights[key] = cachedRight{r, err, now.Add(l.ttl)}
+		l.rights[key] = cachedRight{r, grant, err, now.Add(l.ttl)}
 		l.mu.Unlock()
 	}
-	return r, err
+	return r, grant, err
 }
 
 // clear forgets everything.

@@ -44,12 +44,27 @@ func (it Items) tree() tree {
 	return root
 }
 
+// grant returns the set as a tree for filterJSON, or nil when it grants
+// the whole response.
+func (it Items) grant() tree {
+	if it.All() {
+		return nil
+	}
+	return it.tree()
+}
+
 // FilterJSON returns body with every object member that items does not
 // grant removed (B2). Numbers keep their exact text. A body that is not
 // JSON is an error: a right limited to some items can only be enforced on
 // JSON answers.
 func FilterJSON(body []byte, items Items) ([]byte, error) {
-	if items.All() {
+	return filterJSON(body, items.grant())
+}
+
+// filterJSON is FilterJSON with the items as a tree, which the gateway
+// builds once per right; a nil tree grants everything.
+func filterJSON(body []byte, grant tree) ([]byte, error) {
+	if grant == nil {
 		return body, nil
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -58,9 +73,10 @@ func FilterJSON(body []byte, items Items) ([]byte, error) {
 	if err := dec.Decode(&v); err != nil {
 		return nil, fmt.Errorf("exchange: filter: the answer is not JSON: %w", err)
 	}
-	v = prune(v, items.tree())
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	v = prune(v, grant)
+	// The filtered answer is seldom longer than the answer.
+	buf := bytes.NewBuffer(make([]byte, 0, len(body)+1))
+	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
 		return nil, fmt.Errorf("exchange: filter: %w", err)

@@ -105,11 +105,14 @@ func (g *Gateway) service(ctx context.Context, id ServiceID) (Service, error) {
 	return g.Store.Service(ctx, id)
 }
 
-func (g *Gateway) right(ctx context.Context, client Subsystem, id ServiceID) (Right, error) {
+// right returns client's right on id and the items it grants as a tree
+// for the filter (nil when it grants everything).
+func (g *Gateway) right(ctx context.Context, client Subsystem, id ServiceID) (Right, tree, error) {
 	if l := g.lookups(); l != nil {
 		return l.right(ctx, g.Store, client, id, g.now())
 	}
-	return g.Store.Right(ctx, client, id)
+	r, err := g.Store.Right(ctx, client, id)
+	return r, r.Items.grant(), err
 }
 
 // Upstream is the national gateway a thematic or regional exchange hands
@@ -173,6 +176,7 @@ type call struct {
 	start    time.Time
 	service  Service
 	right    Right
+	grant    tree // right.Items as a tree; nil grants everything
 }
 
 // forward serves /r1/{instance}/{class}/{member}/{subsystem}/{service}/{path...}.
@@ -210,7 +214,8 @@ func (g *Gateway) admit(r *http.Request, c *call) *web.Problem {
 		return p
 	}
 	if g.Limiter != nil {
-		if wait, ok := g.Limiter.Allow(client.String(), g.now()); !ok {
+		// c.rec.Client is client.String(), which it parsed to.
+		if wait, ok := g.Limiter.Allow(c.rec.Client, g.now()); !ok {
 			p := web.NewProblem(http.StatusTooManyRequests, "rate-limited",
 				"Too many calls from this subsystem; try again after the time in Retry-After.",
 				"تعداد فراخوانی‌های این زیرسامانه بیش از حد مجاز است؛ پس از زمان اعلام‌شده در Retry-After دوباره تلاش کنید.")
@@ -238,7 +243,7 @@ func (g *Gateway) admit(r *http.Request, c *call) *web.Problem {
 	if err != nil {
 		return g.internal(r, err)
 	}
-	c.right, err = g.right(r.Context(), client, svcID)
+	c.right, c.grant, err = g.right(r.Context(), client, svcID)
 	if errors.Is(err, sqldb.ErrNotFound) {
 		return web.NewProblem(http.StatusForbidden, "no-right",
 			client.String()+" holds no access right to "+svcID.String()+".",
@@ -258,7 +263,10 @@ func (g *Gateway) claimedClient(member, claimed string) (Subsystem, *web.Problem
 	if err != nil {
 		return Subsystem{}, badHeader(HeaderClient, err)
 	}
-	if client.MemberID() != member && !slices.Contains(g.Partners[member], client.MemberID()) {
+	// claimed is client.String() exactly, so its member is the part
+	// before the last '/'.
+	clientMember := claimed[:strings.LastIndexByte(claimed, '/')]
+	if clientMember != member && !slices.Contains(g.Partners[member], clientMember) {
 		return Subsystem{}, web.NewProblem(http.StatusForbidden, "wrong-member",
 			fmt.Sprintf("The certificate belongs to %s, not to the member of %s.", member, client),
 			fmt.Sprintf("گواهی متعلق به %s است، نه عضو صاحب %s.", member, client))

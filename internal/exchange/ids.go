@@ -40,10 +40,29 @@ type IDError struct {
 
 func (e *IDError) Error() string { return fmt.Sprintf("exchange: identifier %q: %s", e.Input, e.En) }
 
+// splitInto splits s at every '/' into parts, which it must fill
+// exactly. It is strings.Split without the allocation: identifiers are
+// parsed several times on every call through the gateway.
+func splitInto(s string, parts []string) bool {
+	for i := range len(parts) - 1 {
+		j := strings.IndexByte(s, '/')
+		if j < 0 {
+			return false
+		}
+		parts[i], s = s[:j], s[j+1:]
+	}
+	if strings.IndexByte(s, '/') >= 0 {
+		return false
+	}
+	parts[len(parts)-1] = s
+	return true
+}
+
 // ParseMember parses INSTANCE/CLASS/MEMBER.
 func ParseMember(s string) (string, error) {
-	parts := strings.Split(s, "/")
-	if len(parts) != 3 {
+	var a [3]string
+	parts := a[:]
+	if !splitInto(s, parts) {
 		return "", &IDError{s, "a member is INSTANCE/CLASS/MEMBER, e.g. IR/GOV/10380284790",
 			"شناسهٔ عضو به شکل INSTANCE/CLASS/MEMBER است، مانند IR/GOV/10380284790"}
 	}
@@ -55,8 +74,9 @@ func ParseMember(s string) (string, error) {
 
 // ParseSubsystem parses INSTANCE/CLASS/MEMBER/SUBSYSTEM.
 func ParseSubsystem(s string) (Subsystem, error) {
-	parts := strings.Split(s, "/")
-	if len(parts) != 4 {
+	var a [4]string
+	parts := a[:]
+	if !splitInto(s, parts) {
 		return Subsystem{}, &IDError{s, "a subsystem is INSTANCE/CLASS/MEMBER/SUBSYSTEM, e.g. IR/GOV/10380284790/civil",
 			"شناسهٔ زیرسامانه به شکل INSTANCE/CLASS/MEMBER/SUBSYSTEM است، مانند IR/GOV/10380284790/civil"}
 	}
