@@ -1,7 +1,6 @@
 package exchange
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -22,8 +21,8 @@ var hopHeaders = []string{"Connection", "Keep-Alive", "Proxy-Authenticate", "Pro
 	"Te", "Trailer", "Transfer-Encoding", "Upgrade", "Proxy-Connection"}
 
 // callerHeaders are the exchange headers the gateway sets itself on the
-// provider's request, from what it checked.
-var callerHeaders = []string{HeaderClient, HeaderUser, HeaderAssurance, HeaderSubject, HeaderTrackingCode, HeaderMessageID, HeaderService}
+// provider's request, from what it checked, in canonical form.
+var callerHeaders = [...]string{HeaderClient, HeaderUser, HeaderAssurance, HeaderSubject, HeaderTrackingCode, HeaderMessageID, HeaderService}
 
 func (g *Gateway) maxRequest() int64 {
 	if g.MaxRequestBytes > 0 {
@@ -93,22 +92,19 @@ func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, c *call) {
 	if r.ContentLength == 0 {
 		out.Body = http.NoBody
 	}
+	out.Header = make(http.Header, len(r.Header)+len(callerHeaders))
 	copyHeaders(out.Header, r.Header)
-	for _, h := range callerHeaders {
-		out.Header.Del(h)
-	}
-	set := func(k, v string) {
-		if v != "" {
-			out.Header.Set(k, v)
+	// The exchange headers are the gateway's word, not the caller's.
+	mine := [...]string{c.rec.Client, c.rec.EndUser, c.rec.AssuranceLevel, c.rec.Subject,
+		c.rec.TrackingCode, c.rec.MessageID, c.rec.Service}
+	own := make([]string, len(mine))
+	for i, h := range callerHeaders {
+		delete(out.Header, h)
+		if mine[i] != "" {
+			own[i] = mine[i]
+			out.Header[h] = own[i : i+1 : i+1]
 		}
 	}
-	set(HeaderClient, c.rec.Client)
-	set(HeaderUser, c.rec.EndUser)
-	set(HeaderAssurance, c.rec.AssuranceLevel)
-	set(HeaderSubject, c.rec.Subject)
-	set(HeaderTrackingCode, c.rec.TrackingCode)
-	set(HeaderMessageID, c.rec.MessageID)
-	set(HeaderService, c.rec.Service)
 
 	resp, err := transport.RoundTrip(out)
 	if err != nil {
@@ -171,12 +167,12 @@ func (g *Gateway) relayFiltered(w http.ResponseWriter, r *http.Request, c *call,
 		err = errors.New("the answer is too large to filter")
 	}
 	if err == nil {
-		if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mt != "application/json" && !bytes.HasSuffix([]byte(mt), []byte("+json")) {
+		if mt := mediaType(resp.Header.Get("Content-Type")); mt != "application/json" && !strings.HasSuffix(mt, "+json") {
 			err = errors.New("the answer is " + mt + ", not JSON")
 		}
 	}
 	if err == nil {
-		data, err = FilterJSON(data, c.right.Items)
+		data, err = filterJSON(data, c.grant)
 	}
 	if err != nil {
 		g.logger().WarnContext(r.Context(), "exchange: answer cannot be filtered", "service", c.rec.Service, "err", err)
@@ -196,6 +192,17 @@ func (g *Gateway) relayFiltered(w http.ResponseWriter, r *http.Request, c *call,
 	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
 	w.WriteHeader(resp.StatusCode)
 	_, _ = w.Write(data)
+}
+
+// mediaType returns the media type of a Content-Type value as
+// mime.ParseMediaType does, without parsing the common JSON values.
+func mediaType(ct string) string {
+	switch ct {
+	case "application/json", "application/json; charset=utf-8":
+		return "application/json"
+	}
+	mt, _, _ := mime.ParseMediaType(ct)
+	return mt
 }
 
 // relayStream passes the answer through as it comes, without holding it
@@ -245,12 +252,26 @@ func (g *Gateway) relayStream(w http.ResponseWriter, r *http.Request, c *call, r
 	_, _ = w.Write(held)
 }
 
+// copyHeaders copies src onto dst, less the hop-by-hop headers. Every
+// value is copied into one new array, each header a slice of it that
+// cannot grow into the next, instead of an array per header.
 func copyHeaders(dst, src http.Header) {
+	n := 0
+	for _, vs := range src {
+		n += len(vs)
+	}
+	all := make([]string, 0, n)
 	for k, vs := range src {
-		dst[k] = append([]string(nil), vs...)
+		if len(vs) == 0 {
+			dst[k] = nil
+			continue
+		}
+		i := len(all)
+		all = append(all, vs...)
+		dst[k] = all[i:len(all):len(all)]
 	}
 	for _, h := range hopHeaders {
-		dst.Del(h)
+		delete(dst, h)
 	}
 }
 
