@@ -3,6 +3,7 @@ package exchange
 import (
 	"net/http"
 	"strconv"
+	"sync"
 
 	"github.com/panjereh/panjereh/internal/exchange/msglog"
 	"github.com/prometheus/client_golang/prometheus"
@@ -17,7 +18,27 @@ type Metrics struct {
 	latency  *prometheus.HistogramVec
 	bytesIn  *prometheus.CounterVec
 	bytesOut *prometheus.CounterVec
+
+	// series keeps the metrics of each (service, client, status) seen,
+	// so that a call costs one map lookup rather than a label hash and
+	// lookup per metric.
+	mu     sync.RWMutex
+	series map[seriesKey]*series
 }
+
+type seriesKey struct {
+	service, client string
+	status          int
+}
+
+// series are the metrics one call with a seriesKey adds to.
+type series struct {
+	calls, bytesIn, bytesOut prometheus.Counter
+	latency                  prometheus.Observer
+}
+
+// maxSeries bounds the series kept; past it they are looked up afresh.
+const maxSeries = 10000
 
 // NewMetrics returns the gateway's metrics in a registry of their own,
 // with the Go runtime's and the process's metrics beside them.
@@ -47,14 +68,37 @@ func NewMetrics() *Metrics {
 // 400 or more; the client label is the calling member, so that the
 // number of series stays bounded by the members.
 func (m *Metrics) observe(rec msglog.Record) {
-	client := memberOf(rec.Client)
+	s := m.seriesOf(seriesKey{rec.Service, rec.Client, rec.Status})
+	s.calls.Inc()
+	s.latency.Observe(rec.Duration.Seconds())
+	s.bytesIn.Add(float64(rec.RequestBytes))
+	s.bytesOut.Add(float64(rec.ResponseBytes))
+}
+
+func (m *Metrics) seriesOf(k seriesKey) *series {
+	m.mu.RLock()
+	s, ok := m.series[k]
+	m.mu.RUnlock()
+	if ok {
+		return s
+	}
+	client := memberOf(k.client)
 	if client == "" {
 		client = "unidentified"
 	}
-	m.calls.WithLabelValues(rec.Service, client, strconv.Itoa(rec.Status)).Inc()
-	m.latency.WithLabelValues(rec.Service).Observe(rec.Duration.Seconds())
-	m.bytesIn.WithLabelValues(rec.Service, client).Add(float64(rec.RequestBytes))
-	m.bytesOut.WithLabelValues(rec.Service, client).Add(float64(rec.ResponseBytes))
+	s = &series{
+		calls:    m.calls.WithLabelValues(k.service, client, strconv.Itoa(k.status)),
+		latency:  m.latency.WithLabelValues(k.service),
+		bytesIn:  m.bytesIn.WithLabelValues(k.service, client),
+		bytesOut: m.bytesOut.WithLabelValues(k.service, client),
+	}
+	m.mu.Lock()
+	if m.series == nil || len(m.series) >= maxSeries {
+		m.series = map[seriesKey]*series{}
+	}
+	m.series[k] = s
+	m.mu.Unlock()
+	return s
 }
 
 // Handler serves the metrics in the Prometheus text format.
