@@ -1,0 +1,6 @@
+// Package smsc is a fake SMS centre: a real SMPP 3.4 server on a loopback
+// port that accepts binds, records the texts submitted to it (long ones
+// reassembled from their parts) and can be told to refuse messages with a
+// given command_status, to answer slowly, to hang or to go away. Tests use
+// it in place of an operator; the demo can too.
+package smsc
