@@ -600,3 +600,31 @@ func TestChangeMobile(t *testing.T) {
 		t.Errorf("login code to %s %v, want the new number", lc.MaskedMobile, err)
 	}
 }
+
+func TestForeignNationalRegistration(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	f := persona(t, "foreigner")
+	in := identity.RegisterInput{Kind: identity.KindForeign, ForeignID: f.FIDA, BirthDate: f.BirthDate, Mobile: persona(t, "ordinary").Mobiles[0]}
+	_, _, err := w.svc.Register(ctx, in, cl)
+	wantCode(t, err, identity.CodeMobileNotOwner)
+	in.Mobile = f.Mobiles[0]
+	in.BirthDate = "1368/03/02"
+	_, _, err = w.svc.Register(ctx, in, cl)
+	wantCode(t, err, identity.CodeBirthDateMismatch)
+	in.BirthDate = f.BirthDate
+	in.ForeignID = "19871234560"
+	_, _, err = w.svc.Register(ctx, in, cl)
+	wantCode(t, err, identity.CodeInvalid)
+	in.ForeignID = f.FIDA
+	a, ch, err := w.svc.Register(ctx, in, cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.LoginID != f.FIDA || a.ForeignID != f.FIDA || a.NationalCode != "" || a.FirstName != f.FirstName || a.Source["foreignId"] != "foreign-nationals" {
+		t.Errorf("account %+v", a)
+	}
+	if _, _, _, err := w.svc.Login(ctx, ch.ID, w.sms.lastCode(t, f.Mobiles[0]), cl, identity.LoginOptions{}); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -117,14 +117,18 @@ func (x *ExchangeRegistries) Person(ctx context.Context, code string, birth iran
 }
 
 // MobileMatches asks Shahkar whether mobile is registered to the national
-// code.
+// code, or to the foreign national with a 12-digit FIDA.
 func (x *ExchangeRegistries) MobileMatches(ctx context.Context, mobile, code string) (bool, error) {
+	idType := 0
+	if len(code) == 12 {
+		idType = 5
+	}
 	var out struct {
 		Response int    `json:"response"`
 		Comment  string `json:"comment"`
 	}
 	req := map[string]any{"requestId": x.RequestPrefix + strconv.FormatInt(x.now().UnixMilli(), 10),
-		"serviceNumber": mobile, "serviceType": 2, "identificationType": 0, "identificationNo": code}
+		"serviceNumber": mobile, "serviceType": 2, "identificationType": idType, "identificationNo": code}
 	if _, err := x.Client.JSON(ctx, nixclient.Call{Service: x.Services.Shahkar, Subject: code, User: code, Body: req}, &out); err != nil {
 		return false, lookupErr(err)
 	}
@@ -168,8 +172,10 @@ func (x *ExchangeRegistries) Foreigner(ctx context.Context, fida string) (Foreig
 	}
 	f := Foreigner{FIDA: out.FIDA, FirstName: out.FirstName, LastName: out.LastName, FatherName: out.FatherName,
 		Nationality: out.Nationality, Gender: out.Gender}
-	var err error
-	if f.BirthDate, err = iran.ParseJalali(out.BirthDate); err != nil {
+	// The bureau answers Gregorian dates; accept Jalali ones too.
+	if d, err := time.Parse(time.DateOnly, out.BirthDate); err == nil {
+		f.BirthDate = iran.ToJalali(d)
+	} else if f.BirthDate, err = iran.ParseJalali(out.BirthDate); err != nil {
 		return Foreigner{}, fmt.Errorf("identity: foreigners registry birth date %q: %w", out.BirthDate, err)
 	}
 	if out.PermitExpires != "" {

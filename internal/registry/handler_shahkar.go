@@ -16,7 +16,8 @@ const (
 )
 
 // shahkarRequest is the ServiceIDmatching request: serviceType 2 is a
-// mobile line, identificationType 0 a national code.
+// mobile line, identificationType 0 a national code and 5 a foreign
+// national's FIDA.
 type shahkarRequest struct {
 	RequestID          string `json:"requestId"`
 	ServiceNumber      string `json:"serviceNumber"`
@@ -51,8 +52,8 @@ func (h *Handler) shahkar(w http.ResponseWriter, r *http.Request) {
 		}
 		web.WriteJSON(w, http.StatusOK, out)
 	}
-	if req.ServiceType != 2 || req.IdentificationType != 0 {
-		answer(shahkarInvalid, "only serviceType 2 (mobile) with identificationType 0 (national code) is supported / فقط استعلام خط همراه با کد ملی پشتیبانی می‌شود")
+	if req.ServiceType != 2 || (req.IdentificationType != 0 && req.IdentificationType != 5) {
+		answer(shahkarInvalid, "only serviceType 2 (mobile) with identificationType 0 (national code) or 5 (FIDA) is supported / فقط استعلام خط همراه با کد ملی یا شناسهٔ فراگیر اتباع پشتیبانی می‌شود")
 		return
 	}
 	mobile, err := iran.NormalizeMobile(req.ServiceNumber)
@@ -61,7 +62,15 @@ func (h *Handler) shahkar(w http.ResponseWriter, r *http.Request) {
 		answer(shahkarInvalid, "serviceNumber: "+en+" / "+fa)
 		return
 	}
-	code, err := iran.NormalizeNationalCode(req.IdentificationNo)
+	var code string
+	if req.IdentificationType == 5 {
+		code = iran.ToASCIIDigits(req.IdentificationNo)
+		if len(code) != 12 || !allDigits(code) {
+			err = &iran.ValidationError{Code: "length", En: "a foreign national identifier (FIDA) has 12 digits", Fa: "شناسهٔ فراگیر اتباع خارجی ۱۲ رقم است."}
+		}
+	} else {
+		code, err = iran.NormalizeNationalCode(req.IdentificationNo)
+	}
 	if err != nil {
 		_, en, fa := reasons(err)
 		answer(shahkarInvalid, "identificationNo: "+en+" / "+fa)

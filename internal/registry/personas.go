@@ -123,7 +123,7 @@ var personaSpecs = []personaSpec{
 // foreignPersona is the fixed foreign national.
 var foreignPersona = Persona{Key: "foreigner", RoleFa: "تبعهٔ خارجی مقیم", RoleEn: "a foreign national resident in Iran",
 	FIDA: "198712345601", FirstName: "احمد", LastName: "حیدری", FatherName: "نورالله", Gender: male,
-	PostalCode: "9176543219", BirthDate: "1368/03/01",
+	PostalCode: "9176543219", BirthDate: "1368/03/01", Mobiles: []string{"09391234567"},
 	TryFa: "استعلام تبعهٔ خارجی با شناسهٔ فراگیر", TryEn: "foreign national inquiry by FIDA"}
 
 // personaCompany is the CEO persona's company.
@@ -144,6 +144,7 @@ func Personas() []Persona {
 		out = append(out, p)
 	}
 	f := foreignPersona
+	f.Mobiles = append([]string(nil), f.Mobiles...)
 	jd, _ := iran.ParseJalali(f.BirthDate)
 	f.BirthDateISO = jalaliDay(jd.Year, jd.Month, jd.Day).String()
 	return append(out, f)
@@ -153,6 +154,9 @@ func Personas() []Persona {
 // never issues to anyone else.
 func reservedIdentifiers() map[string]bool {
 	m := map[string]bool{foreignPersona.FIDA: true, foreignPersona.PostalCode: true, personaCompanyPostal: true}
+	for _, x := range foreignPersona.Mobiles {
+		m[x] = true
+	}
 	for _, s := range personaSpecs {
 		m[s.NationalCode], m[s.PostalCode] = true, true
 		for _, x := range s.Mobiles {
@@ -214,6 +218,13 @@ func personaRecords(now day) (lines []mobileLine, lics []licence, vehs []vehicle
 		for _, m := range s.Mobiles {
 			op, _ := iran.MobileOperator(m)
 			lines = append(lines, mobileLine{m, s.NationalCode, op.Code, since})
+		}
+		if i == 0 {
+			// The foreign national's line is registered to the FIDA.
+			for _, m := range foreignPersona.Mobiles {
+				op, _ := iran.MobileOperator(m)
+				lines = append(lines, mobileLine{m, foreignPersona.FIDA, op.Code, since})
+			}
 		}
 		for j, l := range s.licences {
 			exp := now + day(l.expires)

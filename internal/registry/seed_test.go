@@ -66,7 +66,7 @@ func TestSeedIdentifiersValidate(t *testing.T) {
 		{"national codes", `SELECT national_code FROM reg_persons`, iran.NormalizeNationalCode},
 		{"fathers", `SELECT father_code FROM reg_persons WHERE father_code IS NOT NULL`, iran.NormalizeNationalCode},
 		{"mobiles", `SELECT mobile FROM reg_mobiles`, iran.NormalizeMobile},
-		{"mobile owners", `SELECT national_code FROM reg_mobiles`, iran.NormalizeNationalCode},
+		{"mobile owners", `SELECT national_code FROM reg_mobiles WHERE length(national_code) = 10`, iran.NormalizeNationalCode},
 		{"postal codes", `SELECT postal_code FROM reg_addresses`, iran.NormalizePostalCode},
 		{"residences", `SELECT postal_code FROM reg_persons`, iran.NormalizePostalCode},
 		{"legal IDs", `SELECT legal_id FROM reg_companies`, iran.NormalizeLegalID},
@@ -93,7 +93,8 @@ func TestSeedIdentifiersValidate(t *testing.T) {
 		`SELECT count(*) FROM reg_companies c LEFT JOIN reg_addresses a ON a.postal_code = c.postal_code WHERE a.postal_code IS NULL`,
 		`SELECT count(*) FROM reg_signatories s LEFT JOIN reg_persons p ON p.national_code = s.national_code WHERE p.national_code IS NULL`,
 		`SELECT count(*) FROM reg_vehicles v LEFT JOIN reg_persons p ON p.national_code = v.owner_code WHERE p.national_code IS NULL`,
-		`SELECT count(*) FROM reg_mobiles m LEFT JOIN reg_persons p ON p.national_code = m.national_code WHERE p.national_code IS NULL`,
+		`SELECT count(*) FROM reg_mobiles m LEFT JOIN reg_persons p ON p.national_code = m.national_code
+			LEFT JOIN reg_foreigners f ON f.fida = m.national_code WHERE p.national_code IS NULL AND f.fida IS NULL`,
 		`SELECT count(*) FROM reg_persons c JOIN reg_persons f ON f.national_code = c.father_code WHERE c.father_name <> f.first_name`,
 		`SELECT count(*) FROM reg_persons c JOIN reg_persons f ON f.national_code = c.father_code WHERE c.last_name <> f.last_name`,
 		`SELECT count(*) FROM reg_persons a JOIN reg_persons b ON b.national_code = a.spouse_code WHERE b.spouse_code <> a.national_code OR a.gender = b.gender`,
