@@ -103,8 +103,15 @@ type Authenticator struct {
 	// checked, by the SHA-256 of their DER, so that a signature is
 	// verified once per certificate rather than on every request. Validity
 	// dates and revocation are still checked on every request.
-	verified  sync.Map // [32]byte -> MemberID
+	verified  sync.Map // [32]byte -> verifiedCert
 	verifiedN atomic.Int64
+}
+
+// verifiedCert is what Authenticate keeps of a verified certificate: its
+// member and its serial, formatted once.
+type verifiedCert struct {
+	member MemberID
+	serial string
 }
 
 // maxVerified bounds the verified-certificate cache; past it the cache
@@ -124,7 +131,6 @@ func (a *Authenticator) Authenticate(r *http.Request) (MemberID, error) {
 		return MemberID{}, fmt.Errorf("pki: authenticate: %w", ErrNoCertificate)
 	}
 	leaf := r.TLS.PeerCertificates[0]
-	serial := Serial(leaf.SerialNumber)
 	now := time.Now()
 	if a.Now != nil {
 		now = a.Now()
@@ -132,6 +138,7 @@ func (a *Authenticator) Authenticate(r *http.Request) (MemberID, error) {
 	// An expired certificate of our own is told apart from a foreign one
 	// so that the member learns it needs a new certificate.
 	if now.Before(leaf.NotBefore) || now.After(leaf.NotAfter) {
+		serial := Serial(leaf.SerialNumber)
 		if leaf.CheckSignatureFrom(a.CA) != nil {
 			return MemberID{}, fmt.Errorf("pki: authenticate serial %s (%s): %w", serial, leaf.Subject, ErrUntrusted)
 		}
@@ -139,9 +146,11 @@ func (a *Authenticator) Authenticate(r *http.Request) (MemberID, error) {
 			serial, leaf.NotBefore.Format(time.RFC3339), leaf.NotAfter.Format(time.RFC3339), ErrExpired)
 	}
 	key := sha256.Sum256(leaf.Raw)
-	if m, ok := a.verified.Load(key); ok {
-		return a.notRevoked(r, serial, m.(MemberID))
+	if v, ok := a.verified.Load(key); ok {
+		v := v.(*verifiedCert)
+		return a.notRevoked(r, v.serial, v.member)
 	}
+	serial := Serial(leaf.SerialNumber)
 	roots := x509.NewCertPool()
 	roots.AddCert(a.CA)
 	_, err := leaf.Verify(x509.VerifyOptions{
@@ -164,7 +173,7 @@ func (a *Authenticator) Authenticate(r *http.Request) (MemberID, error) {
 		a.verified.Clear()
 		a.verifiedN.Store(1)
 	}
-	a.verified.Store(key, member)
+	a.verified.Store(key, &verifiedCert{member: member, serial: serial})
 	return a.notRevoked(r, serial, member)
 }
 
