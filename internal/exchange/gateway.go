@@ -86,6 +86,7 @@ type Gateway struct {
 
 	cacheOnce sync.Once
 	cache     *lookups
+	targets   targets
 }
 
 // lookups returns the lookup cache, or nil when caching is off.
@@ -412,9 +413,42 @@ func (h *hashingReader) sum() (out [32]byte) {
 	return out
 }
 
+// targets keeps providers' parsed URLs: a target URL is parsed once, not
+// on every call.
+type targets struct {
+	mu   sync.Mutex
+	urls map[string]*url.URL
+}
+
+// maxTargets bounds the URLs kept; past it the cache starts afresh.
+const maxTargets = 10000
+
+// parse returns a copy of raw parsed, with an empty port removed from the
+// host as http.NewRequest does, for the caller to change.
+func (t *targets) parse(raw string) (*url.URL, error) {
+	t.mu.Lock()
+	u, ok := t.urls[raw]
+	t.mu.Unlock()
+	if !ok {
+		var err error
+		if u, err = url.Parse(raw); err != nil {
+			return nil, err
+		}
+		u.Host = strings.TrimSuffix(u.Host, ":")
+		t.mu.Lock()
+		if t.urls == nil || len(t.urls) >= maxTargets {
+			t.urls = map[string]*url.URL{}
+		}
+		t.urls[raw] = u
+		t.mu.Unlock()
+	}
+	c := *u
+	return &c, nil
+}
+
 // target builds the provider's URL for the rest of the path and query.
-func target(svc Service, rest, rawQuery string) (*url.URL, error) {
-	u, err := url.Parse(svc.TargetURL)
+func (t *targets) target(svc Service, rest, rawQuery string) (*url.URL, error) {
+	u, err := t.parse(svc.TargetURL)
 	if err != nil {
 		return nil, err
 	}

@@ -77,22 +77,29 @@ func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, c *call) {
 			transport = g.Upstream.Transport
 		}
 	}
-	u, err := target(svc, r.PathValue("path"), r.URL.RawQuery)
+	u, err := g.targets.target(svc, r.PathValue("path"), r.URL.RawQuery)
 	if err != nil {
 		g.refuse(w, r, c, g.internal(r, err))
 		return
 	}
 	body := newHashingReader(http.MaxBytesReader(w, r.Body, g.maxRequest()))
-	out, err := http.NewRequestWithContext(ctx, r.Method, u.String(), body)
-	if err != nil {
-		g.refuse(w, r, c, g.internal(r, err))
-		return
-	}
-	out.ContentLength = r.ContentLength
+	// The request is built as http.NewRequestWithContext would, without
+	// printing the URL only to parse it again; the method is the
+	// caller's, which the server has checked.
+	out := (&http.Request{
+		Method:        r.Method,
+		URL:           u,
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        make(http.Header, len(r.Header)+len(callerHeaders)),
+		Body:          io.NopCloser(body),
+		ContentLength: r.ContentLength,
+		Host:          u.Host,
+	}).WithContext(ctx)
 	if r.ContentLength == 0 {
 		out.Body = http.NoBody
 	}
-	out.Header = make(http.Header, len(r.Header)+len(callerHeaders))
 	copyHeaders(out.Header, r.Header)
 	// The exchange headers are the gateway's word, not the caller's.
 	mine := [...]string{c.rec.Client, c.rec.EndUser, c.rec.AssuranceLevel, c.rec.Subject,
