@@ -149,7 +149,7 @@ func (n *nix) gateway(ctx context.Context, log *slog.Logger) (*exchange.Gateway,
 	if err != nil {
 		return nil, nil, err
 	}
-	index := &exchange.Index{DB: n.db, Logger: log}
+	index := &exchange.Index{DB: n.db, Logger: log, LogDir: logDir}
 	if added, err := index.Catchup(ctx, []string{logDir}); err != nil {
 		mlog.Close()
 		return nil, nil, err
