@@ -3,9 +3,13 @@ package app
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"github.com/panjereh/panjereh/internal/web"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -195,6 +199,11 @@ func TestDemo(t *testing.T) {
 		t.Errorf("an unknown service: %v", err)
 	}
 
+	// A persona registers at the window, which checks them with the
+	// registries through the exchange, reads the code from the
+	// development SMS sink and logs in.
+	demoRegisterAndLogin(t, window, registry.Personas()[0])
+
 	// The registries answer nobody but the gateway.
 	direct, err := pki.LoadClientTLS(certs)
 	if err != nil {
@@ -220,5 +229,64 @@ func TestDemo(t *testing.T) {
 	}
 	if !strings.Contains(errOut.String(), "stopped") {
 		t.Errorf("no clean-stop log line:\n%s", errOut.String())
+	}
+}
+
+// demoRegisterAndLogin registers p at the running window and logs in with
+// the code the development sink shows.
+func demoRegisterAndLogin(t *testing.T, window string, p registry.Persona) {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	hc := &http.Client{Jar: jar}
+	get := func(path string) (int, string) {
+		res, err := hc.Get(window + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		return res.StatusCode, string(b)
+	}
+	post := func(path string, form url.Values) (int, string, string) {
+		u, _ := url.Parse(window)
+		for _, c := range jar.Cookies(u) {
+			if c.Name == "csrf" {
+				form.Set(web.CSRFField, c.Value)
+			}
+		}
+		res, err := hc.PostForm(window+path, form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		return res.StatusCode, res.Request.URL.RequestURI(), string(b)
+	}
+	get("/register")
+	status, at, body := post("/register", url.Values{"kind": {"natural"}, "nationalCode": {p.NationalCode},
+		"birthDate": {p.BirthDate}, "mobile": {p.Mobiles[0]}})
+	if status != 200 || !strings.HasPrefix(at, "/login/code?c=") {
+		t.Fatalf("register: %d at %s\n%s", status, at, body)
+	}
+	challenge := strings.TrimPrefix(at, "/login/code?c=")
+	var code string
+	for range 100 {
+		_, js := get("/dev/sms.json?to=" + p.Mobiles[0])
+		var list struct{ Messages []struct{ Code string } }
+		if err := json.Unmarshal([]byte(js), &list); err != nil {
+			t.Fatalf("/dev/sms.json: %v\n%s", err, js)
+		}
+		if len(list.Messages) > 0 && list.Messages[0].Code != "" {
+			code = list.Messages[0].Code
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if code == "" {
+		t.Fatal("no code in the development SMS sink")
+	}
+	status, at, body = post("/login/code", url.Values{"c": {challenge}, "code": {code}})
+	if status != 200 || at != "/account" || !strings.Contains(body, p.FirstName) || !strings.Contains(body, "سامانهٔ شاهکار") {
+		t.Fatalf("login: %d at %s\n%s", status, at, body)
 	}
 }

@@ -51,17 +51,16 @@ func runDemo(ctx context.Context, e env, args []string) int {
 	} else if created {
 		fmt.Fprintf(e.stdout, "Created the exchange's certificate authority in %s.\n", caDir(cfg, ""))
 	}
-	st, err := start(ctx, cfg, log, db, map[string]bool{"window": true, "registry": true, "exchange": true}, true)
+	if err := ensureDemoCert(ctx, cfg, db); err != nil {
+		fmt.Fprintf(e.stderr, "panjereh demo: %v\n", err)
+		return 1
+	}
+	st, err := start(ctx, cfg, log, db, map[string]bool{"window": true, "registry": true, "exchange": true}, true, e.stdout)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "panjereh demo: %v\n", err)
 		return 1
 	}
 	if err := bootstrapExchange(ctx, cfg, db, st.url("registry")); err != nil {
-		st.close()
-		fmt.Fprintf(e.stderr, "panjereh demo: %v\n", err)
-		return 1
-	}
-	if err := ensureDemoCert(ctx, cfg, db); err != nil {
 		st.close()
 		fmt.Fprintf(e.stderr, "panjereh demo: %v\n", err)
 		return 1
@@ -93,7 +92,7 @@ Demo personas (docs/demo-personas.md):
 		}
 		fmt.Fprintf(w, "  %-18s %-17s born %s  mobile %-24s %s\n", p.Key, id, p.BirthDate, mobile, p.RoleEn)
 	}
-	certs := demoCertDir(cfg)
+	certs := windowCertDir(cfg)
 	p := registry.Personas()[0]
 	fmt.Fprintf(w, `
 Call a registry through the exchange as the national window (a certificate

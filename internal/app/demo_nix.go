@@ -133,14 +133,10 @@ func bootstrapExchange(ctx context.Context, cfg config.Config, db *sqldb.DB, reg
 	return nil
 }
 
-// demoCertDir is where the demo leaves a certificate of the window's member
-// for people to call the exchange with curl.
-func demoCertDir(cfg config.Config) string { return filepath.Join(cfg.DataDir, "certs", "portal") }
-
 // ensureDemoCert issues that certificate on first start.
 func ensureDemoCert(ctx context.Context, cfg config.Config, db *sqldb.DB) error {
-	if _, err := os.Stat(filepath.Join(demoCertDir(cfg), "member.crt")); err == nil {
+	if _, err := os.Stat(filepath.Join(windowCertDir(cfg), "member.crt")); err == nil {
 		return nil
 	}
-	return issueMember(ctx, &pki.Store{DB: db}, caDir(cfg, ""), cfg.PlatformMember, demoCertDir(cfg), time.Now())
+	return issueMember(ctx, &pki.Store{DB: db}, caDir(cfg, ""), cfg.PlatformMember, windowCertDir(cfg), time.Now())
 }

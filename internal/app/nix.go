@@ -105,7 +105,13 @@ func (n *nix) providerTransport(ctx context.Context) (*http.Transport, error) {
 // gatewayKey loads the key that signs the message log's seals, creating
 // it (and gateway-pub.pem beside it, for verify-log) on first start.
 func (n *nix) gatewayKey() (*ecdsa.PrivateKey, error) {
-	path := filepath.Join(n.stateDir, "gateway.key")
+	return signingKey(n.stateDir, "gateway.key", "gateway-pub.pem")
+}
+
+// signingKey loads the ECDSA P-256 key DIR/NAME, creating it on first use
+// with its public half in DIR/PUB for whoever verifies the signatures.
+func signingKey(dir, name, pub string) (*ecdsa.PrivateKey, error) {
+	path := filepath.Join(dir, name)
 	if b, err := os.ReadFile(path); err == nil {
 		blk, _ := pem.Decode(b)
 		if blk == nil {
@@ -123,13 +129,13 @@ func (n *nix) gatewayKey() (*ecdsa.PrivateKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(n.stateDir, 0o750); err != nil {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, err
 	}
 	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: der}), 0o600); err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(filepath.Join(n.stateDir, "gateway-pub.pem"), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
+	f, err := os.OpenFile(filepath.Join(dir, pub), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
 	if err != nil {
 		return nil, err
 	}

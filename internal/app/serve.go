@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -43,7 +44,7 @@ func runServe(ctx context.Context, e env, args []string) int {
 		return 1
 	}
 	defer db.Close()
-	st, err := start(ctx, cfg, log, db, which, false)
+	st, err := start(ctx, cfg, log, db, which, false, e.stdout)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "panjereh serve: %v\n", err)
 		return 1
@@ -61,7 +62,7 @@ type stack struct {
 // start builds the chosen components and binds their listeners. The
 // registries answer only the exchange gateway, over mTLS; the gateway
 // needs the platform CA in DATA-DIR/ca.
-func start(ctx context.Context, cfg config.Config, log *slog.Logger, db *sqldb.DB, which map[string]bool, dev bool) (*stack, error) {
+func start(ctx context.Context, cfg config.Config, log *slog.Logger, db *sqldb.DB, which map[string]bool, dev bool, out io.Writer) (*stack, error) {
 	st := &stack{}
 	fail := func(err error) (*stack, error) {
 		st.close()
@@ -123,10 +124,20 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, db *sqldb.D
 			return fail(err)
 		}
 		gw := st.url("exchange")
-		if gw != "" {
-			gw += "/r1/"
+		if gw == "" {
+			gw = "https://" + cfg.ExchangeAddr
 		}
-		mux.Mount(&portal.Portal{RegistryURL: gw})
+		acc, err := openAccess(ctx, cfg, log, db, gw, dev, out)
+		if err != nil {
+			mux.Close(context.WithoutCancel(ctx))
+			for _, s := range st.servers {
+				s.ln.Close()
+			}
+			return fail(err)
+		}
+		st.closers = append(st.closers, acc.close)
+		mux.Mount(&portal.Portal{RegistryURL: gw + "/r1/"})
+		acc.mount(mux)
 		st.window = mux
 		for _, s := range st.servers {
 			if s.name == "window" {

@@ -4,6 +4,7 @@
 package config
 
 import (
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -55,6 +56,16 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	// ShutdownTimeout bounds how long a graceful shutdown waits.
 	ShutdownTimeout time.Duration
+	// Secret keys the hash of one-time codes; every node of the window
+	// needs the same one. Empty means a key kept in DataDir/identity.
+	Secret string
+	// SMS is how one-time codes leave: "dev" prints them and lists them at
+	// /dev/sms (the demo's default), "smpp" sends them to SMPPAddr.
+	SMS string
+	// SMPPAddr, SMPPSystemID and SMPPPassword reach the operator's SMSC.
+	SMPPAddr, SMPPSystemID, SMPPPassword string
+	// Overseers are national codes whose accounts get the oversight role.
+	Overseers []string
 }
 
 // Default returns the configuration of a fresh demo on loopback.
@@ -98,6 +109,12 @@ func (c *Config) settings() []setting {
 		{"seed", "seed of the synthetic data generator", (*int64Value)(&c.Seed)},
 		{"trusted-proxies", "comma-separated CIDRs whose X-Forwarded-For header is trusted", (*prefixesValue)(&c.TrustedProxies)},
 		{"shutdown-timeout", "how long a graceful shutdown may take", (*durationValue)(&c.ShutdownTimeout)},
+		{"secret", "key of the one-time code hashes, 64 hex digits, the same on every node (default: kept in data-dir)", (*stringValue)(&c.Secret)},
+		{"sms", "how one-time codes are sent: dev (printed and listed at /dev/sms) or smpp", (*stringValue)(&c.SMS)},
+		{"smpp-addr", "the SMS operator's SMPP server, host:port", (*stringValue)(&c.SMPPAddr)},
+		{"smpp-system-id", "the SMPP bind's system_id", (*stringValue)(&c.SMPPSystemID)},
+		{"smpp-password", "the SMPP bind's password", (*stringValue)(&c.SMPPPassword)},
+		{"overseers", "comma-separated national codes whose accounts may use the ministry's console", (*listValue)(&c.Overseers)},
 	}
 }
 
@@ -166,6 +183,25 @@ func (c *Config) Validate() error {
 	}
 	if c.Persons < 0 || c.Persons > 100_000_000 {
 		errs = append(errs, fmt.Errorf("persons: %d is outside 0..100000000", c.Persons))
+	}
+	if c.Secret != "" {
+		if b, err := hex.DecodeString(c.Secret); err != nil || len(b) < 32 {
+			errs = append(errs, errors.New("secret: must be at least 64 hex digits (32 bytes)"))
+		}
+	}
+	switch c.SMS {
+	case "", "dev":
+	case "smpp":
+		if c.SMPPAddr == "" || c.SMPPSystemID == "" {
+			errs = append(errs, errors.New("sms: smpp needs smpp-addr and smpp-system-id"))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("sms: %q is not dev or smpp", c.SMS))
+	}
+	for _, o := range c.Overseers {
+		if len(o) != 10 || strings.Trim(o, "0123456789") != "" {
+			errs = append(errs, fmt.Errorf("overseers: %q is not a 10-digit national code", o))
+		}
 	}
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("shutdown-timeout: %v must be positive", c.ShutdownTimeout))

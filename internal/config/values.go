@@ -75,3 +75,32 @@ func (v *prefixesValue) String() string {
 	}
 	return strings.Join(parts, ",")
 }
+
+// listValue is a comma-separated list of words; Persian digits are read
+// as ASCII ones.
+type listValue []string
+
+func (v *listValue) Set(s string) error {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, toASCIIDigits(part))
+		}
+	}
+	*v = out
+	return nil
+}
+
+func (v *listValue) String() string { return strings.Join(*v, ",") }
+
+func toASCIIDigits(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= '۰' && r <= '۹':
+			return '0' + r - '۰'
+		case r >= '٠' && r <= '٩':
+			return '0' + r - '٠'
+		}
+		return r
+	}, s)
+}

@@ -571,7 +571,11 @@ func (s *Service) Login(ctx context.Context, challengeID, code string, cl Client
 	if err != nil {
 		var e *Error
 		if errors.As(err, &e) && c.AccountID != "" {
-			s.audit(ctx, EventLoginFailed, "", c.AccountID, cl, map[string]string{"reason": e.Code})
+			subject := c.AccountID
+			if a, aerr := accountBy(ctx, s.DB.Read, "id", c.AccountID); aerr == nil {
+				subject = a.LoginID
+			}
+			s.audit(ctx, EventLoginFailed, "", subject, cl, map[string]string{"reason": e.Code})
 		}
 		return Session{}, Account{}, "", err
 	}

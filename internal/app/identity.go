@@ -1,0 +1,154 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/panjereh/panjereh/internal/audit"
+	"github.com/panjereh/panjereh/internal/config"
+	"github.com/panjereh/panjereh/internal/exchange/nixclient"
+	"github.com/panjereh/panjereh/internal/identity"
+	"github.com/panjereh/panjereh/internal/notify"
+	"github.com/panjereh/panjereh/internal/notify/smpp"
+	"github.com/panjereh/panjereh/internal/sqldb"
+	"github.com/panjereh/panjereh/internal/web"
+)
+
+// access is the window's access layer: accounts and sessions, the SMS
+// outbox behind them and the audit log.
+type access struct {
+	service *identity.Service
+	handler *identity.Handler
+	audit   *audit.Log
+	outbox  *notify.Outbox
+	sink    *notify.DevSink // the development sink, or nil
+	closers []func()
+}
+
+func (a *access) close() {
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		a.closers[i]()
+	}
+	a.closers = nil
+}
+
+// windowCertDir holds the window's member certificate, with which it calls
+// the registries through the exchange.
+func windowCertDir(cfg config.Config) string { return filepath.Join(cfg.DataDir, "certs", "portal") }
+
+// openAccess builds the access layer. gatewayURL is the exchange the
+// window calls the registries through; stdout receives the development
+// sink's lines. dev selects the development SMS sink when no SMS is
+// configured.
+func openAccess(ctx context.Context, cfg config.Config, log *slog.Logger, db *sqldb.DB, gatewayURL string, dev bool, stdout io.Writer) (*access, error) {
+	a := &access{}
+	fail := func(err error) (*access, error) {
+		a.close()
+		return nil, err
+	}
+	secret, err := loadSecret(cfg)
+	if err != nil {
+		return fail(err)
+	}
+	key, err := signingKey(filepath.Join(cfg.DataDir, "audit"), "seal.key", "seal-pub.pem")
+	if err != nil {
+		return fail(fmt.Errorf("audit key: %w", err))
+	}
+	a.audit = &audit.Log{DB: db, Signer: key, Logger: log}
+	a.closers = append(a.closers, func() {
+		if err := a.audit.Close(context.WithoutCancel(ctx)); err != nil {
+			log.Warn("closing the audit log", "err", err)
+		}
+	})
+
+	a.outbox = &notify.Outbox{DB: db, Logger: log}
+	var provider notify.Provider
+	switch mode := cfg.SMS; {
+	case mode == "smpp":
+		c := &smpp.Client{Addr: cfg.SMPPAddr, SystemID: cfg.SMPPSystemID, Password: cfg.SMPPPassword, Logger: log}
+		a.closers = append(a.closers, func() { c.Close() })
+		provider = c
+	case mode == "dev" || (mode == "" && dev):
+		a.sink = &notify.DevSink{Out: stdout, Outbox: a.outbox}
+		provider = a.sink
+	default:
+		return fail(errors.New("sms: set PANJEREH_SMS to smpp (with PANJEREH_SMPP_ADDR and PANJEREH_SMPP_SYSTEM_ID), or to dev for development"))
+	}
+	disp := &notify.Dispatcher{Outbox: a.outbox, Provider: provider, Logger: log}
+	disp.Start(ctx)
+	a.closers = append(a.closers, disp.Close)
+
+	client, err := nixclient.New(gatewayURL, portalSubsystem(cfg), windowCertDir(cfg))
+	if err != nil {
+		return fail(fmt.Errorf("the window's exchange certificate (issue one with `panjereh ca issue --member %s --out %s`): %w",
+			cfg.PlatformMember, windowCertDir(cfg), err))
+	}
+	prefix := memberPrefix(cfg)
+	a.service = &identity.Service{
+		DB: db,
+		Registries: &identity.ExchangeRegistries{Client: client, RequestPrefix: "ITO", Services: identity.ExchangeServices{
+			Identity:     prefix + "sabteahval/registry/identity",
+			Shahkar:      prefix + "sazmantanzim/shahkar/ServiceIDmatching",
+			LegalPersons: prefix + "ssaa/registry/legal-persons",
+			Foreigners:   prefix + "bafia/registry/foreigners",
+		}},
+		SMS:       a.outbox,
+		Audit:     auditAdapter{a.audit},
+		Secret:    secret,
+		Policy:    identity.DefaultPolicy(),
+		Overseers: cfg.Overseers,
+		Logger:    log,
+	}
+	a.handler = &identity.Handler{Service: a.service}
+	return a, nil
+}
+
+// mount adds the access layer's pages to the window.
+func (a *access) mount(m *web.Mux) {
+	m.Mount(a.handler)
+	if a.sink != nil {
+		m.Mount(a.sink)
+	}
+}
+
+// loadSecret returns the configured key of the code hashes, or the one
+// kept in DATA-DIR/identity/secret.key, created on first start.
+func loadSecret(cfg config.Config) ([]byte, error) {
+	if cfg.Secret != "" {
+		return hex.DecodeString(cfg.Secret)
+	}
+	dir := filepath.Join(cfg.DataDir, "identity")
+	path := filepath.Join(dir, "secret.key")
+	if b, err := os.ReadFile(path); err == nil {
+		return hex.DecodeString(strings.TrimSpace(string(b)))
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, err
+	}
+	return key, os.WriteFile(path, []byte(hex.EncodeToString(key)+"\n"), 0o600)
+}
+
+// auditAdapter records identity's events in the audit log.
+type auditAdapter struct{ l *audit.Log }
+
+func (a auditAdapter) Record(ctx context.Context, e identity.AuditEvent) error {
+	actor := ""
+	if e.Actor != "" {
+		actor = audit.ActorPerson(e.Actor)
+	}
+	return a.l.Record(ctx, audit.Event{Kind: audit.Kind(e.Kind), Actor: actor, Subject: e.Subject, IP: e.IP,
+		UserAgent: e.UserAgent, Details: e.Details})
+}
