@@ -95,7 +95,7 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 	}
 	timer := time.NewTimer(0)
 	defer timer.Stop()
-	nextPurge := time.Now()
+	nextPurge, nextWipe := time.Now(), time.Now()
 	for {
 		select {
 		case <-ctx.Done():
@@ -111,6 +111,12 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 			nextPurge = time.Now().Add(time.Hour)
 			if _, err := d.Outbox.Purge(ctx, d.Outbox.now().Add(-d.Retention)); err != nil && ctx.Err() == nil {
 				d.logger().ErrorContext(ctx, "sms purge", "err", err)
+			}
+		}
+		if time.Now().After(nextWipe) {
+			nextWipe = time.Now().Add(time.Minute)
+			if _, err := d.Outbox.WipeCodes(ctx, d.Outbox.now()); err != nil && ctx.Err() == nil {
+				d.logger().ErrorContext(ctx, "sms wipe codes", "err", err)
 			}
 		}
 		wait := poll

@@ -146,6 +146,19 @@ func (o *Outbox) Purge(ctx context.Context, cutoff time.Time) (int64, error) {
 	return n, nil
 }
 
+// WipeCodes empties the text of one-time-code messages that expired
+// before now and are no longer to be sent, so a code outlives its use
+// only as the keyed hash identity keeps. It returns how many it wiped.
+func (o *Outbox) WipeCodes(ctx context.Context, now time.Time) (int64, error) {
+	res, err := o.DB.Write.ExecContext(ctx, `UPDATE notify_sms SET body = '', updated_at = $1
+		WHERE purpose = 'otp' AND body <> '' AND expires_at < $1 AND status IN ('sent', 'failed', 'expired')`, now.UTC())
+	if err != nil {
+		return 0, fmt.Errorf("notify: wipe codes: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n, nil
+}
+
 // newID returns a random message ID: 24 hex digits.
 func newID() string {
 	var b [12]byte

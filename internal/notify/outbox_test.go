@@ -443,3 +443,36 @@ func BenchmarkEnqueue(b *testing.B) {
 		})
 	})
 }
+
+func TestExpiredCodesAreWiped(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	o, c := newOutbox(t)
+	p := &recorder{}
+	d := &Dispatcher{Outbox: o, Provider: p}
+	exp := c.Now().Add(2 * time.Minute)
+	sent, err := o.Send(ctx, Message{To: "09121234567", Body: "کد ورود: 123456", Purpose: "otp", ExpiresAt: exp})
+	if err != nil {
+		t.Fatal(err)
+	}
+	notice, err := o.Send(ctx, Message{To: "09121234567", Body: "پروانهٔ شما تمدید شد.", Purpose: "notice", ExpiresAt: exp})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dispatchOnce(t, d)
+	// While the code can still be used it is kept (the development page
+	// shows it); once it has expired it is wiped, and other messages stay.
+	if n, err := o.WipeCodes(ctx, c.Now()); err != nil || n != 0 {
+		t.Fatalf("wiped %d %v before expiry", n, err)
+	}
+	c.Add(2*time.Minute + time.Second)
+	if n, err := o.WipeCodes(ctx, c.Now()); err != nil || n != 1 {
+		t.Fatalf("wiped %d %v, want 1", n, err)
+	}
+	if s := mustGet(t, o, sent); s.Body != "" || s.Status != StatusSent {
+		t.Errorf("expired code: %+v", s)
+	}
+	if s := mustGet(t, o, notice); s.Body == "" {
+		t.Errorf("a notice was wiped: %+v", s)
+	}
+}
