@@ -41,6 +41,7 @@ func commands() map[string]command {
 		"version":  {"print the version", runVersion},
 		"ca":       {"manage the exchange's certificate authority: init, issue, revoke, list", runCA},
 		"exchange": {"the information exchange: verify-log, grant, revoke, rights", runExchange},
+		"audit":    {"verify the tamper-evident audit log", runAudit},
 	}
 }
 

@@ -230,6 +230,14 @@ func TestDemo(t *testing.T) {
 	if !strings.Contains(errOut.String(), "stopped") {
 		t.Errorf("no clean-stop log line:\n%s", errOut.String())
 	}
+
+	// The registration and login are in the audit log, whose chain and
+	// seals verify with the key the demo left.
+	var vout, verr syncBuffer
+	if code := Main(context.Background(), []string{"audit", "verify"}, func(k string) string { return env[k] },
+		strings.NewReader(""), &vout, &verr); code != 0 || !strings.Contains(vout.String(), "ok") {
+		t.Errorf("audit verify: exit %d\n%s\n%s", code, vout.String(), verr.String())
+	}
 }
 
 // demoRegisterAndLogin registers p at the running window and logs in with
