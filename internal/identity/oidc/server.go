@@ -42,9 +42,19 @@ func (s *server) Keys(ctx context.Context, _ *op.Request[struct{}]) (*op.Respons
 func (s *server) VerifyClient(ctx context.Context, r *op.Request[op.ClientCredentials]) (op.Client, error) {
 	c, err := s.p.authenticateClient(ctx, r.Data)
 	if err != nil {
-		return nil, err
+		return nil, unauthorized(err)
 	}
 	return opClient{c}, nil
+}
+
+// unauthorized answers a failed client authentication with 401, as RFC
+// 6749 section 5.2 asks.
+func unauthorized(err error) error {
+	var oe *oidc.Error
+	if errors.As(err, &oe) && oe.ErrorType == oidc.InvalidClient {
+		return op.NewStatusError(oe, http.StatusUnauthorized)
+	}
+	return err
 }
 
 func (p *Provider) authenticateClient(ctx context.Context, cc *op.ClientCredentials) (*Client, error) {
@@ -338,7 +348,7 @@ func (s *server) Introspect(ctx context.Context, r *op.Request[op.IntrospectionR
 	p := s.p
 	caller, err := p.authenticateClient(ctx, r.Data.ClientCredentials)
 	if err != nil {
-		return nil, err
+		return nil, unauthorized(err)
 	}
 	if caller.AuthMethod == AuthNone {
 		return nil, oidc.ErrInvalidClient().WithDescription("introspection needs an authenticated client")

@@ -2,6 +2,7 @@ package oidc_test
 
 import (
 	"context"
+	"encoding/base64"
 	"io"
 	"net"
 	"net/http"
@@ -222,4 +223,10 @@ func (e *env) authorize(b *http.Client, authURL string) (*url.URL, bool) {
 		e.t.Fatal(err)
 	}
 	return loc, asked
+}
+
+// base64URL decodes a JWT's header segment.
+func base64URL(jwt string) ([]byte, error) {
+	h, _, _ := strings.Cut(jwt, ".")
+	return base64.RawURLEncoding.DecodeString(h)
 }

@@ -1,0 +1,156 @@
+package oidc_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"testing"
+	"time"
+
+	gooidc "github.com/coreos/go-oidc/v3/oidc"
+	"golang.org/x/oauth2"
+
+	"github.com/panjereh/panjereh/internal/identity/oidc"
+)
+
+// TestLogoutWithBackChannel: RP-initiated logout ends the window session
+// and every agency the session entered gets a signed logout token.
+func TestLogoutWithBackChannel(t *testing.T) {
+	e := newEnv(t)
+	tokens := make(chan string, 4)
+	status := http.StatusInternalServerError // the first delivery fails, to be retried
+	agency := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if status != http.StatusOK {
+			w.WriteHeader(status)
+			status = http.StatusOK
+			return
+		}
+		tokens <- r.PostFormValue("logout_token")
+	}))
+	defer agency.Close()
+	c, _ := e.p.Client(context.Background(), "agency")
+	c.BackchannelURI = agency.URL + "/backchannel"
+	e.client(c)
+
+	r := e.rp("agency", e.secretFor(t), "profile")
+	b := e.browser()
+	tok, id := e.login(r, b)
+	raw := tok.Extra("id_token").(string)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go e.p.Run(ctx)
+
+	q := url.Values{"id_token_hint": {raw}, "post_logout_redirect_uri": {"http://127.0.0.1:9/bye"}, "state": {"x"}}
+	resp, err := b.Get(e.url + "/oauth2/logout?" + q.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "http://127.0.0.1:9/bye?state=x" {
+		t.Fatalf("logout: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if len(e.sessions.ended) != 1 {
+		t.Errorf("window sessions ended: %v", e.sessions.ended)
+	}
+	// The first attempt failed; the retry is due after the back-off.
+	e.clock.Add(time.Minute)
+	var logout string
+	for logout == "" {
+		if _, err := e.p.DeliverPending(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case logout = <-tokens:
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	keys := gooidc.NewRemoteKeySet(context.Background(), e.url+"/oauth2/jwks")
+	payload, err := keys.VerifySignature(context.Background(), logout)
+	if err != nil {
+		t.Fatalf("logout token signature: %v", err)
+	}
+	var claims map[string]any
+	_ = json.Unmarshal(payload, &claims)
+	var idc struct {
+		SID string `json:"sid"`
+	}
+	_ = id.Claims(&idc)
+	events, _ := claims["events"].(map[string]any)
+	if claims["iss"] != e.url || claims["aud"] != "agency" || claims["sub"] != persona || claims["sid"] != idc.SID ||
+		idc.SID == "" || claims["jti"] == nil || events["http://schemas.openid.net/event/backchannel-logout"] == nil {
+		t.Errorf("logout token claims = %v (ID token sid %q)", claims, idc.SID)
+	}
+	if _, ok := claims["nonce"]; ok {
+		t.Error("a logout token must not carry a nonce")
+	}
+	// The tokens issued in the session no longer work.
+	e.compat(t, tok.AccessToken, http.StatusUnauthorized)
+	if !slices.Contains(e.audit.kinds(), "oidc.logout") {
+		t.Errorf("audit = %v", e.audit.kinds())
+	}
+	// Ending the session again sends nothing more.
+	e.p.SessionEnded(context.Background(), e.sessions.ended[0])
+	if n, _ := e.p.DeliverPending(context.Background()); n != 0 {
+		t.Errorf("second SessionEnded delivered %d more", n)
+	}
+}
+
+func TestLogoutRefusesUnregisteredRedirect(t *testing.T) {
+	e := newEnv(t)
+	r := e.rp("agency", e.secretFor(t))
+	b := e.browser()
+	tok, _ := e.login(r, b)
+	q := url.Values{"id_token_hint": {tok.Extra("id_token").(string)}, "post_logout_redirect_uri": {"https://evil.example/"}}
+	resp, err := b.Get(e.url + "/oauth2/logout?" + q.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("got %d, want 400", resp.StatusCode)
+	}
+	// Without a hint, the person is asked before being logged out.
+	resp, err = b.Get(e.url + "/oauth2/logout")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || len(e.sessions.ended) != 0 {
+		t.Fatalf("logout without a hint: %d, ended %v", resp.StatusCode, e.sessions.ended)
+	}
+}
+
+// TestKeyRotation: a new key is published before it signs, and tokens
+// signed before the rotation still verify.
+func TestKeyRotation(t *testing.T) {
+	e := newEnv(t)
+	r := e.rp("agency", e.secretFor(t))
+	b := e.browser()
+	before, _ := e.login(r, b)
+	if err := e.p.RotateKeys(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Add(2 * time.Minute) // past KeyPublishDelay: the new key signs
+	after, _ := e.login(r, b)
+	kid := func(tok *oauth2.Token) string {
+		raw := tok.Extra("id_token").(string)
+		var h struct {
+			KID string `json:"kid"`
+		}
+		seg, _ := base64URL(raw)
+		_ = json.Unmarshal(seg, &h)
+		return h.KID
+	}
+	if kid(before) == kid(after) {
+		t.Fatal("the same key signed before and after the rotation")
+	}
+	if _, err := r.verifier.Verify(context.Background(), before.Extra("id_token").(string)); err != nil {
+		t.Fatalf("token signed before the rotation: %v", err)
+	}
+	e.compat(t, before.AccessToken, http.StatusOK)
+	_ = oidc.ACR1
+}

@@ -1,0 +1,199 @@
+package oidc_test
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+	"github.com/go-jose/go-jose/v4/jwt"
+	"golang.org/x/oauth2"
+
+	"github.com/panjereh/panjereh/internal/identity/oidc"
+)
+
+// TestAuthorizeRefusals: requests the authorization endpoint must refuse,
+// on a page when the client or redirect URI cannot be trusted, at the
+// redirect URI otherwise.
+func TestAuthorizeRefusals(t *testing.T) {
+	e := newEnv(t)
+	e.client(&oidc.Client{ID: "public-app", NameFa: "برنامه", NameEn: "App", RedirectURIs: []string{redirectRP},
+		Scopes: []string{"openid"}, MaxACR: "loa1", AuthMethod: oidc.AuthNone, IDTokenAlg: "ES256"})
+	challenge := oauth2.S256ChallengeFromVerifier(oauth2.GenerateVerifier())
+	base := url.Values{"client_id": {"agency"}, "redirect_uri": {redirectRP}, "response_type": {"code"},
+		"scope": {"openid profile"}, "state": {"s"}}
+	tests := []struct {
+		name       string
+		set        url.Values
+		wantStatus int    // for refusals shown as a page
+		wantError  string // for refusals sent to the redirect URI
+	}{
+		{name: "unknown client", set: url.Values{"client_id": {"nobody"}}, wantStatus: 400},
+		{name: "wrong redirect URI", set: url.Values{"redirect_uri": {"http://127.0.0.1:9/evil"}}, wantStatus: 400},
+		{name: "loa3 not yet available", set: url.Values{"acr_values": {"loa3"}}, wantError: "unmet_authentication_requirements"},
+		{name: "above the client's maximum", set: url.Values{"client_id": {"public-app"}, "acr_values": {"loa2"}, "scope": {"openid"},
+			"code_challenge": {challenge}, "code_challenge_method": {"S256"}}, wantError: "unmet_authentication_requirements"},
+		{name: "scope not allowed", set: url.Values{"scope": {"openid legal"}}, wantError: "invalid_scope"},
+		{name: "no openid", set: url.Values{"scope": {"profile"}}, wantError: "invalid_scope"},
+		{name: "public client without PKCE", set: url.Values{"client_id": {"public-app"}, "scope": {"openid"}}, wantError: "invalid_request"},
+		{name: "plain PKCE", set: url.Values{"code_challenge": {challenge}, "code_challenge_method": {"plain"}}, wantError: "invalid_request"},
+		{name: "implicit flow", set: url.Values{"response_type": {"id_token"}}, wantError: "unsupported_response_type"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := url.Values{}
+			for k, v := range base {
+				q[k] = v
+			}
+			for k, v := range tt.set {
+				q[k] = v
+			}
+			resp, err := e.browser().Get(e.url + "/oauth2/authorize?" + q.Encode())
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if tt.wantStatus != 0 {
+				if resp.StatusCode != tt.wantStatus || !strings.Contains(string(body), "<html") {
+					t.Fatalf("got %d, want the %d page", resp.StatusCode, tt.wantStatus)
+				}
+				return
+			}
+			loc, _ := url.Parse(resp.Header.Get("Location"))
+			if resp.StatusCode != http.StatusFound || !strings.HasPrefix(loc.String(), redirectRP) ||
+				loc.Query().Get("error") != tt.wantError || loc.Query().Get("state") != "s" {
+				t.Fatalf("got %d to %s, want error=%s at the redirect URI", resp.StatusCode, loc, tt.wantError)
+			}
+		})
+	}
+}
+
+// TestTokenRefusals: codes are single-use, short-lived, bound to their
+// client, redirect URI and PKCE verifier.
+func TestTokenRefusals(t *testing.T) {
+	e := newEnv(t)
+	r := e.rp("agency", e.secretFor(t), "phone")
+	b := e.browser()
+	code := func(verifier string) string {
+		back, _ := e.authorize(b, r.cfg.AuthCodeURL("s", oauth2.S256ChallengeOption(verifier)))
+		return back.Query().Get("code")
+	}
+	ctx := context.Background()
+
+	t.Run("wrong verifier", func(t *testing.T) {
+		_, err := r.cfg.Exchange(ctx, code(oauth2.GenerateVerifier()), oauth2.VerifierOption(oauth2.GenerateVerifier()))
+		if !isOAuthError(err, "invalid_grant") {
+			t.Fatal(err)
+		}
+	})
+	t.Run("missing verifier", func(t *testing.T) {
+		_, err := r.cfg.Exchange(ctx, code(oauth2.GenerateVerifier()))
+		if !isOAuthError(err, "invalid_grant") {
+			t.Fatal(err)
+		}
+	})
+	t.Run("wrong redirect URI", func(t *testing.T) {
+		v := oauth2.GenerateVerifier()
+		other := r.cfg
+		other.RedirectURL = "http://127.0.0.1:9/other"
+		_, err := other.Exchange(ctx, code(v), oauth2.VerifierOption(v))
+		if !isOAuthError(err, "invalid_grant") {
+			t.Fatal(err)
+		}
+	})
+	t.Run("expired code", func(t *testing.T) {
+		v := oauth2.GenerateVerifier()
+		c := code(v)
+		e.clock.Add(61 * time.Second)
+		_, err := r.cfg.Exchange(ctx, c, oauth2.VerifierOption(v))
+		if !isOAuthError(err, "invalid_grant") {
+			t.Fatal(err)
+		}
+	})
+	t.Run("replayed code revokes its tokens", func(t *testing.T) {
+		v := oauth2.GenerateVerifier()
+		c := code(v)
+		tok, err := r.cfg.Exchange(ctx, c, oauth2.VerifierOption(v))
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.compat(t, tok.AccessToken, http.StatusOK)
+		if _, err := r.cfg.Exchange(ctx, c, oauth2.VerifierOption(v)); !isOAuthError(err, "invalid_grant") {
+			t.Fatal(err)
+		}
+		e.compat(t, tok.AccessToken, http.StatusUnauthorized)
+	})
+	t.Run("unknown client", func(t *testing.T) {
+		other := r.cfg
+		other.ClientID = "nobody"
+		v := oauth2.GenerateVerifier()
+		if _, err := other.Exchange(ctx, code(v), oauth2.VerifierOption(v)); !isOAuthError(err, "invalid_client") {
+			t.Fatal(err)
+		}
+	})
+	t.Run("wrong secret", func(t *testing.T) {
+		other := r.cfg
+		other.ClientSecret = "guess"
+		v := oauth2.GenerateVerifier()
+		if _, err := other.Exchange(ctx, code(v), oauth2.VerifierOption(v)); !isOAuthError(err, "invalid_client") {
+			t.Fatal(err)
+		}
+	})
+}
+
+// TestPrivateKeyJWT authenticates a client by a signed assertion and
+// refuses a wrong key, a wrong audience and an expired assertion.
+func TestPrivateKeyJWT(t *testing.T) {
+	e := newEnv(t)
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	other, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	jwks, _ := json.Marshal(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: key.Public(), KeyID: "k1", Algorithm: "ES256", Use: "sig"}}})
+	e.client(&oidc.Client{ID: "registry-office", NameFa: "ثبت", NameEn: "Registry office", RedirectURIs: []string{redirectRP},
+		Scopes: []string{"openid", "national_code"}, MaxACR: "loa1", AuthMethod: oidc.AuthPrivateKeyJWT, JWKS: string(jwks),
+		IDTokenAlg: "RS256", ClientCredentials: true})
+	assertion := func(k *ecdsa.PrivateKey, aud string, exp time.Time) string {
+		s, _ := jose.NewSigner(jose.SigningKey{Algorithm: jose.ES256, Key: jose.JSONWebKey{Key: k, KeyID: "k1"}}, nil)
+		now := e.clock.Now()
+		tok, _ := jwt.Signed(s).Claims(jwt.Claims{Issuer: "registry-office", Subject: "registry-office", Audience: jwt.Audience{aud},
+			IssuedAt: jwt.NewNumericDate(now), Expiry: jwt.NewNumericDate(exp), ID: "j-" + aud}).Serialize()
+		return tok
+	}
+	now := e.clock.Now()
+	tests := []struct {
+		name      string
+		assertion string
+		want      int
+	}{
+		{"valid", assertion(key, e.url, now.Add(time.Minute)), http.StatusOK},
+		{"token endpoint as audience", assertion(key, e.url+"/oauth2/token", now.Add(time.Minute)), http.StatusOK},
+		{"wrong key", assertion(other, e.url, now.Add(time.Minute)), http.StatusUnauthorized},
+		{"wrong audience", assertion(key, "https://elsewhere.example", now.Add(time.Minute)), http.StatusUnauthorized},
+		{"expired", assertion(key, e.url, now.Add(-time.Minute)), http.StatusUnauthorized},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, err := http.PostForm(e.url+"/oauth2/token", url.Values{"grant_type": {"client_credentials"},
+				"client_assertion_type": {"urn:ietf:params:oauth:client-assertion-type:jwt-bearer"}, "client_assertion": {tt.assertion}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != tt.want {
+				t.Fatalf("got %d %s, want %d", resp.StatusCode, body, tt.want)
+			}
+			if tt.want != http.StatusOK && !strings.Contains(string(body), "invalid_client") {
+				t.Errorf("body %s, want invalid_client", body)
+			}
+		})
+	}
+}
