@@ -74,3 +74,64 @@ func TestParseIDs(t *testing.T) {
 		t.Errorf("ParseMember = %q, %v", m, err)
 	}
 }
+
+// filterCases are answers and grants on which filterFast must agree with
+// filterDecoded, the seeds of FuzzFilterFast.
+var filterCases = []string{
+	`{"name":"علی","family":"رضایی","nin":"0012345679","big":12345678901234567890}`,
+	` {"b":1, "a" : [1, {"x": "y"}, null, true, false, -0.5e+10] , "c":{"z":1,"y":{},"x":[]}} `,
+	`{"name":"a","name":"b","address":{"postCode":"1","postCode":{"q":1}}}`,
+	`{"name":{"first":"a","last":"b"},"address":[{"postCode":1},{"street":2},3,null,[{"postCode":4}]]}`,
+	`[{"name":1},{"nin":2},"x"]`,
+	`"just a string"`, `42`, `null`, `{}`, `[]`,
+	`{"n\u0061me":"x"}`, `{"name":"a\"b"}`, `{"name":"\u2028"}`, `{"name":"` + "\u2028" + `"}`,
+	`{"name":"` + "\xff" + `"}`, `{"` + "\xff" + `":1}`, `{"name":1} trailing`, `{"name":`, `<html>`, ``,
+	`{"address":{"postCode":"x","street":"y","z":{"b":1,"a":2}},"signatories":[{"nationalCode":"1","role":"CEO"}]}`,
+	`{"name":"<&>","nin":"` + "\x7f" + `"}`,
+}
+
+var filterGrants = []Items{
+	{"name"}, {"name", "nin"}, {"address"}, {"address.postCode"}, {"address", "address.street"},
+	{"signatories.nationalCode"}, {"nothing"}, {"name.first", "big", "a", "c.z"}, {""},
+}
+
+func checkFilterFast(t *testing.T, body []byte, items Items) {
+	t.Helper()
+	got, ok := filterFast(body, items.grant())
+	if !ok {
+		return
+	}
+	want, err := filterDecoded(body, items.grant())
+	if err != nil {
+		t.Fatalf("filterFast(%q, %q) = %s, but encoding/json fails: %v", body, items, got, err)
+	}
+	if string(got) != string(want) {
+		t.Fatalf("filterFast(%q, %q) = %s, want %s", body, items, got, want)
+	}
+}
+
+func TestFilterFastAgrees(t *testing.T) {
+	fast := 0
+	for _, body := range filterCases {
+		for _, items := range filterGrants {
+			checkFilterFast(t, []byte(body), items)
+			if _, ok := filterFast([]byte(body), items.grant()); ok {
+				fast++
+			}
+		}
+	}
+	if fast == 0 {
+		t.Error("filterFast never took an answer")
+	}
+}
+
+func FuzzFilterFast(f *testing.F) {
+	for _, body := range filterCases {
+		for g := range filterGrants {
+			f.Add([]byte(body), uint8(g))
+		}
+	}
+	f.Fuzz(func(t *testing.T, body []byte, g uint8) {
+		checkFilterFast(t, body, filterGrants[int(g)%len(filterGrants)])
+	})
+}
