@@ -40,10 +40,6 @@ func TestLogoutWithBackChannel(t *testing.T) {
 	tok, id := e.login(r, b)
 	raw := tok.Extra("id_token").(string)
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go e.p.Run(ctx)
-
 	q := url.Values{"id_token_hint": {raw}, "post_logout_redirect_uri": {"http://127.0.0.1:9/bye"}, "state": {"x"}}
 	resp, err := b.Get(e.url + "/oauth2/logout?" + q.Encode())
 	if err != nil {
@@ -56,7 +52,10 @@ func TestLogoutWithBackChannel(t *testing.T) {
 	if len(e.sessions.ended) != 1 {
 		t.Errorf("window sessions ended: %v", e.sessions.ended)
 	}
-	// The first attempt failed; the retry is due after the back-off.
+	// The first attempt fails; the retry is due after the back-off.
+	if n, err := e.p.DeliverPending(context.Background()); n != 0 || err != nil {
+		t.Fatalf("first delivery: %d, %v", n, err)
+	}
 	e.clock.Add(time.Minute)
 	var logout string
 	for logout == "" {

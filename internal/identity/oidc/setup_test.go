@@ -2,6 +2,7 @@ package oidc_test
 
 import (
 	"context"
+	"log/slog"
 	"encoding/base64"
 	"io"
 	"net"
@@ -143,7 +144,7 @@ func newEnv(t *testing.T) *env {
 		Accounts: accounts{persona: {Kind: "natural", NationalID: "0084575948", Mobile: "09121234567", FirstName: "مریم",
 			LastName: "احمدی", FatherName: "علی", Gender: "FEMALE", BirthDate: birth, BirthDateShamsi: "1370/01/31",
 			PostalCode: "1598765432", Province: "تهران", City: "تهران"}},
-		KeyPublishDelay: time.Minute, CacheTTL: time.Nanosecond,
+		KeyPublishDelay: time.Minute, CacheTTL: time.Nanosecond, Logger: slog.New(slog.NewTextHandler(tlog{t}, nil)),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -230,3 +231,8 @@ func base64URL(jwt string) ([]byte, error) {
 	h, _, _ := strings.Cut(jwt, ".")
 	return base64.RawURLEncoding.DecodeString(h)
 }
+
+// tlog writes the provider's log lines to the test's log.
+type tlog struct{ t *testing.T }
+
+func (l tlog) Write(b []byte) (int, error) { l.t.Log(strings.TrimSpace(string(b))); return len(b), nil }
