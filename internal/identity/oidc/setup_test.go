@@ -2,9 +2,9 @@ package oidc_test
 
 import (
 	"context"
-	"log/slog"
 	"encoding/base64"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
