@@ -135,7 +135,7 @@ func TestCodeFlowWithPKCE(t *testing.T) {
 	}
 }
 
-func (e *env) compat(t *testing.T, token string, status int) map[string]any {
+func (e *env) compat(t testing.TB, token string, status int) map[string]any {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, e.url+"/api/v1/user/userinfo", nil)
 	req.Header.Set("Authorization", "Bearer "+token)
@@ -193,7 +193,7 @@ func isOAuthError(err error, code string) bool {
 }
 
 // secretFor gives the default client a fresh secret.
-func (e *env) secretFor(t *testing.T) string {
+func (e *env) secretFor(t testing.TB) string {
 	t.Helper()
 	c, err := e.p.Client(context.Background(), "agency")
 	if err != nil {

@@ -113,7 +113,8 @@ func (a *auditor) kinds() []string {
 
 // env is a live provider on 127.0.0.1.
 type env struct {
-	t        *testing.T
+	t        testing.TB
+	h        http.Handler
 	p        *oidc.Provider
 	url      string
 	clock    *clock
@@ -126,7 +127,7 @@ const (
 	redirectRP = "http://127.0.0.1:9/cb"
 )
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	db := sqldbtest.Open(t)
 	clk := &clock{t: time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)}
@@ -144,7 +145,7 @@ func newEnv(t *testing.T) *env {
 		Accounts: accounts{persona: {Kind: "natural", NationalID: "0084575948", Mobile: "09121234567", FirstName: "مریم",
 			LastName: "احمدی", FatherName: "علی", Gender: "FEMALE", BirthDate: birth, BirthDateShamsi: "1370/01/31",
 			PostalCode: "1598765432", Province: "تهران", City: "تهران"}},
-		KeyPublishDelay: time.Minute, CacheTTL: time.Nanosecond, Logger: slog.New(slog.NewTextHandler(tlog{t}, nil)),
+		KeyPublishDelay: time.Minute, Logger: slog.New(slog.NewTextHandler(tlog{t}, nil)),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -154,6 +155,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	m.Mount(e.p, e.sessions)
+	e.h = m.Handler()
 	srv := httptest.NewUnstartedServer(m.Handler())
 	srv.Listener.Close()
 	srv.Listener = ln
@@ -233,6 +235,6 @@ func base64URL(jwt string) ([]byte, error) {
 }
 
 // tlog writes the provider's log lines to the test's log.
-type tlog struct{ t *testing.T }
+type tlog struct{ t testing.TB }
 
 func (l tlog) Write(b []byte) (int, error) { l.t.Log(strings.TrimSpace(string(b))); return len(b), nil }

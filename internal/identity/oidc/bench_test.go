@@ -1,0 +1,88 @@
+package oidc_test
+
+import (
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+// cpuTime returns the process's user and system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// benchEnv is a provider whose log is quiet, for benchmarks.
+func benchEnv(b *testing.B) *env {
+	slog.SetLogLoggerLevel(slog.LevelError) // zitadel's op logs each request error through slog's default
+	e := newEnv(b)
+	return e
+}
+
+// token posts a token request to the provider's handler in process.
+func (e *env) token(form url.Values, user, pass string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodPost, e.url+"/oauth2/token", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(user, pass)
+	w := httptest.NewRecorder()
+	e.h.ServeHTTP(w, req)
+	return w
+}
+
+// BenchmarkTokenClientCredentials measures the token endpoint's CPU time
+// per client_credentials grant, the handler called in process.
+func BenchmarkTokenClientCredentials(b *testing.B) {
+	e := benchEnv(b)
+	secret := e.secretFor(b)
+	form := url.Values{"grant_type": {"client_credentials"}, "scope": {"profile"}}
+	if w := e.token(form, "agency", secret); w.Code != http.StatusOK {
+		b.Fatalf("%d %s", w.Code, w.Body)
+	}
+	b.ReportAllocs()
+	start := cpuTime()
+	b.ResetTimer()
+	for b.Loop() {
+		if w := e.token(form, "agency", secret); w.Code != http.StatusOK {
+			b.Fatalf("%d %s", w.Code, w.Body)
+		}
+	}
+	b.ReportMetric(float64(cpuTime()-start)/float64(b.N)/1e3, "cpu-µs/op")
+}
+
+// BenchmarkTokenCodeExchange measures the token endpoint's CPU time per
+// authorization-code exchange (code + PKCE, ES256 ID and access tokens,
+// profile and national_code claims). The codes are made beforehand.
+func BenchmarkTokenCodeExchange(b *testing.B) {
+	e := benchEnv(b)
+	secret := e.secretFor(b)
+	r := e.rp("agency", secret, "profile", "national_code")
+	br := e.browser()
+	type pending struct{ code, verifier string }
+	n := b.N
+	codes := make([]pending, 0, n)
+	for range n {
+		v := oauth2.GenerateVerifier()
+		back, _ := e.authorize(br, r.cfg.AuthCodeURL("s", oauth2.S256ChallengeOption(v)))
+		codes = append(codes, pending{back.Query().Get("code"), v})
+	}
+	b.ReportAllocs()
+	start := cpuTime()
+	b.ResetTimer()
+	for i := range n {
+		w := e.token(url.Values{"grant_type": {"authorization_code"}, "code": {codes[i].code},
+			"redirect_uri": {redirectRP}, "code_verifier": {codes[i].verifier}}, "agency", secret)
+		if w.Code != http.StatusOK {
+			b.Fatalf("%d %s", w.Code, w.Body)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(cpuTime()-start)/float64(n)/1e3, "cpu-µs/op")
+}
