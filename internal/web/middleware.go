@@ -19,11 +19,12 @@ const (
 // whether it came over TLS.
 func (m *Mux) begin(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := r.Header.Get("X-Request-ID")
+		// The header's canonical spelling spares Get and Set rewriting it.
+		id := r.Header.Get("X-Request-Id")
 		if !saneRequestID(id) {
 			id = NewRequestID()
 		}
-		w.Header().Set("X-Request-ID", id)
+		w.Header().Set("X-Request-Id", id)
 		st := &reqState{
 			id:     id,
 			ip:     clientIP(r, m.opts.TrustedProxies),
