@@ -99,18 +99,20 @@ func (g *Gateway) lookups() *lookups {
 	return g.cache
 }
 
-func (g *Gateway) service(ctx context.Context, id ServiceID) (Service, error) {
+// service returns the service id; now is the time of the call, against
+// which cached lookups expire.
+func (g *Gateway) service(ctx context.Context, id ServiceID, now time.Time) (Service, error) {
 	if l := g.lookups(); l != nil {
-		return l.service(ctx, g.Store, id, g.now())
+		return l.service(ctx, g.Store, id, now)
 	}
 	return g.Store.Service(ctx, id)
 }
 
 // right returns client's right on id and the items it grants as a tree
 // for the filter (nil when it grants everything).
-func (g *Gateway) right(ctx context.Context, client Subsystem, id ServiceID) (Right, tree, error) {
+func (g *Gateway) right(ctx context.Context, client Subsystem, id ServiceID, now time.Time) (Right, tree, error) {
 	if l := g.lookups(); l != nil {
-		return l.right(ctx, g.Store, client, id, g.now())
+		return l.right(ctx, g.Store, client, id, now)
 	}
 	r, err := g.Store.Right(ctx, client, id)
 	return r, r.Items.grant(), err
@@ -199,7 +201,8 @@ func (g *Gateway) forward(w http.ResponseWriter, r *http.Request) {
 }
 
 // admit runs every check before the provider is called and returns the
-// problem to answer with, or nil to go on.
+// problem to answer with, or nil to go on. The rate limit and the cached
+// lookups take the call's start as the time: the clock is read once.
 func (g *Gateway) admit(r *http.Request, c *call) *web.Problem {
 	member, err := g.Auth.Member(r)
 	c.member = member
@@ -216,7 +219,7 @@ func (g *Gateway) admit(r *http.Request, c *call) *web.Problem {
 	}
 	if g.Limiter != nil {
 		// c.rec.Client is client.String(), which it parsed to.
-		if wait, ok := g.Limiter.Allow(c.rec.Client, g.now()); !ok {
+		if wait, ok := g.Limiter.Allow(c.rec.Client, c.start); !ok {
 			p := web.NewProblem(http.StatusTooManyRequests, "rate-limited",
 				"Too many calls from this subsystem; try again after the time in Retry-After.",
 				"تعداد فراخوانی‌های این زیرسامانه بیش از حد مجاز است؛ پس از زمان اعلام‌شده در Retry-After دوباره تلاش کنید.")
@@ -231,7 +234,7 @@ func (g *Gateway) admit(r *http.Request, c *call) *web.Problem {
 	if p := g.checkPeople(r, c); p != nil {
 		return p
 	}
-	c.service, err = g.service(r.Context(), svcID)
+	c.service, err = g.service(r.Context(), svcID, c.start)
 	if errors.Is(err, sqldb.ErrNotFound) && g.Upstream != nil {
 		c.upstream = true
 		return nil
@@ -244,7 +247,7 @@ func (g *Gateway) admit(r *http.Request, c *call) *web.Problem {
 	if err != nil {
 		return g.internal(r, err)
 	}
-	c.right, c.grant, err = g.right(r.Context(), client, svcID)
+	c.right, c.grant, err = g.right(r.Context(), client, svcID, c.start)
 	if errors.Is(err, sqldb.ErrNotFound) {
 		return web.NewProblem(http.StatusForbidden, "no-right",
 			client.String()+" holds no access right to "+svcID.String()+".",
@@ -383,7 +386,14 @@ func printable(s string, max int) bool {
 func newMessageID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
+	return hexString(b[:])
+}
+
+// hexString is hex.EncodeToString for at most 32 bytes, in one allocation
+// rather than two.
+func hexString(b []byte) string {
+	var buf [64]byte
+	return string(buf[:hex.Encode(buf[:], b)])
 }
 
 // isTimeout reports whether err is a provider's timeout.

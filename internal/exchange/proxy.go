@@ -3,7 +3,6 @@ package exchange
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"io"
 	"mime"
@@ -132,7 +131,7 @@ func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, c *call) {
 	}
 	c.rec.RequestHash, c.rec.RequestBytes = body.sum(), body.n
 	c.rec.Status = resp.StatusCode
-	w.Header().Set(HeaderRequestHash, hex.EncodeToString(c.rec.RequestHash[:]))
+	w.Header().Set(HeaderRequestHash, hexString(c.rec.RequestHash[:]))
 	copyHeaders(w.Header(), resp.Header)
 
 	if !c.right.Items.All() && resp.StatusCode >= 200 && resp.StatusCode < 300 {
