@@ -136,8 +136,20 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, db *sqldb.D
 			return fail(err)
 		}
 		st.closers = append(st.closers, acc.close)
+		sso, err := openSSO(ctx, log, db, acc, issuerURL(cfg.PublicURL, st.url("window")))
+		if err != nil {
+			mux.Close(context.WithoutCancel(ctx))
+			for _, s := range st.servers {
+				s.ln.Close()
+			}
+			return fail(err)
+		}
+		ssoCtx, stopSSO := context.WithCancel(context.WithoutCancel(ctx))
+		go sso.Run(ssoCtx)
+		st.closers = append(st.closers, stopSSO)
 		mux.Mount(&portal.Portal{RegistryURL: gw + "/r1/"})
 		acc.mount(mux)
+		mux.Mount(sso)
 		st.window = mux
 		for _, s := range st.servers {
 			if s.name == "window" {

@@ -180,6 +180,19 @@ WHERE id = $1 AND account_id = $2 AND ended_at IS NULL`, sessionID, accountID, n
 	return nil
 }
 
+// EndSessionByID ends a session whoever it belongs to: the end of an
+// agency-initiated logout.
+func (s *Service) EndSessionByID(ctx context.Context, sessionID, reason string, cl Client) error {
+	var accountID string
+	err := sqldb.ScanOne(ctx, s.DB.Read, `SELECT account_id FROM identity_sessions WHERE id = $1`, []any{sessionID}, &accountID)
+	if errors.Is(err, sqldb.ErrNotFound) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	return s.EndSession(ctx, accountID, sessionID, reason, cl)
+}
+
 // end closes an expired session found on use.
 func (s *Service) end(ctx context.Context, sessionID, reason string, now time.Time) {
 	res, err := s.DB.Write.ExecContext(ctx, `UPDATE identity_sessions SET ended_at = $2, end_reason = $3 WHERE id = $1 AND ended_at IS NULL`,

@@ -1,0 +1,96 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/panjereh/panjereh/internal/audit"
+	"github.com/panjereh/panjereh/internal/identity"
+	"github.com/panjereh/panjereh/internal/identity/oidc"
+	"github.com/panjereh/panjereh/internal/iran"
+	"github.com/panjereh/panjereh/internal/sqldb"
+)
+
+// openSSO builds the OpenID Connect provider over the window's accounts
+// and sessions, and tells it when a window session ends so that agencies
+// get their back-channel logout.
+func openSSO(ctx context.Context, log *slog.Logger, db *sqldb.DB, a *access, issuer string) (*oidc.Provider, error) {
+	p, err := oidc.New(ctx, oidc.Options{
+		Issuer:        issuer,
+		AllowInsecure: strings.HasPrefix(issuer, "http://"),
+		DB:            db,
+		Sessions:      ssoSessions{a.handler},
+		Accounts:      ssoAccounts{a.service},
+		Audit:         ssoAudit{a.audit},
+		Logger:        log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.service.OnSessionEnd = p.SessionEnded
+	return p, nil
+}
+
+// ssoSessions shows the window's sessions to the provider.
+type ssoSessions struct{ h *identity.Handler }
+
+func (s ssoSessions) Current(r *http.Request) (oidc.Session, bool) {
+	sess, acc, ok := s.h.Current(r)
+	if !ok {
+		return oidc.Session{}, false
+	}
+	return oidc.Session{ID: sess.ID, Subject: acc.ID, ACR: sess.ACR, AMR: sess.AMR, AuthTime: sess.AuthTime, Roles: acc.Roles}, true
+}
+
+func (s ssoSessions) LoginURL(returnTo, _ string, _ bool, lang string) string {
+	u := identity.LoginURL(returnTo)
+	if lang == "en" {
+		u += "&lang=en"
+	}
+	return u
+}
+
+func (s ssoSessions) End(ctx context.Context, sessionID string) error {
+	return s.h.Service.EndSessionByID(ctx, sessionID, "logout", identity.Client{})
+}
+
+// ssoAccounts gives the provider an account's attributes.
+type ssoAccounts struct{ s *identity.Service }
+
+func (a ssoAccounts) Claims(ctx context.Context, subject string) (oidc.Claims, error) {
+	acc, err := a.s.Account(ctx, subject)
+	if err != nil {
+		return oidc.Claims{}, err
+	}
+	c := oidc.Claims{Kind: string(acc.Kind), NationalID: acc.NationalCode, ForeignID: acc.ForeignID, Mobile: acc.Mobile,
+		FirstName: acc.FirstName, LastName: acc.LastName, FatherName: acc.FatherName, Gender: acc.Gender, BirthDate: acc.BirthDate}
+	if !acc.BirthDate.IsZero() {
+		c.BirthDateShamsi = iran.ToJalali(acc.BirthDate).String()
+	}
+	if acc.Kind == identity.KindLegal {
+		c.Legal = &oidc.LegalClaims{LegalNationalID: acc.LegalID, Name: acc.CompanyName, SignatoryRole: acc.SignatoryRole}
+	}
+	return c, nil
+}
+
+// ssoAudit records the provider's events in the audit log.
+type ssoAudit struct{ l *audit.Log }
+
+func (a ssoAudit) Record(ctx context.Context, e oidc.AuditEvent) error {
+	return a.l.Record(ctx, audit.Event{Kind: audit.Kind(e.Kind), Actor: e.Actor, Subject: e.Subject, IP: e.IP,
+		UserAgent: e.UserAgent, Details: e.Details})
+}
+
+// issuerURL is the provider's issuer: the public URL, or the window's.
+func issuerURL(public, window string) string {
+	if public != "" {
+		return strings.TrimRight(public, "/")
+	}
+	if u, err := url.Parse(window); err == nil {
+		return u.Scheme + "://" + u.Host
+	}
+	return window
+}
