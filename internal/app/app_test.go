@@ -297,4 +297,24 @@ func demoRegisterAndLogin(t *testing.T, window string, p registry.Persona) {
 	if status != 200 || at != "/account" || !strings.Contains(body, p.FirstName) || !strings.Contains(body, "سامانهٔ شاهکار") {
 		t.Fatalf("login: %d at %s\n%s", status, at, body)
 	}
+	// The registration's inquiries are what the person sees on "who
+	// looked at my data": the window asked the civil registry and Shahkar.
+	var seen bool
+	for range 100 {
+		if _, body = get("/account/accesses"); strings.Contains(body, "IR/GOV/sabteahval/registry/identity") &&
+			strings.Contains(body, "IR/GOV/sazmantanzim/shahkar/ServiceIDmatching") {
+			seen = true
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !seen {
+		t.Errorf("the registration's inquiries are not on the accesses page:\n%s", body)
+	}
+	if _, body = get("/account/activity"); !strings.Contains(body, "ارسال رمز یک‌بارمصرف") || !strings.Contains(body, "<td>ورود</td>") {
+		t.Errorf("the activity page lacks the registration and the login:\n%s", body)
+	}
+	if _, body = get("/account/connections"); !strings.Contains(body, "هنوز به دستگاهی اجازه نداده‌اید") {
+		t.Errorf("connections page:\n%s", body)
+	}
 }

@@ -147,6 +147,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, db *sqldb.D
 		ssoCtx, stopSSO := context.WithCancel(context.WithoutCancel(ctx))
 		go sso.Run(ssoCtx)
 		st.closers = append(st.closers, stopSSO)
+		privacyFeeds(acc.handler, db, sso, acc.audit)
 		mux.Mount(&portal.Portal{RegistryURL: gw + "/r1/"})
 		acc.mount(mux)
 		mux.Mount(sso)

@@ -19,6 +19,11 @@ var templates embed.FS
 // fields, then Mount it.
 type Handler struct {
 	Service *Service
+	// Connections, Accesses and Activity feed the account's privacy
+	// pages; a nil one makes its page say it is not available.
+	Connections Connections
+	Accesses    Accesses
+	Activity    Activity
 
 	m     *web.Mux
 	pages *web.Templates
@@ -43,6 +48,10 @@ func (h *Handler) Mount(m *web.Mux) {
 	m.Page("GET /account/mobile", h.mobileForm)
 	m.Page("POST /account/mobile", h.mobile)
 	m.Page("POST /account/mobile/confirm", h.confirmMobile)
+	m.Page("GET /account/connections", h.connections)
+	m.Page("POST /account/connections/revoke", h.revokeConnection)
+	m.Page("GET /account/accesses", h.accesses)
+	m.Page("GET /account/activity", h.activity)
 }
 
 // client is where the request came from, for limits and the audit log.

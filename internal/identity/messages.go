@@ -94,4 +94,33 @@ var messages = web.Messages{
 	"mobile.now":   {Fa: "شمارهٔ کنونی", En: "Current number"},
 	"mobile.new":   {Fa: "شمارهٔ همراه تازه", En: "New mobile number"},
 	"mobile.send":  {Fa: "بررسی و ارسال کد", En: "Check and send the code"},
+
+	"account.connections": {Fa: "دستگاه‌های متصل و اجازه‌ها", En: "Connected agencies and consents"},
+	"account.accesses":    {Fa: "چه کسی اطلاعات مرا دیده است", En: "Who looked at my data"},
+	"account.activity":    {Fa: "رویدادهای امنیتی حساب", En: "Security activity of my account"},
+	"unavailable":         {Fa: "این بخش در این اجرا در دسترس نیست.", En: "This is not available in this instance."},
+
+	"connections.title":  {Fa: "دستگاه‌های متصل", En: "Connected agencies"},
+	"connections.lead":   {Fa: "دستگاه‌هایی که با «ورود از طریق دولت من» به آن‌ها وارد شده‌اید و اطلاعاتی که با اجازهٔ شما دریافت می‌کنند. با لغو اجازه، دستگاه دیگر اطلاعات شما را دریافت نمی‌کند و دفعهٔ بعد دوباره از شما اجازه خواسته می‌شود.", En: "The agencies you entered with \"Log in with My Government\" and the data they receive with your consent. Once you revoke it, the agency receives nothing more and must ask you again."},
+	"connections.agency": {Fa: "دستگاه", En: "Agency"},
+	"connections.data":   {Fa: "اطلاعات", En: "Data"},
+	"connections.since":  {Fa: "از", En: "Since"},
+	"connections.revoke": {Fa: "لغو اجازه", En: "Revoke"},
+	"connections.none":   {Fa: "هنوز به دستگاهی اجازه نداده‌اید.", En: "You have not let any agency in yet."},
+
+	"accesses.title":    {Fa: "چه کسی اطلاعات مرا دیده است", En: "Who looked at my data"},
+	"accesses.lead":     {Fa: "هر استعلامی که دستگاهی از راه مرکز ملی تبادل اطلاعات دربارهٔ شما کرده است، با زمان، خدمت و کد رهگیری. این فهرست از گزارش تغییرناپذیر مرکز تبادل می‌آید.", En: "Every inquiry an agency made about you through the national information exchange, with its time, service and tracking code. The list comes from the exchange's tamper-evident log."},
+	"accesses.when":     {Fa: "زمان", En: "When"},
+	"accesses.who":      {Fa: "دستگاه", En: "Agency"},
+	"accesses.service":  {Fa: "خدمت", En: "Service"},
+	"accesses.tracking": {Fa: "کد رهگیری", En: "Tracking code"},
+	"accesses.status":   {Fa: "نتیجه", En: "Result"},
+	"accesses.none":     {Fa: "تاکنون هیچ دستگاهی اطلاعات شما را استعلام نکرده است.", En: "No agency has looked up your data yet."},
+
+	"activity.title": {Fa: "رویدادهای امنیتی حساب", En: "Security activity"},
+	"activity.lead":  {Fa: "ورودها، تلاش‌های ناموفق، کدهای فرستاده‌شده، اجازه‌ها و خروج‌ها، از گزارش ممیزی تغییرناپذیر.", En: "Logins, failed attempts, codes sent, consents and logouts, from the tamper-evident audit log."},
+	"activity.when":  {Fa: "زمان", En: "When"},
+	"activity.what":  {Fa: "رویداد", En: "Event"},
+	"activity.from":  {Fa: "از", En: "From"},
+	"activity.none":  {Fa: "رویدادی ثبت نشده است.", En: "Nothing recorded."},
 }
