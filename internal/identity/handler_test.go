@@ -129,6 +129,10 @@ func TestPagesRegisterLoginAccountLogout(t *testing.T) {
 	res, body = b.get("/account/sessions")
 	wantStatus(t, res, body, 200, "همین نشست", "Go-http-client")
 
+	for _, page := range []string{"/account/connections", "/account/accesses", "/account/activity"} {
+		res, body = b.get(page)
+		wantStatus(t, res, body, 200, "این بخش در این اجرا در دسترس نیست")
+	}
 	res, body = b.post("/logout", url.Values{})
 	wantStatus(t, res, body, http.StatusSeeOther)
 	res, body = b.get("/account")
