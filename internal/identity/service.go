@@ -226,7 +226,7 @@ func (s *Service) checkRegistration(ctx context.Context, in RegisterInput, cl Cl
 	if len(errs) > 0 {
 		return a, errs[0]
 	}
-	if err := s.limit(ctx, cl, "", a.LoginID, now); err != nil {
+	if err := s.limit(ctx, s.DB.Write, cl, "", a.LoginID, now); err != nil {
 		return a, err
 	}
 	if _, err := accountBy(ctx, s.DB.Read, "login_id", a.LoginID); err == nil {
@@ -378,9 +378,9 @@ func normalizeLoginID(s string) (string, error) {
 	return iran.NormalizeNationalCode(v)
 }
 
-// limit applies the per-IP, per-login and per-mobile limits; empty keys
-// are skipped.
-func (s *Service) limit(ctx context.Context, cl Client, mobile, login string, now time.Time) error {
+// limit applies the per-IP, per-login and per-mobile limits with q;
+// empty keys are skipped.
+func (s *Service) limit(ctx context.Context, q sqldb.Querier, cl Client, mobile, login string, now time.Time) error {
 	p := s.Policy
 	for _, k := range []struct {
 		key string
@@ -389,7 +389,7 @@ func (s *Service) limit(ctx context.Context, cl Client, mobile, login string, no
 		if strings.HasSuffix(k.key, ":") {
 			continue
 		}
-		wait, err := hit(ctx, s.DB.Write, k.key, k.l, now)
+		wait, err := hit(ctx, q, k.key, k.l, now)
 		if err != nil {
 			return err
 		}
@@ -432,7 +432,7 @@ func (s *Service) StartLogin(ctx context.Context, loginID string, cl Client) (Ch
 	now := s.now()
 	a, err := accountBy(ctx, s.DB.Read, "login_id", id)
 	if errors.Is(err, sqldb.ErrNotFound) {
-		if err := s.limit(ctx, cl, "", id, now); err != nil {
+		if err := s.limit(ctx, s.DB.Write, cl, "", id, now); err != nil {
 			return Challenge{}, err
 		}
 		return Challenge{}, newError(http.StatusNotFound, CodeNotRegistered, "loginId",
@@ -443,25 +443,25 @@ func (s *Service) StartLogin(ctx context.Context, loginID string, cl Client) (Ch
 	return s.sendChallenge(ctx, a, PurposeLogin, a.Mobile, cl, now)
 }
 
-// sendChallenge applies the cooldown and the limits, then sends a code.
+// sendChallenge applies the cooldown and the limits, then sends a code,
+// all in one transaction: one commit per code.
 func (s *Service) sendChallenge(ctx context.Context, a Account, purpose, mobile string, cl Client, now time.Time) (Challenge, error) {
-	var last time.Time
-	err := sqldb.ScanOne(ctx, s.DB.Read, `SELECT created_at FROM identity_challenges WHERE account_id = $1 AND purpose = $2
-ORDER BY created_at DESC LIMIT 1`, []any{a.ID, purpose}, &last)
-	if err != nil && !errors.Is(err, sqldb.ErrNotFound) {
-		return Challenge{}, err
-	}
-	if wait := last.Add(s.Policy.ResendAfter).Sub(now); err == nil && wait > 0 {
-		return Challenge{}, &Error{Status: http.StatusTooManyRequests, Code: CodeCooldown, RetryAfter: wait.Round(time.Second),
-			Fa: "کد پیشین هنوز تازه است؛ کمی صبر کنید و دوباره درخواست کنید.",
-			En: "a code was just sent; please wait a little before asking for another"}
-	}
-	if err := s.limit(ctx, cl, mobile, a.LoginID, now); err != nil {
-		return Challenge{}, err
-	}
 	var ch Challenge
-	err = s.DB.InTx(ctx, func(tx *sqldb.Tx) error {
-		var err error
+	err := s.DB.InTx(ctx, func(tx *sqldb.Tx) error {
+		var last time.Time
+		err := sqldb.ScanOne(ctx, tx, `SELECT created_at FROM identity_challenges WHERE account_id = $1 AND purpose = $2
+ORDER BY created_at DESC LIMIT 1`, []any{a.ID, purpose}, &last)
+		if err != nil && !errors.Is(err, sqldb.ErrNotFound) {
+			return err
+		}
+		if wait := last.Add(s.Policy.ResendAfter).Sub(now); err == nil && wait > 0 {
+			return &Error{Status: http.StatusTooManyRequests, Code: CodeCooldown, RetryAfter: wait.Round(time.Second),
+				Fa: "کد پیشین هنوز تازه است؛ کمی صبر کنید و دوباره درخواست کنید.",
+				En: "a code was just sent; please wait a little before asking for another"}
+		}
+		if err := s.limit(ctx, tx, cl, mobile, a.LoginID, now); err != nil {
+			return err
+		}
 		ch, err = s.newChallenge(ctx, tx, a, purpose, mobile, now)
 		return err
 	})

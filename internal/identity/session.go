@@ -78,15 +78,52 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '')`,
 
 const sessionCols = `id, account_id, acr, amr, auth_time, created_at, last_seen, idle, expires_at, ip, user_agent`
 
+// sessionRow holds a session's columns while they are scanned.
+type sessionRow struct {
+	s    *Session
+	amr  string
+	idle int64
+}
+
+func newSessionRow(s *Session) *sessionRow { return &sessionRow{s: s} }
+
+func (r *sessionRow) dest() []any {
+	s := r.s
+	return []any{&s.ID, &s.AccountID, &s.ACR, &r.amr, &s.AuthTime, &s.Created, &s.LastSeen, &r.idle, &s.Expires, &s.IP, &s.UserAgent}
+}
+
+func (r *sessionRow) finish() {
+	s := r.s
+	s.AMR = strings.Fields(r.amr)
+	s.Idle = time.Duration(r.idle) * time.Second
+	s.AuthTime, s.Created, s.LastSeen, s.Expires = s.AuthTime.UTC(), s.Created.UTC(), s.LastSeen.UTC(), s.Expires.UTC()
+}
+
 func scanSession(row interface{ Scan(...any) error }) (Session, error) {
 	var s Session
-	var amr string
-	var idle int64
-	err := row.Scan(&s.ID, &s.AccountID, &s.ACR, &amr, &s.AuthTime, &s.Created, &s.LastSeen, &idle, &s.Expires, &s.IP, &s.UserAgent)
-	s.AMR = strings.Fields(amr)
-	s.Idle = time.Duration(idle) * time.Second
-	s.AuthTime, s.Created, s.LastSeen, s.Expires = s.AuthTime.UTC(), s.Created.UTC(), s.LastSeen.UTC(), s.Expires.UTC()
+	r := newSessionRow(&s)
+	err := row.Scan(r.dest()...)
+	r.finish()
 	return s, err
+}
+
+// prefixed qualifies every column of a list with a table alias.
+func prefixed(alias, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, c := range parts {
+		parts[i] = alias + strings.TrimSpace(c)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// scanJoined scans a row of session columns followed by account columns.
+func scanJoined(row interface{ Scan(...any) error }, sess *Session, a *Account) error {
+	sr, ar := newSessionRow(sess), newAccountRow(a)
+	if err := row.Scan(append(sr.dest(), ar.dest()...)...); err != nil {
+		return err
+	}
+	sr.finish()
+	return ar.finish()
 }
 
 // Authenticate returns the live session a cookie token names, and its
@@ -96,8 +133,11 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Session, Acco
 		return Session{}, Account{}, ErrNoSession
 	}
 	now := s.now()
-	sess, err := scanSession(s.DB.Read.QueryRowContext(ctx, `SELECT `+sessionCols+`
-FROM identity_sessions WHERE token_hash = $1 AND ended_at IS NULL`, tokenHash(token)))
+	var sess Session
+	var a Account
+	err := scanJoined(s.DB.Read.QueryRowContext(ctx, `SELECT `+prefixed("s.", sessionCols)+`, `+prefixed("a.", accountCols)+`
+FROM identity_sessions s JOIN identity_accounts a ON a.id = s.account_id
+WHERE s.token_hash = $1 AND s.ended_at IS NULL`, tokenHash(token)), &sess, &a)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, Account{}, ErrNoSession
 	} else if err != nil {
@@ -116,10 +156,6 @@ FROM identity_sessions WHERE token_hash = $1 AND ended_at IS NULL`, tokenHash(to
 			return Session{}, Account{}, err
 		}
 		sess.LastSeen = now
-	}
-	a, err := accountBy(ctx, s.DB.Read, "id", sess.AccountID)
-	if err != nil {
-		return Session{}, Account{}, err
 	}
 	return sess, a, nil
 }

@@ -23,27 +23,44 @@ func newID() string {
 const accountCols = `id, kind, login_id, national_code, legal_id, foreign_id, mobile, birth_date, first_name, last_name,
 father_name, gender, company_name, signatory_role, roles, source, created_at, updated_at`
 
-func scanAccount(row interface{ Scan(...any) error }) (Account, error) {
-	var a Account
-	var kind, birth, roles, source string
-	err := row.Scan(&a.ID, &kind, &a.LoginID, &a.NationalCode, &a.LegalID, &a.ForeignID, &a.Mobile, &birth,
-		&a.FirstName, &a.LastName, &a.FatherName, &a.Gender, &a.CompanyName, &a.SignatoryRole, &roles, &source,
-		&a.Created, &a.Updated)
-	if err != nil {
-		return a, err
+// accountRow holds an account's columns while they are scanned.
+type accountRow struct {
+	a                          *Account
+	kind, birth, roles, source string
+}
+
+func newAccountRow(a *Account) *accountRow { return &accountRow{a: a} }
+
+func (r *accountRow) dest() []any {
+	a := r.a
+	return []any{&a.ID, &r.kind, &a.LoginID, &a.NationalCode, &a.LegalID, &a.ForeignID, &a.Mobile, &r.birth,
+		&a.FirstName, &a.LastName, &a.FatherName, &a.Gender, &a.CompanyName, &a.SignatoryRole, &r.roles, &r.source,
+		&a.Created, &a.Updated}
+}
+
+func (r *accountRow) finish() error {
+	a := r.a
+	a.Kind = Kind(r.kind)
+	if r.birth != "" {
+		a.BirthDate, _ = time.Parse(time.DateOnly, r.birth)
 	}
-	a.Kind = Kind(kind)
-	if birth != "" {
-		a.BirthDate, _ = time.Parse(time.DateOnly, birth)
+	if r.roles != "" {
+		a.Roles = strings.Split(r.roles, ",")
 	}
-	if roles != "" {
-		a.Roles = strings.Split(roles, ",")
-	}
-	if err := json.Unmarshal([]byte(source), &a.Source); err != nil {
-		return a, fmt.Errorf("account %s: source: %w", a.ID, err)
+	if err := json.Unmarshal([]byte(r.source), &a.Source); err != nil {
+		return fmt.Errorf("account %s: source: %w", a.ID, err)
 	}
 	a.Created, a.Updated = a.Created.UTC(), a.Updated.UTC()
-	return a, nil
+	return nil
+}
+
+func scanAccount(row interface{ Scan(...any) error }) (Account, error) {
+	var a Account
+	r := newAccountRow(&a)
+	if err := row.Scan(r.dest()...); err != nil {
+		return a, err
+	}
+	return a, r.finish()
 }
 
 func insertAccount(ctx context.Context, q sqldb.Querier, a Account) error {
