@@ -115,46 +115,75 @@ func TestSeedIsReproducibleAndRefusesTwice(t *testing.T) {
 
 // TestDemo runs the main job as a person would, on free loopback ports,
 // calls the window and a registry, and stops it the way Ctrl-C does.
-func TestDemo(t *testing.T) {
-	if sqldbtest.Backend() == "postgres" {
-		t.Log("the demo always uses the embedded SQLite; running it on SQLite")
-	}
+// runningDemo is `panjereh demo` running on loopback ports in a test.
+type runningDemo struct {
+	window, gateway, reg string
+	env                  map[string]string
+	out, errOut          *syncBuffer
+	done                 chan int
+	stop                 context.CancelFunc
+}
+
+// startDemo runs the demo with a small population and waits for it to
+// print its URLs.
+func startDemo(t *testing.T) *runningDemo {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var out, errOut syncBuffer
-	env := map[string]string{"PANJEREH_DATA_DIR": t.TempDir()}
-	done := make(chan int, 1)
+	t.Cleanup(cancel)
+	d := &runningDemo{env: map[string]string{"PANJEREH_DATA_DIR": t.TempDir()}, out: &syncBuffer{}, errOut: &syncBuffer{},
+		done: make(chan int, 1), stop: cancel}
 	go func() {
-		done <- Main(ctx, []string{"demo", "--persons", "300", "--addr", "127.0.0.1:0", "--registry-addr", "127.0.0.1:0"},
-			func(k string) string { return env[k] }, strings.NewReader(""), &out, &errOut)
+		d.done <- Main(ctx, []string{"demo", "--persons", "300", "--addr", "127.0.0.1:0", "--registry-addr", "127.0.0.1:0"},
+			func(k string) string { return d.env[k] }, strings.NewReader(""), d.out, d.errOut)
 	}()
 	urlRE := regexp.MustCompile(`National window \(پنجرهٔ ملی\):\s+(http://\S+)/ `)
 	nixRE := regexp.MustCompile(`Information exchange \(مرکز تبادل\):\s+(https://\S+)/r1/`)
 	regRE := regexp.MustCompile(`registries \(پایگاه‌ها\):\s+(https://\S+) `)
 	deadline := time.Now().Add(60 * time.Second)
-	var window, gateway, reg string
 	for time.Now().Before(deadline) {
-		if m := urlRE.FindStringSubmatch(out.String()); m != nil {
-			window = m[1]
+		if m := urlRE.FindStringSubmatch(d.out.String()); m != nil {
+			d.window = m[1]
 		}
-		if m := nixRE.FindStringSubmatch(out.String()); m != nil {
-			gateway = m[1]
+		if m := nixRE.FindStringSubmatch(d.out.String()); m != nil {
+			d.gateway = m[1]
 		}
-		if m := regRE.FindStringSubmatch(out.String()); m != nil {
-			reg = m[1]
+		if m := regRE.FindStringSubmatch(d.out.String()); m != nil {
+			d.reg = m[1]
 		}
-		if window != "" && gateway != "" && reg != "" {
-			break
+		if d.window != "" && d.gateway != "" && d.reg != "" {
+			return d
 		}
 		select {
-		case code := <-done:
-			t.Fatalf("demo exited early with %d\n%s\n%s", code, out.String(), errOut.String())
+		case code := <-d.done:
+			t.Fatalf("demo exited early with %d\n%s\n%s", code, d.out.String(), d.errOut.String())
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
-	if window == "" || gateway == "" || reg == "" {
-		t.Fatalf("demo did not print its URLs:\n%s\n%s", out.String(), errOut.String())
+	t.Fatalf("demo did not print its URLs:\n%s\n%s", d.out.String(), d.errOut.String())
+	return nil
+}
+
+// shutdown interrupts the demo and checks it stops cleanly.
+func (d *runningDemo) shutdown(t *testing.T) {
+	t.Helper()
+	d.stop()
+	select {
+	case code := <-d.done:
+		if code != 0 {
+			t.Errorf("demo exit %d after interrupt\n%s", code, d.errOut.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("demo did not stop after interrupt")
 	}
+}
+
+func TestDemo(t *testing.T) {
+	if sqldbtest.Backend() == "postgres" {
+		t.Log("the demo always uses the embedded SQLite; running it on SQLite")
+	}
+	d := startDemo(t)
+	ctx := context.Background()
+	window, gateway, reg, env, out := d.window, d.gateway, d.reg, d.env, d.out
 	for _, p := range registry.Personas() {
 		if !strings.Contains(out.String(), p.NationalCode+p.FIDA) {
 			t.Errorf("persona %s not printed", p.Key)
@@ -218,17 +247,9 @@ func TestDemo(t *testing.T) {
 		}
 	}
 
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Errorf("demo exit %d after interrupt\n%s", code, errOut.String())
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("demo did not stop after interrupt")
-	}
-	if !strings.Contains(errOut.String(), "stopped") {
-		t.Errorf("no clean-stop log line:\n%s", errOut.String())
+	d.shutdown(t)
+	if !strings.Contains(d.errOut.String(), "stopped") {
+		t.Errorf("no clean-stop log line:\n%s", d.errOut.String())
 	}
 
 	// The registration and login are in the audit log, whose chain and

@@ -1,0 +1,180 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/panjereh/panjereh/internal/registry"
+	"github.com/panjereh/panjereh/internal/web/webtest"
+)
+
+const chromium = "/usr/bin/chromium"
+
+// browserSession drives a headless Chromium and checks every page it
+// visits with axe-core.
+type browserSession struct {
+	t        *testing.T
+	ctx      context.Context
+	mu       sync.Mutex
+	problems []string // console errors and CSP violations
+}
+
+func newBrowser(t *testing.T) *browserSession {
+	t.Helper()
+	if _, err := os.Stat(chromium); err != nil {
+		t.Skipf("%s is not installed (apt-get install chromium); skipping the browser test", chromium)
+	}
+	actx, cancel := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(chromium),
+		chromedp.Flag("headless", true),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	)
+	t.Cleanup(cancel)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(cancel)
+	ctx, cancel = context.WithTimeout(ctx, 120*time.Second)
+	t.Cleanup(cancel)
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	b := &browserSession{t: t, ctx: ctx}
+	go func() {
+		for m, err := range chromedp.Console(ctx) {
+			if err != nil {
+				return
+			}
+			switch m.Type {
+			case chromedp.ConsoleError, chromedp.ConsoleException:
+				b.mu.Lock()
+				b.problems = append(b.problems, m.String()+" "+m.URL)
+				b.mu.Unlock()
+			}
+		}
+	}()
+	return b
+}
+
+// run performs actions, failing the test on error.
+func (b *browserSession) run(what string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, actions...); err != nil {
+		b.t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// url is the page's current address.
+func (b *browserSession) url() string {
+	b.t.Helper()
+	u, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`location.href`))
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return u
+}
+
+// axe runs axe-core on the current page and reports every violation.
+func (b *browserSession) axe() {
+	b.t.Helper()
+	page := b.url()
+	if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[any](webtest.AxeScript)); err != nil {
+		b.t.Fatalf("inject axe-core into %s: %v", page, err)
+	}
+	res, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](webtest.AxeRun, chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.t.Fatalf("axe-core on %s: %v", page, err)
+	}
+	var vs []webtest.AxeViolation
+	if err := json.Unmarshal([]byte(res), &vs); err != nil {
+		b.t.Fatalf("axe-core result: %v\n%s", err, res)
+	}
+	for _, v := range vs {
+		b.t.Errorf("axe-core on %s: %s", page, v)
+	}
+}
+
+// latestCode reads the newest code sent to mobile from the development
+// SMS sink, as a person reads their phone.
+func latestCode(t *testing.T, window, mobile string) string {
+	t.Helper()
+	for range 200 {
+		res, err := http.Get(window + "/dev/sms.json?to=" + mobile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		var list struct{ Messages []struct{ Code string } }
+		if json.Unmarshal(b, &list) == nil && len(list.Messages) > 0 && list.Messages[0].Code != "" {
+			return list.Messages[0].Code
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("no code for %s in the development SMS sink", mobile)
+	return ""
+}
+
+// TestBrowserRegisterAndLogin registers a demo persona in Chromium, logs
+// in with the code from the development SMS sink, visits the account
+// pages and logs out; axe-core checks every page on the way.
+func TestBrowserRegisterAndLogin(t *testing.T) {
+	b := newBrowser(t)
+	d := startDemo(t)
+	defer d.shutdown(t)
+	var p registry.Persona
+	for _, x := range registry.Personas() {
+		if x.Key == "wife" {
+			p = x
+		}
+	}
+
+	b.run("open the registration page", chromedp.Navigate(d.window+"/register"), chromedp.WaitVisible(chromedp.CSS(`#reg-national-code`)))
+	b.axe()
+	b.run("fill in the registration",
+		chromedp.SendKeys(chromedp.CSS(`#reg-national-code`), p.NationalCode),
+		chromedp.SendKeys(chromedp.CSS(`#reg-birth`), p.BirthDate),
+		chromedp.SendKeys(chromedp.CSS(`#reg-mobile`), p.Mobiles[0]),
+		chromedp.Click(chromedp.CSS(`form[action="/register"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#otp-code`)))
+	b.axe()
+	b.run("type the code",
+		chromedp.SendKeys(chromedp.CSS(`#otp-code`), latestCode(t, d.window, p.Mobiles[0])),
+		chromedp.Click(chromedp.CSS(`form[action="/login/code"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="/account/sessions"]`)))
+	if u := b.url(); !strings.HasSuffix(u, "/account") {
+		t.Fatalf("after the code the browser is at %s", u)
+	}
+	text, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector('main').innerText`))
+	if err != nil || !strings.Contains(text, p.FirstName) || !strings.Contains(text, "سامانهٔ شاهکار") {
+		t.Errorf("account page: %v\n%s", err, text)
+	}
+	b.axe()
+	for _, page := range []string{"/account/sessions", "/account/connections", "/account/accesses", "/account/activity", "/account/mobile"} {
+		b.run("open "+page, chromedp.Navigate(d.window+page), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+		b.axe()
+	}
+	b.run("log out", chromedp.Navigate(d.window+"/account"), chromedp.WaitVisible(chromedp.CSS(`form[action="/logout"] button`)),
+		chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`main`)))
+	b.run("account after logout", chromedp.Navigate(d.window+"/account"), chromedp.WaitVisible(chromedp.CSS(`#login-id`)))
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, p := range b.problems {
+		t.Errorf("browser console: %s", p)
+	}
+}
