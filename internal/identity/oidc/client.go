@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -19,6 +20,7 @@ import (
 	"github.com/zitadel/oidc/v3/pkg/op"
 
 	"github.com/panjereh/panjereh/internal/sqldb"
+	"github.com/panjereh/panjereh/internal/web"
 )
 
 // Client authentication methods.
@@ -52,56 +54,77 @@ type Client struct {
 	keys       *jose.JSONWebKeySet
 }
 
+// Problem is one thing wrong with a client's settings: the form field
+// it concerns and what is wrong, in both languages.
+type Problem struct {
+	Field string // the console form's field name, such as "redirect_uris"
+	Text  web.Text
+}
+
 // Validate lists every problem with the client's settings.
-func (c *Client) Validate() []string {
-	var p []string
+func (c *Client) Validate() []Problem {
+	var p []Problem
+	add := func(field, fa, en string) { p = append(p, Problem{field, web.Text{Fa: fa, En: en}}) }
 	if c.ID == "" || strings.ContainsAny(c.ID, " \t\r\n:/?#") || len(c.ID) > 64 {
-		p = append(p, "id: 1 to 64 characters without spaces, ':' or '/'")
+		add("id", "شناسه باید ۱ تا ۶۴ نویسه و بدون فاصله، «:»، «/»، «?» یا «#» باشد.",
+			"The ID must be 1 to 64 characters without spaces, ':', '/', '?' or '#'.")
 	}
-	if strings.TrimSpace(c.NameFa) == "" || strings.TrimSpace(c.NameEn) == "" {
-		p = append(p, "names: both the Persian and the English name are required")
+	if strings.TrimSpace(c.NameFa) == "" {
+		add("name_fa", "نام فارسی دستگاه لازم است.", "The agency's Persian name is required.")
+	}
+	if strings.TrimSpace(c.NameEn) == "" {
+		add("name_en", "نام انگلیسی دستگاه لازم است.", "The agency's English name is required.")
 	}
 	if len(c.RedirectURIs) == 0 && !c.ClientCredentials {
-		p = append(p, "redirect URIs: at least one")
+		add("redirect_uris", "دست‌کم یک نشانی بازگشت لازم است.", "At least one redirect URI is required.")
 	}
 	for _, u := range c.RedirectURIs {
 		if !validClientURL(u) {
-			p = append(p, "redirect URI "+u+": must be https, or http on loopback, without a fragment")
+			add("redirect_uris", "نشانی بازگشت «"+u+"» باید https باشد (http فقط روی loopback) و بخش # نداشته باشد.",
+				"Redirect URI "+u+" must use https (http only on loopback) and have no fragment.")
 		}
 	}
 	for _, u := range c.PostLogoutURIs {
 		if !validClientURL(u) {
-			p = append(p, "post-logout URI "+u+": must be https, or http on loopback, without a fragment")
+			add("post_logout_uris", "نشانی بازگشت پس از خروج «"+u+"» باید https باشد (http فقط روی loopback) و بخش # نداشته باشد.",
+				"Post-logout URI "+u+" must use https (http only on loopback) and have no fragment.")
 		}
 	}
 	if c.BackchannelURI != "" && !validClientURL(c.BackchannelURI) {
-		p = append(p, "back-channel logout URI: must be https, or http on loopback")
+		add("backchannel_uri", "نشانی خروج از کانال پشتی باید https باشد (http فقط روی loopback).",
+			"The back-channel logout URI must use https (http only on loopback).")
+	}
+	if c.LogoURL != "" && !validClientURL(c.LogoURL) {
+		add("logo_url", "نشانی نشان باید https باشد (http فقط روی loopback).", "The logo URL must use https (http only on loopback).")
 	}
 	for _, s := range c.Scopes {
 		if !scopeKnown(s) {
-			p = append(p, "scope "+s+": unknown")
+			add("scope", "دامنهٔ دسترسی «"+s+"» شناخته نیست.", "Scope "+s+" is unknown.")
 		}
 	}
 	if acrRank(c.MaxACR) == 0 {
-		p = append(p, "maximum assurance level: loa1, loa2 or loa3")
+		add("max_acr", "بیشترین سطح اطمینان باید loa1، loa2 یا loa3 باشد.", "The highest assurance level must be loa1, loa2 or loa3.")
 	}
 	switch c.AuthMethod {
 	case AuthSecretBasic, AuthNone:
 	case AuthPrivateKeyJWT:
 		if _, err := parseJWKS(c.JWKS); err != nil {
-			p = append(p, "JWKS: "+err.Error())
+			add("jwks", "کلیدهای عمومی پذیرفته نشد: باید یک JWKS با دست‌کم یک کلید عمومی معتبر باشد و کلید خصوصی نداشته باشد.",
+				"The public keys were not accepted: give a JWKS with at least one valid public key and no private key ("+err.Error()+").")
 		}
 	default:
-		p = append(p, "authentication method: client_secret_basic, private_key_jwt or none")
+		add("auth_method", "روش احراز هویت باید client_secret_basic، private_key_jwt یا none باشد.",
+			"The authentication method must be client_secret_basic, private_key_jwt or none.")
 	}
 	if c.AuthMethod == AuthNone && c.ClientCredentials {
-		p = append(p, "a public client cannot use client_credentials")
+		add("client_credentials", "کلاینت عمومی (بدون رمز) نمی‌تواند client_credentials داشته باشد.",
+			"A public client cannot use client_credentials.")
 	}
 	if c.IDTokenAlg != "ES256" && c.IDTokenAlg != "RS256" {
-		p = append(p, "ID token algorithm: ES256 or RS256")
+		add("id_token_alg", "الگوریتم امضا باید ES256 یا RS256 باشد.", "The signing algorithm must be ES256 or RS256.")
 	}
 	if c.SessionSeconds < 0 || c.SessionSeconds > 7*24*3600 {
-		p = append(p, "session lifetime: 0 to 7 days")
+		add("session_minutes", "مدت نشست باید بین ۰ و ۷ روز باشد.", "The session lifetime must be between 0 and 7 days.")
 	}
 	return p
 }
@@ -309,6 +332,12 @@ func (p *Provider) Client(ctx context.Context, id string) (*Client, error) {
 // newSecret is set, it generates a secret and returns it: the only time
 // it is shown. The change is audited, without the secret.
 func (p *Provider) SaveClient(ctx context.Context, actor string, c *Client, newSecret bool) (secret string, err error) {
+	return p.saveClient(ctx, nil, actor, c, newSecret)
+}
+
+// saveClient is SaveClient for a request at the console, whose address
+// the audit event records.
+func (p *Provider) saveClient(ctx context.Context, r *http.Request, actor string, c *Client, newSecret bool) (secret string, err error) {
 	if problems := c.Validate(); len(problems) > 0 {
 		return "", &InvalidClientError{Problems: problems}
 	}
@@ -360,7 +389,9 @@ func (p *Provider) SaveClient(ctx context.Context, actor string, c *Client, newS
 	if !exists {
 		kind = "oidc.client.create"
 	}
-	p.audit(ctx, nil, AuditEvent{Kind: kind, Actor: actor, Subject: c.ID, Details: map[string]string{
+	p.audit(ctx, r, AuditEvent{Kind: kind, Actor: actor, Subject: c.ID, Details: map[string]string{
+		"name_fa": c.NameFa, "name_en": c.NameEn, "logo_url": c.LogoURL, "session_seconds": fmt.Sprint(c.SessionSeconds),
+		"jwks_key_ids":  jwksKeyIDs(c.JWKS),
 		"redirect_uris": strings.Join(c.RedirectURIs, " "), "post_logout_uris": strings.Join(c.PostLogoutURIs, " "),
 		"backchannel_uri": c.BackchannelURI, "scopes": strings.Join(c.Scopes, " "), "max_acr": c.MaxACR,
 		"auth_method": c.AuthMethod, "id_token_alg": c.IDTokenAlg, "require_pkce": fmt.Sprint(c.RequirePKCE),
@@ -370,11 +401,29 @@ func (p *Provider) SaveClient(ctx context.Context, actor string, c *Client, newS
 	return secret, nil
 }
 
+// jwksKeyIDs lists the key IDs of a client's public keys, for the audit
+// log: enough to tell which keys were registered.
+func jwksKeyIDs(jwks string) string {
+	ks, err := parseJWKS(jwks)
+	if err != nil {
+		return ""
+	}
+	ids := make([]string, len(ks.Keys))
+	for i, k := range ks.Keys {
+		ids[i] = k.KeyID
+	}
+	return strings.Join(ids, " ")
+}
+
 // InvalidClientError lists what is wrong with a client's settings.
-type InvalidClientError struct{ Problems []string }
+type InvalidClientError struct{ Problems []Problem }
 
 func (e *InvalidClientError) Error() string {
-	return "oidc: invalid client: " + strings.Join(e.Problems, "; ")
+	msgs := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		msgs[i] = p.Field + ": " + p.Text.En
+	}
+	return "oidc: invalid client: " + strings.Join(msgs, "; ")
 }
 
 func nonNil(s []string) []string {

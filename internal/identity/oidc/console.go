@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -62,13 +63,40 @@ type clientForm struct {
 	Redirect string
 	Logout   string
 	Scopes   []scopeChoice
-	Problems []string
+	Problems []Problem
 	Secret   string // shown once, after saving
 	Saved    bool
-	Minutes  int
+	Minutes  string
 	ACRs     []string
 	Methods  []string
 	Algs     []string
+}
+
+// Invalid reports whether the field named name has a problem.
+func (f *clientForm) Invalid(name string) bool {
+	for _, p := range f.Problems {
+		if p.Field == name {
+			return true
+		}
+	}
+	return false
+}
+
+// fieldError is what the page shows under one field.
+type fieldError struct {
+	ID    string
+	Texts []web.Text
+}
+
+// Errors returns the problems of the field named name.
+func (f *clientForm) Errors(name string) fieldError {
+	e := fieldError{ID: name + "-error"}
+	for _, p := range f.Problems {
+		if p.Field == name {
+			e.Texts = append(e.Texts, p.Text)
+		}
+	}
+	return e
 }
 
 type scopeChoice struct {
@@ -79,7 +107,7 @@ type scopeChoice struct {
 
 func newClientForm(c *Client, isNew bool) *clientForm {
 	f := &clientForm{New: isNew, C: c, Redirect: strings.Join(c.RedirectURIs, "\n"), Logout: strings.Join(c.PostLogoutURIs, "\n"),
-		Minutes: c.SessionSeconds / 60, ACRs: acrValues, Methods: []string{AuthSecretBasic, AuthPrivateKeyJWT, AuthNone},
+		Minutes: strconv.Itoa(c.SessionSeconds / 60), ACRs: acrValues, Methods: []string{AuthSecretBasic, AuthPrivateKeyJWT, AuthNone},
 		Algs: []string{"ES256", "RS256"}}
 	for _, s := range knownScopes {
 		if s.Name == ScopeOpenID {
@@ -121,45 +149,75 @@ func (p *Provider) consoleSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
-	minutes, _ := strconv.Atoi(f.Get("session_minutes"))
 	c := &Client{
 		ID: strings.TrimSpace(f.Get("id")), NameFa: strings.TrimSpace(f.Get("name_fa")), NameEn: strings.TrimSpace(f.Get("name_en")),
 		LogoURL: strings.TrimSpace(f.Get("logo_url")), RedirectURIs: lines(f.Get("redirect_uris")),
 		PostLogoutURIs: lines(f.Get("post_logout_uris")), BackchannelURI: strings.TrimSpace(f.Get("backchannel_uri")),
-		Scopes: append([]string{ScopeOpenID}, f["scope"]...), MaxACR: f.Get("max_acr"), AuthMethod: f.Get("auth_method"),
-		JWKS: strings.TrimSpace(f.Get("jwks")), IDTokenAlg: f.Get("id_token_alg"), SessionSeconds: minutes * 60,
+		Scopes: dedupe(append([]string{ScopeOpenID}, f["scope"]...)), MaxACR: f.Get("max_acr"), AuthMethod: f.Get("auth_method"),
+		JWKS: strings.TrimSpace(f.Get("jwks")), IDTokenAlg: f.Get("id_token_alg"),
 		RequirePKCE: f.Get("require_pkce") == "on", ClientCredentials: f.Get("client_credentials") == "on",
 		Disabled: f.Get("disabled") == "on",
 	}
 	isNew := f.Get("new") == "1"
-	if isNew {
-		if _, err := p.Client(r.Context(), c.ID); err == nil {
-			form := newClientForm(c, true)
-			form.Problems = []string{"id: a client with this ID exists already"}
-			p.renderClientForm(w, r, http.StatusUnprocessableEntity, form)
+	var problems []Problem
+	minutes, err := strconv.Atoi(strings.TrimSpace(f.Get("session_minutes")))
+	if err != nil && strings.TrimSpace(f.Get("session_minutes")) != "" {
+		problems = append(problems, Problem{"session_minutes", web.Text{Fa: "مدت نشست باید عدد دقیقه باشد.",
+			En: "The session lifetime must be a whole number of minutes."}})
+	}
+	c.SessionSeconds = minutes * 60
+	_, err = p.Client(r.Context(), c.ID)
+	switch {
+	case err == nil && isNew:
+		problems = append(problems, Problem{"id", web.Text{Fa: "دستگاهی با این شناسه پیش‌تر ثبت شده است.",
+			En: "A client with this ID exists already."}})
+	case errors.Is(err, sqldb.ErrNotFound) && !isNew:
+		p.m.NotFound(w, r)
+		return
+	case err != nil && !errors.Is(err, sqldb.ErrNotFound):
+		p.m.ServerError(w, r, err)
+		return
+	}
+	var secret string
+	if problems = append(problems, c.Validate()...); len(problems) == 0 {
+		secret, err = p.saveClient(r.Context(), r, s.Subject, c, f.Get("new_secret") == "on")
+		var invalid *InvalidClientError
+		if errors.As(err, &invalid) {
+			problems = invalid.Problems
+		} else if err != nil {
+			p.m.ServerError(w, r, err)
 			return
 		}
 	}
-	secret, err := p.SaveClient(r.Context(), s.Subject, c, f.Get("new_secret") == "on")
-	var invalid *InvalidClientError
-	if errors.As(err, &invalid) {
+	if len(problems) > 0 {
 		form := newClientForm(c, isNew)
-		form.Problems = invalid.Problems
+		form.Problems = problems
+		form.Minutes = f.Get("session_minutes")
 		p.renderClientForm(w, r, http.StatusUnprocessableEntity, form)
-		return
-	}
-	if err != nil {
-		p.m.ServerError(w, r, err)
 		return
 	}
 	form := newClientForm(c, false)
 	form.Secret, form.Saved = secret, true
 	if c.LogoURL != "" {
 		if err := p.FetchLogo(r.Context(), c.ID, c.LogoURL); err != nil {
-			form.Problems = []string{"logo: " + err.Error()}
+			p.log.WarnContext(r.Context(), "oidc: fetch agency logo", "client_id", c.ID, "err", err)
+			form.Problems = []Problem{{"logo_url", web.Text{Fa: "نشان دستگاه دریافت نشد: باید تصویر PNG، JPEG، WebP یا GIF تا ۲۰۰ کیلوبایت در دسترس باشد. بقیهٔ تنظیمات ذخیره شد.",
+				En: "The agency's logo could not be fetched: it must be a reachable PNG, JPEG, WebP or GIF image of at most 200 KB. The other settings were saved."}}}
 		}
 	}
+	// The secret is in this page only: do not let a cache keep it.
+	w.Header().Set("Cache-Control", "no-store")
 	p.renderClientForm(w, r, http.StatusOK, form)
+}
+
+func dedupe(s []string) []string {
+	var out []string
+	for _, v := range s {
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 func lines(s string) []string {

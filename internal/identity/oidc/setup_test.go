@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/panjereh/panjereh/internal/identity/oidc"
+	"github.com/panjereh/panjereh/internal/sqldb"
 	"github.com/panjereh/panjereh/internal/sqldb/sqldbtest"
 	"github.com/panjereh/panjereh/internal/web"
 )
@@ -116,6 +117,8 @@ type env struct {
 	t        testing.TB
 	h        http.Handler
 	p        *oidc.Provider
+	opts     oidc.Options // what p was made with, for a second node
+	db       *sqldb.DB
 	url      string
 	clock    *clock
 	sessions *sessions
@@ -127,7 +130,8 @@ const (
 	redirectRP = "http://127.0.0.1:9/cb"
 )
 
-func newEnv(t testing.TB) *env {
+// newEnv starts a provider; tweaks change its options first.
+func newEnv(t testing.TB, tweaks ...func(*oidc.Options)) *env {
 	t.Helper()
 	db := sqldbtest.Open(t)
 	clk := &clock{t: time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)}
@@ -136,17 +140,22 @@ func newEnv(t testing.TB) *env {
 		t.Fatal(err)
 	}
 	issuer := "http://" + ln.Addr().String()
-	e := &env{t: t, url: issuer, clock: clk, audit: &auditor{},
+	e := &env{t: t, db: db, url: issuer, clock: clk, audit: &auditor{},
 		sessions: &sessions{clock: clk, byID: map[string]oidc.Session{},
 			next: oidc.Session{Subject: persona, ACR: "loa1", AMR: []string{"otp", "sms"}, Roles: []string{"overseer"}}}}
 	birth := time.Date(1991, 4, 20, 0, 0, 0, 0, time.UTC)
-	e.p, err = oidc.New(context.Background(), oidc.Options{
+	opts := oidc.Options{
 		Issuer: issuer, AllowInsecure: true, DB: db, Sessions: e.sessions, Audit: e.audit, Now: clk.Now,
 		Accounts: accounts{persona: {Kind: "natural", NationalID: "0084575948", Mobile: "09121234567", FirstName: "مریم",
 			LastName: "احمدی", FatherName: "علی", Gender: "FEMALE", BirthDate: birth, BirthDateShamsi: "1370/01/31",
 			PostalCode: "1598765432", Province: "تهران", City: "تهران"}},
 		KeyPublishDelay: time.Minute, Logger: slog.New(slog.NewTextHandler(tlog{t}, nil)),
-	})
+	}
+	for _, tw := range tweaks {
+		tw(&opts)
+	}
+	e.opts = opts
+	e.p, err = oidc.New(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,3 +247,10 @@ func base64URL(jwt string) ([]byte, error) {
 type tlog struct{ t testing.TB }
 
 func (l tlog) Write(b []byte) (int, error) { l.t.Log(strings.TrimSpace(string(b))); return len(b), nil }
+
+// since returns the events recorded after the first n.
+func (a *auditor) since(n int) []oidc.AuditEvent {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return append([]oidc.AuditEvent(nil), a.events[n:]...)
+}
