@@ -6,6 +6,7 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -151,7 +152,8 @@ func TestTokenRefusals(t *testing.T) {
 }
 
 // TestPrivateKeyJWT authenticates a client by a signed assertion and
-// refuses a wrong key, a wrong audience and an expired assertion.
+// refuses a replayed assertion, one without a jti, a wrong key, a wrong
+// audience, an expired assertion and one that expires too far ahead.
 func TestPrivateKeyJWT(t *testing.T) {
 	e := newEnv(t)
 	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
@@ -160,24 +162,34 @@ func TestPrivateKeyJWT(t *testing.T) {
 	e.client(&oidc.Client{ID: "registry-office", NameFa: "ثبت", NameEn: "Registry office", RedirectURIs: []string{redirectRP},
 		Scopes: []string{"openid", "national_code"}, MaxACR: "loa1", AuthMethod: oidc.AuthPrivateKeyJWT, JWKS: string(jwks),
 		IDTokenAlg: "RS256", ClientCredentials: true})
-	assertion := func(k *ecdsa.PrivateKey, aud string, exp time.Time) string {
+	jtis := 0
+	assertion := func(k *ecdsa.PrivateKey, aud string, exp time.Time, jti string) string {
+		if jti == "fresh" {
+			jtis++
+			jti = fmt.Sprintf("jti-%d", jtis)
+		}
 		s, _ := jose.NewSigner(jose.SigningKey{Algorithm: jose.ES256, Key: jose.JSONWebKey{Key: k, KeyID: "k1"}}, nil)
 		now := e.clock.Now()
 		tok, _ := jwt.Signed(s).Claims(jwt.Claims{Issuer: "registry-office", Subject: "registry-office", Audience: jwt.Audience{aud},
-			IssuedAt: jwt.NewNumericDate(now), Expiry: jwt.NewNumericDate(exp), ID: "j-" + aud}).Serialize()
+			IssuedAt: jwt.NewNumericDate(now), Expiry: jwt.NewNumericDate(exp), ID: jti}).Serialize()
 		return tok
 	}
 	now := e.clock.Now()
+	valid := assertion(key, e.url, now.Add(time.Minute), "fresh")
 	tests := []struct {
 		name      string
 		assertion string
 		want      int
 	}{
-		{"valid", assertion(key, e.url, now.Add(time.Minute)), http.StatusOK},
-		{"token endpoint as audience", assertion(key, e.url+"/oauth2/token", now.Add(time.Minute)), http.StatusOK},
-		{"wrong key", assertion(other, e.url, now.Add(time.Minute)), http.StatusUnauthorized},
-		{"wrong audience", assertion(key, "https://elsewhere.example", now.Add(time.Minute)), http.StatusUnauthorized},
-		{"expired", assertion(key, e.url, now.Add(-time.Minute)), http.StatusUnauthorized},
+		{"valid", valid, http.StatusOK},
+		{"replayed", valid, http.StatusUnauthorized},
+		{"token endpoint as audience", assertion(key, e.url+"/oauth2/token", now.Add(time.Minute), "fresh"), http.StatusOK},
+		{"wrong key", assertion(other, e.url, now.Add(time.Minute), "fresh"), http.StatusUnauthorized},
+		{"wrong audience", assertion(key, "https://elsewhere.example", now.Add(time.Minute), "fresh"), http.StatusUnauthorized},
+		{"expired", assertion(key, e.url, now.Add(-time.Minute), "fresh"), http.StatusUnauthorized},
+		{"no jti", assertion(key, e.url, now.Add(time.Minute), ""), http.StatusUnauthorized},
+		{"expires ten minutes ahead", assertion(key, e.url, now.Add(10*time.Minute), "fresh"), http.StatusOK},
+		{"expires more than ten minutes ahead", assertion(key, e.url, now.Add(11*time.Minute), "fresh"), http.StatusUnauthorized},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"time"
@@ -126,17 +127,52 @@ func (p *Provider) verifyAssertion(ctx context.Context, assertion, claimedID str
 		return nil, fail.WithDescription("client assertion signature invalid")
 	}
 	now := p.now()
-	if claims.Expiry == nil || claims.Expiry.Time().After(now.Add(time.Hour)) {
-		return nil, fail.WithDescription("client assertion must expire within an hour")
+	if claims.Expiry == nil || claims.Expiry.Time().After(now.Add(maxAssertionLife)) {
+		return nil, fail.WithDescription("client assertion must expire within ten minutes")
+	}
+	if claims.ID == "" || len(claims.ID) > 256 {
+		return nil, fail.WithDescription("client assertion needs a jti")
 	}
 	err = claims.ValidateWithLeeway(jwt.Expected{
 		Issuer: id, Subject: id, Time: now,
 		AnyAudience: jwt.Audience{p.issuer, p.issuer + "/", p.issuer + PathToken, p.issuer + PathIntrospect, p.issuer + PathRevoke},
-	}, 30*time.Second)
+	}, assertionLeeway)
 	if err != nil {
 		return nil, fail.WithDescription("client assertion claims invalid").WithParent(err)
 	}
+	if err := p.spendAssertion(ctx, id, claims.ID, claims.Expiry.Time()); err != nil {
+		if errors.Is(err, errAssertionReplayed) {
+			p.audit(ctx, nil, AuditEvent{Kind: "oidc.assertion.replay", Actor: id, Subject: id,
+				Details: map[string]string{"client_id": id}})
+			return nil, fail.WithDescription("client assertion already used")
+		}
+		return nil, oidc.ErrServerError().WithParent(err)
+	}
 	return c, nil
+}
+
+// A private_key_jwt assertion is accepted once, and only if it expires
+// soon, so that its jti need be kept only briefly.
+const (
+	maxAssertionLife = 10 * time.Minute
+	assertionLeeway  = 30 * time.Second
+)
+
+var errAssertionReplayed = errors.New("oidc: client assertion already used")
+
+// spendAssertion records a client assertion's jti until the assertion
+// expires. The primary key makes a second use fail on every node, even
+// when two arrive at once.
+func (p *Provider) spendAssertion(ctx context.Context, clientID, jti string, exp time.Time) error {
+	_, err := p.opts.DB.Write.ExecContext(ctx, `INSERT INTO oidc_assertion_jtis (client_id, jti, expires_at)
+		VALUES ($1, $2, $3)`, clientID, jti, exp.UTC().Add(assertionLeeway))
+	if sqldb.IsUniqueViolation(err) {
+		return errAssertionReplayed
+	}
+	if err != nil {
+		return fmt.Errorf("oidc: record client assertion: %w", err)
+	}
+	return nil
 }
 
 // CodeExchange redeems an authorization code. A code is used once: a
