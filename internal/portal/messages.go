@@ -20,6 +20,12 @@ var messages = web.Messages{
 	"registries.url":  {Fa: "پایگاه‌ها فقط از راه درگاه مرکز ملی تبادل اطلاعات (با گواهی کلاینت) در دسترس‌اند:", En: "The registries answer only through the national information exchange gateway (with a client certificate):"},
 	"registries.none": {Fa: "درگاه مرکز تبادل اطلاعات در این اجرا راه‌اندازی نشده است.", En: "The information exchange gateway is not running in this instance."},
 
+	"sso.title": {Fa: "ثبت‌نام و ورود یکپارچه (دولت من)", En: "One registration and single sign-on (My Government)"},
+	"sso.lead": {Fa: "یک بار با کد ملی، تاریخ تولد و شمارهٔ همراهی که به نام خودتان است ثبت‌نام کنید؛ با کد یک‌بارمصرفی که از ۴۰۴۰ پیامک می‌شود وارد شوید و با «ورود از طریق دولت من» به درگاه دستگاه‌ها بروید. اشخاص حقوقی و اتباع خارجی هم ثبت‌نام می‌کنند.",
+		En: "Register once with your national code, birth date and a mobile number in your own name; log in with a one-time code sent by SMS from 4040, and enter agencies' portals with \"Log in with My Government\". Legal persons and foreign nationals register too."},
+	"sso.register": {Fa: "ثبت‌نام", En: "Register"},
+	"sso.login":    {Fa: "ورود", En: "Log in"},
+
 	"validator.title":   {Fa: "بررسی شناسه‌ها", En: "Identifier validator"},
 	"validator.lead":    {Fa: "کد ملی، شناسهٔ ملی اشخاص حقوقی، کد پستی، شماره همراه یا شماره شبا را وارد کنید تا درستی آن بررسی شود. ارقام فارسی و انگلیسی هر دو پذیرفته می‌شوند.", En: "Enter a national code, legal national ID, postal code, mobile number or Sheba number to check it. Persian and Latin digits are both accepted."},
 	"validator.kind":    {Fa: "نوع شناسه", En: "Kind of identifier"},
