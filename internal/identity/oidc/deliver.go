@@ -19,12 +19,17 @@ const (
 	leaseTime      = 30 * time.Second
 )
 
-// Run delivers back-channel logout tokens until ctx ends: when a session
-// ends on this node, and every few seconds for those queued elsewhere or
-// waiting to be retried.
+// Run does the provider's background work until ctx ends: it delivers
+// back-channel logout tokens when a session ends on this node and every
+// JobInterval for those queued elsewhere or waiting to be retried, and
+// every MaintenanceInterval (and once at the start) it runs Maintain.
+// Every node may run it: each piece of work is taken by one node.
 func (p *Provider) Run(ctx context.Context) {
-	t := time.NewTicker(5 * time.Second)
-	defer t.Stop()
+	deliver := time.NewTicker(p.opts.JobInterval)
+	defer deliver.Stop()
+	maintain := time.NewTicker(p.opts.MaintenanceInterval)
+	defer maintain.Stop()
+	p.maintain(ctx)
 	for {
 		if _, err := p.DeliverPending(ctx); err != nil && ctx.Err() == nil {
 			p.log.ErrorContext(ctx, "oidc: back-channel logout", "err", err)
@@ -33,8 +38,16 @@ func (p *Provider) Run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-p.wake:
-		case <-t.C:
+		case <-deliver.C:
+		case <-maintain.C:
+			p.maintain(ctx)
 		}
+	}
+}
+
+func (p *Provider) maintain(ctx context.Context) {
+	if _, err := p.Maintain(ctx); err != nil && ctx.Err() == nil {
+		p.log.ErrorContext(ctx, "oidc: maintenance", "err", err)
 	}
 }
 

@@ -3,11 +3,13 @@ package oidc
 import (
 	"context"
 	"crypto"
+	"crypto/cipher"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -40,9 +42,10 @@ const (
 // keyring holds the signing keys read from the database, reloading them
 // after ttl so that a rotation on another node is seen.
 type keyring struct {
-	db  *sqldb.DB
-	ttl time.Duration
-	now func() time.Time
+	db   *sqldb.DB
+	ttl  time.Duration
+	now  func() time.Time
+	seal cipher.AEAD // seals private keys at rest; nil stores them as they are
 
 	mu     sync.Mutex
 	keys   []*signingKey
@@ -52,67 +55,93 @@ type keyring struct {
 var supportedAlgs = []jose.SignatureAlgorithm{jose.ES256, jose.RS256}
 
 // ensure makes sure a key of every supported algorithm exists, creating
-// the missing ones able to sign at once (nothing was published before).
+// the missing ones able to sign at once (nothing was published before),
+// and that every stored key can be read.
 func (k *keyring) ensure(ctx context.Context, tokenLife time.Duration) error {
-	keys, err := k.load(ctx)
-	if err != nil {
-		return err
-	}
+	now := k.now()
 	for _, alg := range supportedAlgs {
-		have := false
-		for _, key := range keys {
-			if key.alg == alg && key.retireAt.IsZero() {
-				have = true
-			}
-		}
-		if !have {
-			if err := k.create(ctx, alg, k.now(), tokenLife); err != nil {
-				return err
-			}
+		// A key created at any time counts: only a missing one is made.
+		if _, err := k.create(ctx, alg, now, tokenLife, time.Time{}); err != nil {
+			return err
 		}
 	}
+	// Read them all now, so that a node that cannot open them (a missing
+	// or wrong KeyEncryptionKey) fails at start, not at its first token.
 	k.invalidate()
-	return nil
+	_, err := k.current(ctx)
+	return err
 }
 
+// always, as create's olderThan, replaces the current key whatever its age.
+var always = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+
 // create adds a new key of alg that signs from signFrom, and retires the
-// current keys of alg at that moment; they stay published until the
-// tokens they signed have expired.
-func (k *keyring) create(ctx context.Context, alg jose.SignatureAlgorithm, signFrom time.Time, tokenLife time.Duration) error {
+// current key of alg at that moment; it stays published until the
+// tokens it signed have expired. It does so only when there is no
+// current key or the current one was created before olderThan, and
+// reports whether it made a key. Several nodes may call it at once: the
+// unique index on the current key per algorithm lets one of them win,
+// and the others find nothing to do.
+func (k *keyring) create(ctx context.Context, alg jose.SignatureAlgorithm, signFrom time.Time, tokenLife time.Duration, olderThan time.Time) (bool, error) {
+	var currentID string
+	var currentCreated time.Time
+	err := k.db.Read.QueryRowContext(ctx, `SELECT id, created_at FROM oidc_keys WHERE alg = $1 AND retire_at IS NULL`,
+		string(alg)).Scan(&currentID, &currentCreated)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return false, fmt.Errorf("oidc: current %s key: %w", alg, err)
+	}
+	if currentID != "" && !currentCreated.Before(olderThan) {
+		return false, nil
+	}
 	var priv crypto.Signer
-	var err error
 	switch alg {
 	case jose.ES256:
 		priv, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	case jose.RS256:
 		priv, err = rsa.GenerateKey(rand.Reader, 2048)
 	default:
-		return fmt.Errorf("oidc: unsupported key algorithm %s", alg)
+		return false, fmt.Errorf("oidc: unsupported key algorithm %s", alg)
 	}
 	if err != nil {
-		return fmt.Errorf("oidc: generate %s key: %w", alg, err)
+		return false, fmt.Errorf("oidc: generate %s key: %w", alg, err)
 	}
 	der, err := x509.MarshalPKCS8PrivateKey(priv)
 	if err != nil {
-		return fmt.Errorf("oidc: encode %s key: %w", alg, err)
+		return false, fmt.Errorf("oidc: encode %s key: %w", alg, err)
 	}
 	id := string(alg) + "-" + randomToken(9)
+	stored := k.sealKey(id, der)
 	now := k.now()
-	return k.db.InTx(ctx, func(tx *sqldb.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE oidc_keys SET retire_at = $1, expires_at = $2
-			WHERE alg = $3 AND retire_at IS NULL`, signFrom, signFrom.Add(tokenLife+time.Minute), string(alg))
-		if err != nil {
-			return fmt.Errorf("oidc: retire %s keys: %w", alg, err)
+	err = k.db.InTx(ctx, func(tx *sqldb.Tx) error {
+		if currentID != "" {
+			res, err := tx.ExecContext(ctx, `UPDATE oidc_keys SET retire_at = $1, expires_at = $2
+				WHERE id = $3 AND retire_at IS NULL`, signFrom, signFrom.Add(tokenLife+time.Minute), currentID)
+			if err != nil {
+				return fmt.Errorf("oidc: retire %s key: %w", alg, err)
+			}
+			if n, _ := res.RowsAffected(); n != 1 {
+				return errKeyRace
+			}
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO oidc_keys (id, alg, private_key, created_at, sign_from)
-			VALUES ($1, $2, $3, $4, $5)`, id, string(alg), der, now, signFrom)
+			VALUES ($1, $2, $3, $4, $5)`, id, string(alg), stored, now, signFrom)
+		if sqldb.IsUniqueViolation(err) {
+			return errKeyRace
+		}
 		if err != nil {
 			return fmt.Errorf("oidc: store %s key: %w", alg, err)
 		}
 		tx.AfterCommit(k.invalidate)
 		return nil
 	})
+	if errors.Is(err, errKeyRace) {
+		return false, nil
+	}
+	return err == nil, err
 }
+
+// errKeyRace means another node changed the current key first.
+var errKeyRace = errors.New("oidc: another node rotated the key")
 
 func (k *keyring) invalidate() {
 	k.mu.Lock()
@@ -151,10 +180,14 @@ func (k *keyring) load(ctx context.Context) ([]*signingKey, error) {
 	for rows.Next() {
 		var key signingKey
 		var alg string
-		var der []byte
+		var stored []byte
 		var retire, expires *time.Time
-		if err := rows.Scan(&key.id, &alg, &der, &key.signFrom, &retire, &expires); err != nil {
+		if err := rows.Scan(&key.id, &alg, &stored, &key.signFrom, &retire, &expires); err != nil {
 			return nil, fmt.Errorf("oidc: load keys: %w", err)
+		}
+		der, err := k.openKey(key.id, stored)
+		if err != nil {
+			return nil, err
 		}
 		key.alg = jose.SignatureAlgorithm(alg)
 		if retire != nil {
@@ -265,13 +298,27 @@ func (k *keyring) verify(ctx context.Context, token, typ string) ([]byte, error)
 // (immediately when delay is zero); the keys it replaces keep signing
 // until then and stay published until the tokens they signed expire.
 func (p *Provider) RotateKeys(ctx context.Context) error {
+	_, err := p.rotateKeys(ctx, always)
+	return err
+}
+
+// rotateKeys replaces the current key of every algorithm created before
+// olderThan, and reports how many it replaced.
+func (p *Provider) rotateKeys(ctx context.Context, olderThan time.Time) (int, error) {
 	signFrom := p.now().Add(p.opts.KeyPublishDelay)
+	n := 0
 	for _, alg := range supportedAlgs {
-		if err := p.keys.create(ctx, alg, signFrom, p.maxTokenLifetime()); err != nil {
-			return err
+		made, err := p.keys.create(ctx, alg, signFrom, p.maxTokenLifetime(), olderThan)
+		if err != nil {
+			return n, err
+		}
+		if made {
+			n++
 		}
 	}
-	p.audit(ctx, nil, AuditEvent{Kind: "oidc.keys.rotate", Actor: "system", Subject: "signing-keys",
-		Details: map[string]string{"sign_from": signFrom.Format(time.RFC3339)}})
-	return nil
+	if n > 0 {
+		p.audit(ctx, nil, AuditEvent{Kind: "oidc.keys.rotate", Actor: "system", Subject: "signing-keys",
+			Details: map[string]string{"sign_from": signFrom.Format(time.RFC3339), "keys": fmt.Sprint(n)}})
+	}
+	return n, nil
 }

@@ -113,6 +113,10 @@ type Options struct {
 	Accounts Accounts
 	Audit    Auditor
 	// Logger receives errors and delivery failures; nil discards.
+	// zitadel's op package, which decodes the token-side requests, logs
+	// its request errors through slog.Default: in v3.51 it has no option
+	// to take a logger (op.WithLogger and op.WithFallbackLogger do
+	// nothing), so those lines follow the application's default logger.
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -134,6 +138,21 @@ type Options struct {
 	// CacheTTL is how long a node keeps clients and keys in memory
 	// before reading them again; zero means thirty seconds.
 	CacheTTL time.Duration
+	// KeyRotationPeriod is the age at which Run replaces a signing key
+	// with a new one (published KeyPublishDelay before it signs); zero
+	// means thirty days.
+	KeyRotationPeriod time.Duration
+	// JobInterval is how often Run looks for back-channel logouts due;
+	// zero means five seconds. MaintenanceInterval is how often it
+	// removes what has expired and rotates keys that are due; zero means
+	// ten minutes.
+	JobInterval         time.Duration
+	MaintenanceInterval time.Duration
+	// KeyEncryptionKey, when set, is a 32-byte AES-256 key that seals the
+	// provider's private signing keys in the database with AES-GCM.
+	// Without it they are stored as PKCS #8. Keys stored before it was
+	// set are still read, and sealed by the next maintenance run.
+	KeyEncryptionKey []byte
 }
 
 // Route paths, mirroring the national SSO.
@@ -155,7 +174,7 @@ const (
 
 // Provider is the OpenID Connect provider. Create it with New, Mount it
 // on the site's Mux, and run Run in the background for back-channel
-// logout deliveries.
+// logout deliveries, the removal of expired state and key rotation.
 type Provider struct {
 	opts    Options
 	issuer  string
@@ -202,6 +221,13 @@ func New(ctx context.Context, opts Options) (*Provider, error) {
 	setDefault(&opts.IDTokenLifetime, time.Hour)
 	setDefault(&opts.RefreshTokenLifetime, 30*24*time.Hour)
 	setDefault(&opts.CacheTTL, 30*time.Second)
+	setDefault(&opts.KeyRotationPeriod, 30*24*time.Hour)
+	setDefault(&opts.JobInterval, 5*time.Second)
+	setDefault(&opts.MaintenanceInterval, 10*time.Minute)
+	seal, err := newKeySeal(opts.KeyEncryptionKey)
+	if err != nil {
+		return nil, err
+	}
 	p := &Provider{
 		opts:   opts,
 		issuer: strings.TrimSuffix(opts.Issuer, "/"),
@@ -209,7 +235,7 @@ func New(ctx context.Context, opts Options) (*Provider, error) {
 		now:    func() time.Time { return opts.Now().UTC() },
 		wake:   make(chan struct{}, 1),
 	}
-	p.keys = &keyring{db: opts.DB, ttl: opts.CacheTTL, now: p.now}
+	p.keys = &keyring{db: opts.DB, ttl: opts.CacheTTL, now: p.now, seal: seal}
 	p.clients = &clientCache{db: opts.DB, ttl: opts.CacheTTL, now: p.now, items: map[string]cachedClient{}}
 	if err := p.keys.ensure(ctx, p.maxTokenLifetime()); err != nil {
 		return nil, err
@@ -230,8 +256,10 @@ func setDefault(d *time.Duration, v time.Duration) {
 	}
 }
 
+// maxTokenLifetime is the longest a token the provider signs stays
+// valid, and so how long a retired key must stay published.
 func (p *Provider) maxTokenLifetime() time.Duration {
-	return max(p.opts.AccessTokenLifetime, p.opts.IDTokenLifetime)
+	return max(p.opts.AccessTokenLifetime, p.opts.IDTokenLifetime, deliveryWindow)
 }
 
 // Mount registers the provider's routes: the token-side endpoints as
