@@ -1,0 +1,62 @@
+package agency_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/panjereh/panjereh/internal/agency"
+)
+
+func TestNewChecksConfig(t *testing.T) {
+	good := agency.Config{Issuer: "https://sso.example.ir", ClientID: "rahvar", ClientSecret: "s",
+		RedirectURL: "https://rahvar.example.ir/sso/callback", PostLogoutURL: "https://rahvar.example.ir/sso/logged-out"}
+	for name, tc := range map[string]struct {
+		change func(*agency.Config)
+		want   string
+	}{
+		"no issuer":       {func(c *agency.Config) { c.Issuer = "" }, "Issuer"},
+		"no secret":       {func(c *agency.Config) { c.ClientSecret = "" }, "ClientSecret"},
+		"relative":        {func(c *agency.Config) { c.RedirectURL = "/sso/callback" }, "RedirectURL"},
+		"query":           {func(c *agency.Config) { c.RedirectURL += "?x=1" }, "RedirectURL"},
+		"no logout URL":   {func(c *agency.Config) { c.PostLogoutURL = "" }, "PostLogoutURL"},
+		"several at once": {func(c *agency.Config) { c.Issuer, c.ClientID = "", "" }, "Issuer: an http(s) URL; ClientID"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := good
+			tc.change(&c)
+			if _, err := agency.New(c); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("New: %v, want an error about %s", err, tc.want)
+			}
+		})
+	}
+	a, err := agency.New(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := a.Registration()
+	want := agency.Registration{ClientID: "rahvar", RedirectURIs: []string{good.RedirectURL},
+		PostLogoutURIs: []string{good.PostLogoutURL}, BackchannelURI: "https://rahvar.example.ir/sso/backchannel-logout",
+		Scopes: []string{"openid", "profile", "national_code", "birthdate", "phone"}, AuthMethod: "client_secret_basic", RequirePKCE: true}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Registration (-want +got):\n%s", diff)
+	}
+}
+
+// TestStartsBeforeTheProvider: the agency fetches the provider's
+// discovery document on first use and tries again after a failure.
+func TestStartsBeforeTheProvider(t *testing.T) {
+	e := newEnv(t, nil, nil)
+	e.ssoDown.Store(true)
+	b := e.browser()
+	p := e.get(b, e.url+agency.PathLogin)
+	if p.status != http.StatusServiceUnavailable || !strings.Contains(p.body, "دولت من در دسترس نیست") {
+		t.Fatalf("login while the provider is down: %d %.300s", p.status, p.body)
+	}
+	e.ssoDown.Store(false)
+	if me := e.login(b); me.status != http.StatusOK || me.url != e.url+agency.PathMe {
+		t.Fatalf("login once the provider is up: %d at %s", me.status, me.url)
+	}
+}

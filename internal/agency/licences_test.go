@@ -1,0 +1,152 @@
+package agency_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/panjereh/panjereh/internal/agency"
+	"github.com/panjereh/panjereh/internal/exchange/nixclient"
+	"github.com/panjereh/panjereh/internal/identity/oidc"
+	"github.com/panjereh/panjereh/internal/web/webtest"
+)
+
+// gateway stands in for the exchange gateway (tested in its own
+// package): it records the calls and answers as the police registry
+// would, or refuses as the gateway does.
+type gateway struct {
+	mu     sync.Mutex
+	calls  []*http.Request
+	refuse bool
+}
+
+func (g *gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	g.mu.Lock()
+	g.calls = append(g.calls, r)
+	refuse := g.refuse
+	g.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Nix-Id", "msg-42")
+	if refuse {
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(http.StatusForbidden)
+		_, _ = w.Write([]byte(`{"status":403,"code":"no-access-right","detail":"IR/GOV/rahvar/portal may not call this service","detail_fa":"اجازهٔ دسترسی نیست"}`))
+		return
+	}
+	_, _ = w.Write([]byte(`{"nationalCode":"` + nationalCode + `","drivingLicences":[
+		{"number":"9301234567","nationalCode":"` + nationalCode + `","class":"پایه دو","issued":"2015-06-01","expires":"2030-06-01"},
+		{"number":"9307654321","nationalCode":"` + nationalCode + `","class":"موتورسیکلت","issued":"2010-01-10","expires":"2020-01-10"}]}`))
+}
+
+func (g *gateway) last() *http.Request {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.calls[len(g.calls)-1]
+}
+
+func TestLicencesThroughTheExchange(t *testing.T) {
+	g := &gateway{}
+	srv := httptest.NewServer(g)
+	defer srv.Close()
+	nix := &nixclient.Client{Gateway: srv.URL, Subsystem: "IR/GOV/rahvar/portal", HTTP: srv.Client()}
+	e := newEnv(t, nix, nil)
+	b := e.browser()
+	e.login(b)
+
+	p := e.get(b, e.url+agency.PathLicences)
+	if p.status != http.StatusOK {
+		t.Fatalf("licences: %d %.500s", p.status, p.body)
+	}
+	call := g.last()
+	if call.URL.Path != "/r1/IR/GOV/police/registry/persons/"+nationalCode+"/driving-licences" || call.Method != http.MethodGet {
+		t.Errorf("call %s %s", call.Method, call.URL.Path)
+	}
+	tc := call.Header.Get("X-Nix-Tracking-Code")
+	for h, want := range map[string]string{"X-Nix-Client": "IR/GOV/rahvar/portal", "X-Nix-User": nationalCode,
+		"X-Nix-Assurance": "loa1", "X-Nix-Subject": nationalCode} {
+		if got := call.Header.Get(h); got != want {
+			t.Errorf("%s = %q, want %q", h, got, want)
+		}
+	}
+	if len(tc) != 16 || !luhnValid(tc) {
+		t.Errorf("tracking code %q: want 16 digits with a Luhn check digit", tc)
+	}
+	for _, want := range []string{"پایه دو", "موتورسیکلت", "۹۳۰۱۲۳۴۵۶۷", `datetime="2030-06-01"`,
+		`<span class="badge ok">معتبر</span>`, `<span class="badge">منقضی</span>`,
+		`<code class="tracking-code">` + tc + `</code>`, `<code class="message-id">msg-42</code>`} {
+		if !strings.Contains(p.body, want) {
+			t.Errorf("licences page lacks %q", want)
+		}
+	}
+	if prob := webtest.AccessibilityProblems(p.body); prob != nil {
+		t.Errorf("licences page: %v", prob)
+	}
+	// Each inquiry has its own tracking code.
+	e.get(b, e.url+agency.PathLicences)
+	if g.last().Header.Get("X-Nix-Tracking-Code") == tc {
+		t.Error("two inquiries under one tracking code")
+	}
+
+	// A refusal is explained in the person's language, not the gateway's
+	// words.
+	g.mu.Lock()
+	g.refuse = true
+	g.mu.Unlock()
+	p = e.get(b, e.url+agency.PathLicences)
+	if p.status != http.StatusBadGateway || !strings.Contains(p.body, "استعلام انجام نشد") ||
+		!strings.Contains(p.body, "مجوز دسترسی به پایگاه گواهینامه را ندارد") || strings.Contains(p.body, "no-access-right") {
+		t.Errorf("refused inquiry: %d %.800s", p.status, p.body)
+	}
+	p = e.get(b, e.url+agency.PathLicences+"?lang=en")
+	if !strings.Contains(p.body, "no access right to the licence registry") {
+		t.Errorf("refused inquiry in English: %.800s", p.body)
+	}
+}
+
+func TestLicencesWithoutExchangeOrNationalCode(t *testing.T) {
+	e := newEnv(t, nil, nil)
+	b := e.browser()
+	// Not logged in: to the login, and back here afterwards.
+	p := e.get(noFollow(b), e.url+agency.PathLicences)
+	if p.status != http.StatusSeeOther {
+		t.Errorf("licences before login: %d", p.status)
+	}
+	e.login(b)
+	p = e.get(b, e.url+agency.PathLicences)
+	if p.status != http.StatusOK || !strings.Contains(p.body, "پیکربندی نشده است") {
+		t.Errorf("licences without the exchange: %d %.500s", p.status, p.body)
+	}
+
+	// An agency that did not ask for the national code cannot ask the
+	// registry about the person.
+	g := &gateway{}
+	srv := httptest.NewServer(g)
+	defer srv.Close()
+	nix := &nixclient.Client{Gateway: srv.URL, Subsystem: "IR/GOV/rahvar/portal", HTTP: srv.Client()}
+	e = newEnv(t, nix, func(c *oidc.Client) { c.Scopes = []string{"openid", "profile"} })
+	b = e.browser()
+	e.login(b)
+	p = e.get(b, e.url+agency.PathLicences)
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if p.status != http.StatusOK || !strings.Contains(p.body, "کد ملی شما به این سامانه داده نشده است") || len(g.calls) != 0 {
+		t.Errorf("licences without the national code: %d, %d calls: %.500s", p.status, len(g.calls), p.body)
+	}
+}
+
+func luhnValid(s string) bool {
+	sum := 0
+	for i := len(s) - 1; i >= 0; i-- {
+		d := int(s[i] - '0')
+		if (len(s)-1-i)%2 == 1 {
+			d *= 2
+			if d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+	}
+	return sum%10 == 0
+}
