@@ -216,10 +216,10 @@ type relyingParty struct {
 // yet, or answered something unusable.
 var errNoProvider = errors.New("agency: the national SSO's discovery document is not available")
 
-// relyingParty returns the relying party, fetching the provider's
+// discover returns the relying party, fetching the provider's
 // discovery document if it has not been fetched yet. A failure is not
 // remembered: the next request tries again.
-func (a *Agency) relyingParty(ctx context.Context) (*relyingParty, error) {
+func (a *Agency) discover(ctx context.Context) (*relyingParty, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.party != nil {

@@ -2,6 +2,7 @@ package agency_test
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -54,6 +55,19 @@ func TestStartsBeforeTheProvider(t *testing.T) {
 	p := e.get(b, e.url+agency.PathLogin)
 	if p.status != http.StatusServiceUnavailable || !strings.Contains(p.body, "دولت من در دسترس نیست") {
 		t.Fatalf("login while the provider is down: %d %.300s", p.status, p.body)
+	}
+	// No page carries a logout form yet: the CSRF token is the cookie's.
+	e.get(b, e.url+"/")
+	u, _ := url.Parse(e.url)
+	token := ""
+	for _, c := range b.Jar.Cookies(u) {
+		if c.Name == "csrf" {
+			token = c.Value
+		}
+	}
+	p = e.post(b, e.url+agency.PathLogout, url.Values{"csrf_token": {token}})
+	if p.status != http.StatusOK || !strings.Contains(p.body, "دولت من اکنون در دسترس نیست") {
+		t.Errorf("logout while the provider is down: %d %.300s", p.status, p.body)
 	}
 	e.ssoDown.Store(false)
 	if me := e.login(b); me.status != http.StatusOK || me.url != e.url+agency.PathMe {

@@ -58,7 +58,7 @@ func (a *Agency) current(r *http.Request) (*session, bool) {
 // state, nonce and PKCE verifier for this browser and sends it to the
 // provider's authorization endpoint.
 func (a *Agency) login(w http.ResponseWriter, r *http.Request) {
-	rp, err := a.relyingParty(r.Context())
+	rp, err := a.discover(r.Context())
 	if err != nil {
 		a.log.WarnContext(r.Context(), "agency: login", "err", err)
 		a.problem(w, r, http.StatusServiceUnavailable, "problem.unreachable")
@@ -96,7 +96,7 @@ func (a *Agency) callbackPage(w http.ResponseWriter, r *http.Request) {
 		a.problem(w, r, http.StatusBadRequest, "problem.state")
 		return
 	}
-	rp, err := a.relyingParty(ctx)
+	rp, err := a.discover(ctx)
 	if err != nil {
 		a.log.WarnContext(ctx, "agency: callback", "err", err)
 		a.problem(w, r, http.StatusServiceUnavailable, "problem.unreachable")

@@ -22,11 +22,13 @@ func (a *Agency) logout(w http.ResponseWriter, r *http.Request) {
 		a.store.end(sess.ID)
 	}
 	a.setCookie(w, sessionCookie, "", -1)
-	rp, err := a.relyingParty(r.Context())
+	rp, err := a.discover(r.Context())
 	if err != nil || rp.endSession == "" {
-		// Logged out here; the national window cannot be told now.
+		// Logged out here; the national window cannot be told now, and
+		// the person is told so.
 		a.log.WarnContext(r.Context(), "agency: no end-session endpoint", "err", err)
-		http.Redirect(w, r, a.loggedOut, http.StatusSeeOther)
+		a.m.Render(w, r, http.StatusOK, a.pages, web.Page{Name: "loggedout.html", Title: "loggedout.title",
+			Data: struct{ LocalOnly bool }{true}})
 		return
 	}
 	v := url.Values{"client_id": {a.cfg.ClientID}, "post_logout_redirect_uri": {a.cfg.PostLogoutURL}}
@@ -47,7 +49,8 @@ func withQuery(u string, v url.Values) string {
 
 // loggedOutPage is where the provider sends the browser after logout.
 func (a *Agency) loggedOutPage(w http.ResponseWriter, r *http.Request) {
-	a.m.Render(w, r, http.StatusOK, a.pages, web.Page{Name: "loggedout.html", Title: "loggedout.title"})
+	a.m.Render(w, r, http.StatusOK, a.pages, web.Page{Name: "loggedout.html", Title: "loggedout.title",
+		Data: struct{ LocalOnly bool }{false}})
 }
 
 // logoutTokenAge is how old a logout token may be: the provider retries
@@ -66,12 +69,13 @@ const (
 func (a *Agency) backchannel(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	w.Header().Set("Cache-Control", "no-store")
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	raw := r.PostFormValue("logout_token")
 	if raw == "" {
 		a.refuseLogout(w, r, errors.New("no logout_token"))
 		return
 	}
-	rp, err := a.relyingParty(ctx)
+	rp, err := a.discover(ctx)
 	if err != nil {
 		// The provider will retry; by then discovery may work.
 		a.log.WarnContext(ctx, "agency: back-channel logout", "err", err)

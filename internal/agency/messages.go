@@ -64,6 +64,7 @@ var messages = web.Messages{
 
 	"loggedout.title": {Fa: "خارج شدید", En: "You have logged out"},
 	"loggedout.body":  {Fa: "از این سامانه و از دولت من خارج شدید.", En: "You have logged out of this site and of My Government."},
+	"loggedout.local": {Fa: "از این سامانه خارج شدید، ولی دولت من اکنون در دسترس نیست؛ شاید هنوز در پنجرهٔ ملی وارد باشید. برای خروج از آن به پنجرهٔ ملی بروید.", En: "You have logged out of this site, but My Government cannot be reached right now, so you may still be logged in at the national window. Go there to log out of it."},
 
 	"about.title": {Fa: "دربارهٔ این سامانهٔ نمونه", En: "About this reference site"},
 	"about.body":  {Fa: "این سامانه بخشی از پنجره است، نرم‌افزار آزاد پنجرهٔ ملی خدمات دولت هوشمند: دستگاهی نمونه که با «ورود از طریق دولت من» و مرکز ملی تبادل اطلاعات کار می‌کند. داده‌ها ساختگی‌اند. قلم وزیرمتن با پروانهٔ SIL OFL 1.1 به کار رفته است.", En: "This site is part of Panjereh, the free software of the national window of smart government services: a reference agency that works with “Log in with My Government” and the national information exchange. The data are synthetic. The Vazirmatn font is used under the SIL OFL 1.1."},
