@@ -170,7 +170,7 @@ func TestBrowserRegisterAndLogin(t *testing.T) {
 		b.axe()
 	}
 	b.run("log out", chromedp.Navigate(d.window+"/account"), chromedp.WaitVisible(chromedp.CSS(`form[action="/logout"] button`)),
-		chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`main`)))
+		chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`#validator`)))
 	b.run("account after logout", chromedp.Navigate(d.window+"/account"), chromedp.WaitVisible(chromedp.CSS(`#login-id`)))
 	b.mu.Lock()
 	defer b.mu.Unlock()

@@ -65,22 +65,31 @@ func runDemo(ctx context.Context, e env, args []string) int {
 		fmt.Fprintf(e.stderr, "panjereh demo: %v\n", err)
 		return 1
 	}
-	printDemo(e.stdout, cfg, st.url("window"), st.url("exchange"), st.url("registry"))
+	ag, err := startAgency(ctx, cfg, log, db, st)
+	if err != nil {
+		st.close()
+		fmt.Fprintf(e.stderr, "panjereh demo: %v\n", err)
+		return 1
+	}
+	st.servers = append(st.servers, ag)
+	printDemo(e.stdout, cfg, st.url("window"), st.url("exchange"), st.url("registry"), ag.url)
 	return st.wait(ctx, log, cfg.ShutdownTimeout, e)
 }
 
 // printDemo tells the person at the terminal where everything is and whom
 // to try it with.
-func printDemo(w io.Writer, cfg config.Config, windowURL, exchangeURL, registryURL string) {
+func printDemo(w io.Writer, cfg config.Config, windowURL, exchangeURL, registryURL, agencyURL string) {
 	fmt.Fprintf(w, `
 Panjereh demo — پنجره ملی خدمات دولت هوشمند (نسخهٔ نمایشی)
 
   National window (پنجرهٔ ملی):            %s/      (English: %s/?lang=en)
   Information exchange (مرکز تبادل):       %s/r1/   (mTLS, TLS 1.3)
   Simulated base registries (پایگاه‌ها):   %s   (answer the exchange only)
+  Agency window (درگاه دستگاه، نمایشی):    %s/      («ورود از طریق دولت من»)
+  SMS codes (پیامک‌های کد):                %s/dev/sms
 
 Demo personas (docs/demo-personas.md):
-`, windowURL, windowURL, exchangeURL, registryURL)
+`, windowURL, windowURL, exchangeURL, registryURL, agencyURL, windowURL)
 	for _, p := range registry.Personas() {
 		mobile := strings.Join(p.Mobiles, ", ")
 		if mobile == "" {

@@ -11,6 +11,7 @@ import (
 	"github.com/panjereh/panjereh/internal/config"
 	"github.com/panjereh/panjereh/internal/exchange"
 	"github.com/panjereh/panjereh/internal/exchange/pki"
+	"github.com/panjereh/panjereh/internal/identity/oidc"
 	"github.com/panjereh/panjereh/internal/portal"
 	"github.com/panjereh/panjereh/internal/registry"
 	"github.com/panjereh/panjereh/internal/sqldb"
@@ -56,6 +57,7 @@ func runServe(ctx context.Context, e env, args []string) int {
 type stack struct {
 	servers []*server
 	window  *web.Mux
+	sso     *oidc.Provider
 	closers []func()
 }
 
@@ -144,6 +146,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, db *sqldb.D
 			}
 			return fail(err)
 		}
+		st.sso = sso
 		ssoCtx, stopSSO := context.WithCancel(context.WithoutCancel(ctx))
 		go sso.Run(ssoCtx)
 		st.closers = append(st.closers, stopSSO)

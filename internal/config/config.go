@@ -30,6 +30,8 @@ type Config struct {
 	RegistryAddr string
 	// ExchangeAddr is the exchange gateway's TLS listen address.
 	ExchangeAddr string
+	// AgencyAddr is the demo's reference agency window's listen address.
+	AgencyAddr string
 	// ExchangeUpstream, when set, makes this gateway a thematic or
 	// regional exchange that hands calls for services it does not publish
 	// to the national gateway at this URL (B4).
@@ -75,6 +77,7 @@ func Default() Config {
 		Addr:            "127.0.0.1:8080",
 		RegistryAddr:    "127.0.0.1:8081",
 		ExchangeAddr:    "127.0.0.1:8443",
+		AgencyAddr:      "127.0.0.1:8090",
 		PlatformMember:  "IR/GOV/ito",
 		LogLevel:        "info",
 		LogFormat:       "text",
@@ -99,6 +102,7 @@ func (c *Config) settings() []setting {
 		{"addr", "listen address of the national window", (*stringValue)(&c.Addr)},
 		{"registry-addr", "listen address of the simulated base registries", (*stringValue)(&c.RegistryAddr)},
 		{"exchange-addr", "TLS listen address of the information exchange gateway", (*stringValue)(&c.ExchangeAddr)},
+		{"agency-addr", "listen address of the demo's reference agency window", (*stringValue)(&c.AgencyAddr)},
 		{"exchange-upstream", "national gateway URL; set on a thematic or regional exchange (B4)", (*stringValue)(&c.ExchangeUpstream)},
 		{"exchange-partners", "regional gateways and the members each may call for: GW=M1+M2;GW2=M3", (*stringValue)(&c.ExchangePartners)},
 		{"platform-member", "the exchange member the platform is (INSTANCE/CLASS/CODE); it operates the exchange", (*stringValue)(&c.PlatformMember)},
@@ -152,7 +156,7 @@ func (c *Config) Validate() error {
 	if c.DSN != "" && !strings.HasPrefix(c.DSN, "sqlite:") && !strings.HasPrefix(c.DSN, "postgres://") && !strings.HasPrefix(c.DSN, "postgresql://") {
 		errs = append(errs, fmt.Errorf("dsn: %q is neither sqlite:PATH nor postgres://...", c.DSN))
 	}
-	for name, addr := range map[string]string{"addr": c.Addr, "registry-addr": c.RegistryAddr, "exchange-addr": c.ExchangeAddr} {
+	for name, addr := range map[string]string{"addr": c.Addr, "registry-addr": c.RegistryAddr, "exchange-addr": c.ExchangeAddr, "agency-addr": c.AgencyAddr} {
 		if _, port, err := net.SplitHostPort(addr); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %q is not host:port: %v", name, addr, err))
 		} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
