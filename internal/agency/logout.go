@@ -37,7 +37,9 @@ func (a *Agency) logout(w http.ResponseWriter, r *http.Request) {
 		// provider asks the person before logging them out.
 		v.Set("id_token_hint", sess.IDToken)
 	}
-	http.Redirect(w, r, withQuery(rp.endSession, v), http.StatusSeeOther)
+	// A form's answer may not redirect to another origin under the page's
+	// form-action policy; a page that moves on by itself may.
+	a.m.Continue(w, r, withQuery(rp.endSession, v))
 }
 
 func withQuery(u string, v url.Values) string {

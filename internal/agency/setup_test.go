@@ -2,6 +2,7 @@ package agency_test
 
 import (
 	"context"
+	"github.com/panjereh/panjereh/internal/web/webtest"
 	"io"
 	"log/slog"
 	"net"
@@ -249,13 +250,23 @@ func (e *env) get(b *http.Client, u string) page {
 	return readPage(e.t, resp)
 }
 
+// post submits a form and, like a browser, follows the page a form's
+// answer may move on with (web.Mux.Continue).
 func (e *env) post(b *http.Client, u string, form url.Values) page {
 	e.t.Helper()
 	resp, err := b.PostForm(u, form)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	return readPage(e.t, resp)
+	p := readPage(e.t, resp)
+	if target := webtest.ContinueTarget(p.body); p.status == http.StatusOK && target != "" {
+		next, err := resp.Request.URL.Parse(target)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		return e.get(b, next.String())
+	}
+	return p
 }
 
 func readPage(t *testing.T, resp *http.Response) page {
@@ -283,7 +294,7 @@ var consentIDRE = regexp.MustCompile(`name="id" value="([^"]+)"`)
 func (e *env) login(b *http.Client) page {
 	e.t.Helper()
 	home := e.get(b, e.url+"/")
-	if !strings.Contains(home.body, "ورود از طریق دولت من") || !strings.Contains(home.body, `action="/login"`) {
+	if !strings.Contains(home.body, "ورود از طریق دولت من") || !strings.Contains(home.body, `href="/login"`) {
 		e.t.Fatalf("home page without the login button: %.500s", home.body)
 	}
 	consent := e.get(b, e.url+"/login")

@@ -118,6 +118,7 @@ func TestSeedIsReproducibleAndRefusesTwice(t *testing.T) {
 // runningDemo is `panjereh demo` running on loopback ports in a test.
 type runningDemo struct {
 	window, gateway, reg string
+	agency               string
 	env                  map[string]string
 	out, errOut          *syncBuffer
 	done                 chan int
@@ -139,8 +140,12 @@ func startDemo(t *testing.T) *runningDemo {
 	urlRE := regexp.MustCompile(`National window \(پنجرهٔ ملی\):\s+(http://\S+)/ `)
 	nixRE := regexp.MustCompile(`Information exchange \(مرکز تبادل\):\s+(https://\S+)/r1/`)
 	regRE := regexp.MustCompile(`registries \(پایگاه‌ها\):\s+(https://\S+) `)
+	agencyRE := regexp.MustCompile(`Agency window \(درگاه دستگاه، نمایشی\):\s+(http://\S+)/ `)
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
+		if m := agencyRE.FindStringSubmatch(d.out.String()); m != nil {
+			d.agency = m[1]
+		}
 		if m := urlRE.FindStringSubmatch(d.out.String()); m != nil {
 			d.window = m[1]
 		}
@@ -150,7 +155,7 @@ func startDemo(t *testing.T) *runningDemo {
 		if m := regRE.FindStringSubmatch(d.out.String()); m != nil {
 			d.reg = m[1]
 		}
-		if d.window != "" && d.gateway != "" && d.reg != "" {
+		if d.window != "" && d.gateway != "" && d.reg != "" && d.agency != "" {
 			return d
 		}
 		select {

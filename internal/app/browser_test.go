@@ -13,6 +13,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/panjereh/panjereh/internal/iran"
 	"github.com/panjereh/panjereh/internal/registry"
 	"github.com/panjereh/panjereh/internal/web/webtest"
 )
@@ -89,6 +90,19 @@ func (b *browserSession) url() string {
 	return u
 }
 
+// waitURL waits until the page's address starts with prefix.
+func (b *browserSession) waitURL(prefix string) {
+	b.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if u, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.readyState === "complete" ? location.href : ""`)); err == nil && strings.HasPrefix(u, prefix) {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	b.t.Fatalf("the browser did not reach %s; it is at %s", prefix, b.url())
+}
+
 // axe runs axe-core on the current page and reports every violation.
 func (b *browserSession) axe() {
 	b.t.Helper()
@@ -132,7 +146,11 @@ func latestCode(t *testing.T, window, mobile string) string {
 
 // TestBrowserRegisterAndLogin registers a demo persona in Chromium, logs
 // in with the code from the development SMS sink, visits the account
-// pages and logs out; axe-core checks every page on the way.
+// pages, enters the reference agency's window by clicking «ورود از طریق
+// دولت من» without logging in again, consents, sees what the agency
+// received and its driving licences through the exchange, and logs out at
+// the agency, which ends the window's session too; axe-core checks every
+// page on the way.
 func TestBrowserRegisterAndLogin(t *testing.T) {
 	b := newBrowser(t)
 	d := startDemo(t)
@@ -169,9 +187,34 @@ func TestBrowserRegisterAndLogin(t *testing.T) {
 		b.run("open "+page, chromedp.Navigate(d.window+page), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
 		b.axe()
 	}
-	b.run("log out", chromedp.Navigate(d.window+"/account"), chromedp.WaitVisible(chromedp.CSS(`form[action="/logout"] button`)),
-		chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`#validator`)))
-	b.run("account after logout", chromedp.Navigate(d.window+"/account"), chromedp.WaitVisible(chromedp.CSS(`#login-id`)))
+	// Into the agency's window by clicking «ورود از طریق دولت من»: the
+	// window's session is reused (no second login), the person consents,
+	// and the agency shows what it received and calls the police registry
+	// through the exchange on the person's behalf.
+	b.run("open the agency", chromedp.Navigate(d.agency+"/"), chromedp.WaitVisible(chromedp.CSS(`a.sso-login`)))
+	b.axe()
+	b.run("log in with My Government", chromedp.Click(chromedp.CSS(`a.sso-login`)),
+		chromedp.WaitVisible(chromedp.CSS(`form[action="/oauth2/consent"] button[value=allow]`)))
+	b.axe()
+	b.run("consent", chromedp.Click(chromedp.CSS(`form[action="/oauth2/consent"] button[value=allow]`)))
+	b.waitURL(d.agency + "/me")
+	b.run("the agency's page", chromedp.WaitVisible(chromedp.CSS(`code.acr`)))
+	text, err = chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector('main').innerText`))
+	if err != nil || !strings.Contains(iran.ToASCIIDigits(text), p.NationalCode) || !strings.Contains(text, p.FirstName) || !strings.Contains(text, "loa1") {
+		t.Errorf("agency attributes page: %v\n%s", err, text)
+	}
+	b.axe()
+	b.run("licences through the exchange", chromedp.Navigate(d.agency+"/licences"), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+	b.axe()
+	b.run("log out at the agency", chromedp.Navigate(d.agency+"/me"), chromedp.WaitVisible(chromedp.CSS(`form[action="/logout"] button`)),
+		chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)))
+	b.waitURL(d.agency + "/sso/logged-out")
+	b.run("the agency's logged-out page", chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+	b.axe()
+	// Logging out at the agency goes through the national SSO's
+	// end-session, which ends the window's session too; confirm if asked.
+	b.run("account after the agency's logout", chromedp.Navigate(d.window+"/account"), chromedp.WaitVisible(chromedp.CSS(`#login-id`)))
+
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for _, p := range b.problems {

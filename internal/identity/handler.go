@@ -275,6 +275,12 @@ func (h *Handler) code(w http.ResponseWriter, r *http.Request) {
 	if ret == "" {
 		ret = "/account"
 	}
+	if strings.HasPrefix(ret, "/oauth2/") {
+		// Single sign-on goes on to an agency: a form's answer may not lead
+		// off the site by redirects (form-action 'self'), a page may.
+		h.m.Continue(w, r, ret)
+		return
+	}
 	http.Redirect(w, r, ret, http.StatusSeeOther)
 }
 

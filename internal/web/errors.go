@@ -73,3 +73,16 @@ func (m *Mux) errorPage(w http.ResponseWriter, r *http.Request, status int, key 
 		Data:  errorPage{Title: key + ".title", Body: key + ".body"},
 	})
 }
+
+type continuePage struct{ URL string }
+
+// Continue sends the browser on to target with a page that refreshes to
+// it, instead of a redirect. A form's answer must leave the site this
+// way: the page's Content-Security-Policy (form-action 'self') also
+// governs the redirects that follow a form submission, so a redirect to
+// another origin would be blocked, while the refresh is a navigation of
+// its own. The page carries a link for browsers that do not refresh.
+func (m *Mux) Continue(w http.ResponseWriter, r *http.Request, target string) {
+	w.Header().Set("Cache-Control", "no-store")
+	m.Render(w, r, http.StatusOK, m.errors, Page{Name: "continue.html", Title: "continue.title", Data: continuePage{URL: target}})
+}

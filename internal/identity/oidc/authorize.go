@@ -157,7 +157,7 @@ func (p *Provider) redirectError(w http.ResponseWriter, r *http.Request, req *au
 	if req.State != "" {
 		v.Set("state", req.State)
 	}
-	http.Redirect(w, r, withQuery(req.RedirectURI, v), http.StatusFound)
+	p.sendBack(w, r, withQuery(req.RedirectURI, v))
 }
 
 // withQuery adds v to the query of the registered URI u.

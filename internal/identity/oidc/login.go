@@ -178,7 +178,18 @@ func (p *Provider) complete(w http.ResponseWriter, r *http.Request, g *grant, c 
 	if g.Req.State != "" {
 		v.Set("state", g.Req.State)
 	}
-	http.Redirect(w, r, withQuery(g.Req.RedirectURI, v), http.StatusFound)
+	p.sendBack(w, r, withQuery(g.Req.RedirectURI, v))
+}
+
+// sendBack sends the browser to a relying party: a redirect, or after a
+// form (consent, logout confirmation) a page that moves on by itself, as
+// the page's form-action policy forbids a form's redirect off the site.
+func (p *Provider) sendBack(w http.ResponseWriter, r *http.Request, target string) {
+	if r.Method == http.MethodPost {
+		p.m.Continue(w, r, target)
+		return
+	}
+	http.Redirect(w, r, target, http.StatusFound)
 }
 
 func subset(need, have []string) bool {

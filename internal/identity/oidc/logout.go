@@ -104,7 +104,7 @@ func (p *Provider) finishLogout(w http.ResponseWriter, r *http.Request, lr *logo
 		if lr.State != "" {
 			v.Set("state", lr.State)
 		}
-		http.Redirect(w, r, withQuery(lr.RedirectURI, v), http.StatusFound)
+		p.sendBack(w, r, withQuery(lr.RedirectURI, v))
 		return
 	}
 	p.m.Render(w, r, http.StatusOK, p.pages, web.Page{Name: "loggedout.html", Title: "loggedout.title"})

@@ -3,6 +3,7 @@ package oidc_test
 import (
 	"context"
 	"encoding/base64"
+	"github.com/panjereh/panjereh/internal/web/webtest"
 	"io"
 	"log/slog"
 	"net"
@@ -227,10 +228,15 @@ func (e *env) authorize(b *http.Client, authURL string) (*url.URL, bool) {
 		body, _ = io.ReadAll(resp.Body)
 		resp.Body.Close()
 	}
-	if resp.StatusCode != http.StatusFound {
+	target := resp.Header.Get("Location")
+	if resp.StatusCode == http.StatusOK {
+		// After a form the provider moves on with a page, not a redirect.
+		target = webtest.ContinueTarget(string(body))
+	}
+	if target == "" || (resp.StatusCode != http.StatusFound && resp.StatusCode != http.StatusOK) {
 		e.t.Fatalf("authorization ended with %d, not a redirect: %.300s", resp.StatusCode, body)
 	}
-	loc, err := url.Parse(resp.Header.Get("Location"))
+	loc, err := url.Parse(target)
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ package webtest
 
 import (
 	"fmt"
+	stdhtml "html"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -116,4 +117,21 @@ func attr(n *html.Node, key string) string {
 		}
 	}
 	return ""
+}
+
+// ContinueTarget returns where a page rendered by Mux.Continue sends the
+// browser on (its refresh target), or "" when body is not such a page.
+// Test clients use it where a browser would follow the refresh.
+func ContinueTarget(body string) string {
+	const marker = `<meta http-equiv="refresh" content="0;url=`
+	i := strings.Index(body, marker)
+	if i < 0 {
+		return ""
+	}
+	rest := body[i+len(marker):]
+	j := strings.IndexByte(rest, '"')
+	if j < 0 {
+		return ""
+	}
+	return stdhtml.UnescapeString(rest[:j])
 }
