@@ -228,8 +228,15 @@ func (bt benchTarget) call() (int, []byte, error) {
 // members, then runs benchClients concurrent callers and reports req/s and
 // the p50 and p99 latency. It returns how many calls it made.
 func runBench(b *testing.B, bt benchTarget, wantKeys int) int {
+	return runBenchClients(b, bt, wantKeys, benchClients)
+}
+
+// runBenchClients is runBench with clients concurrent callers; with one,
+// calls follow each other, so the latency is a call's own, without
+// queueing behind others.
+func runBenchClients(b *testing.B, bt benchTarget, wantKeys, clients int) int {
 	var wg sync.WaitGroup
-	for range benchClients {
+	for range clients {
 		wg.Go(func() {
 			if status, body, err := bt.call(); err != nil || status != http.StatusOK {
 				b.Errorf("warm-up: %d %s %v", status, body, err)
@@ -242,27 +249,38 @@ func runBench(b *testing.B, bt benchTarget, wantKeys int) int {
 	if err != nil || status != http.StatusOK || json.Unmarshal(body, &got) != nil || len(got) != wantKeys {
 		b.Fatalf("check: %d %s %v, want %d members", status, body, err, wantKeys)
 	}
-	calls := benchClients + 1
+	calls := clients + 1
 
 	var mu sync.Mutex
 	lat := make([]time.Duration, 0, 1<<16)
-	b.SetParallelism((benchClients + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
 	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		mine := make([]time.Duration, 0, 1024)
-		for pb.Next() {
+	if clients == 1 {
+		for range b.N {
 			t0 := time.Now()
 			status, body, err := bt.call()
-			mine = append(mine, time.Since(t0))
+			lat = append(lat, time.Since(t0))
 			if err != nil || status != http.StatusOK {
-				b.Errorf("call: %d %s %v", status, body, err)
-				return
+				b.Fatalf("call: %d %s %v", status, body, err)
 			}
 		}
-		mu.Lock()
-		lat = append(lat, mine...)
-		mu.Unlock()
-	})
+	} else {
+		b.SetParallelism((clients + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
+		b.RunParallel(func(pb *testing.PB) {
+			mine := make([]time.Duration, 0, 1024)
+			for pb.Next() {
+				t0 := time.Now()
+				status, body, err := bt.call()
+				mine = append(mine, time.Since(t0))
+				if err != nil || status != http.StatusOK {
+					b.Errorf("call: %d %s %v", status, body, err)
+					return
+				}
+			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			mu.Unlock()
+		})
+	}
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
 	if len(lat) > 0 {
@@ -309,6 +327,19 @@ func BenchmarkGateway(b *testing.B) {
 	}
 	b.ReportMetric(float64(size)/float64(records), "log-B/record")
 	reportHeap(b)
+}
+
+// BenchmarkBareProxySerial and BenchmarkGatewaySerial make one call at a
+// time: the difference of their medians is what the gateway adds to a
+// call (checks, filtering and the durable log's fdatasync), without
+// queueing.
+func BenchmarkBareProxySerial(b *testing.B) {
+	runBenchClients(b, benchBare(b), 5, 1)
+}
+
+func BenchmarkGatewaySerial(b *testing.B) {
+	bt, _, _ := benchGateway(b, exchange.Items{"name", "nin"})
+	runBenchClients(b, bt, 2, 1)
 }
 
 func BenchmarkGatewayNoFilter(b *testing.B) {
