@@ -40,9 +40,10 @@ func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unloc
 type windowSessions struct {
 	now func() time.Time
 
-	mu   sync.Mutex
-	byID map[string]oidc.Session
-	ids  []string // in the order they began
+	mu       sync.Mutex
+	byID     map[string]oidc.Session
+	ids      []string // in the order they began
+	extended map[string]time.Duration
 }
 
 const (
@@ -63,6 +64,16 @@ func (s *windowSessions) Current(r *http.Request) (oidc.Session, bool) {
 
 func (s *windowSessions) LoginURL(returnTo, acr string, force bool, lang string) string {
 	return "/test/login?" + url.Values{"return": {returnTo}}.Encode()
+}
+
+func (s *windowSessions) Extend(_ context.Context, id string, d time.Duration) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.extended == nil {
+		s.extended = map[string]time.Duration{}
+	}
+	s.extended[id] = d
+	return nil
 }
 
 func (s *windowSessions) End(_ context.Context, id string) error {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/panjereh/panjereh/internal/audit"
 	"github.com/panjereh/panjereh/internal/identity"
@@ -51,6 +52,10 @@ func (s ssoSessions) LoginURL(returnTo, _ string, _ bool, lang string) string {
 		u += "&lang=en"
 	}
 	return u
+}
+
+func (s ssoSessions) Extend(ctx context.Context, sessionID string, d time.Duration) error {
+	return s.h.Service.ExtendIdle(ctx, sessionID, d)
 }
 
 func (s ssoSessions) End(ctx context.Context, sessionID string) error {

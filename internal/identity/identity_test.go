@@ -555,6 +555,18 @@ func TestSessionTimeouts(t *testing.T) {
 	if _, _, err := w.svc.Authenticate(ctx, token); err != nil {
 		t.Fatalf("a 90-minute session ended after 80: %v", err)
 	}
+	// An agency's service asks for two hours (through single sign-on).
+	sess2, _, err := w.svc.Authenticate(ctx, token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.svc.ExtendIdle(ctx, sess2.ID, 2*time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	w.clock.Advance(110 * time.Minute)
+	if _, _, err := w.svc.Authenticate(ctx, token); err != nil {
+		t.Fatalf("a session extended to two hours ended after 110 minutes: %v", err)
+	}
 	for range 8 {
 		w.clock.Advance(85 * time.Minute)
 		if _, _, err := w.svc.Authenticate(ctx, token); err != nil {

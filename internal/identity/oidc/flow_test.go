@@ -226,3 +226,27 @@ func TestClientCredentials(t *testing.T) {
 	// A client's own token is no person's token.
 	e.compat(t, tok.AccessToken, http.StatusUnauthorized)
 }
+
+// A client whose service takes long asks the window to keep the person's
+// session alive that long (A7).
+func TestClientSessionLifetimeExtendsTheSession(t *testing.T) {
+	e := newEnv(t)
+	secret := e.client(&oidc.Client{ID: "court", NameFa: "دادگستری", NameEn: "Judiciary",
+		RedirectURIs: []string{redirectRP}, Scopes: []string{"openid", "profile"}, MaxACR: "loa1",
+		AuthMethod: oidc.AuthSecretBasic, IDTokenAlg: "ES256", RequirePKCE: true, SessionSeconds: 5400})
+	r := e.rp("court", secret, "profile")
+	_, id := e.login(r, e.browser())
+	e.sessions.mu.Lock()
+	defer e.sessions.mu.Unlock()
+	if len(e.sessions.extended) != 1 {
+		t.Fatalf("extended %v, want the login's session extended once", e.sessions.extended)
+	}
+	for sid, d := range e.sessions.extended {
+		if d != 90*time.Minute {
+			t.Errorf("session %s extended to %v, want 90m", sid, d)
+		}
+	}
+	if id.Subject == "" {
+		t.Error("no subject")
+	}
+}

@@ -172,6 +172,11 @@ func (p *Provider) complete(w http.ResponseWriter, r *http.Request, g *grant, c 
 		p.m.ServerError(w, r, err)
 		return
 	}
+	if c.SessionSeconds > 0 {
+		if err := p.opts.Sessions.Extend(ctx, s.ID, time.Duration(c.SessionSeconds)*time.Second); err != nil {
+			p.log.WarnContext(ctx, "oidc: extend the session for the client's service", "client", c.ID, "err", err)
+		}
+	}
 	p.audit(ctx, r, AuditEvent{Kind: "oidc.authorize", Actor: s.Subject, Subject: c.ID, Details: map[string]string{
 		"client_id": c.ID, "scopes": strings.Join(g.Req.Scopes, " "), "acr": g.ACR}})
 	v := url.Values{"code": {code}, "iss": {p.issuer}}

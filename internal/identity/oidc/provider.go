@@ -50,6 +50,9 @@ type Sessions interface {
 	LoginURL(returnTo, acr string, force bool, lang string) string
 	// End ends a window session; RP-initiated logout ends it too.
 	End(ctx context.Context, sessionID string) error
+	// Extend lets a session stay idle up to d, for an agency whose service
+	// takes that long (A7: the session's lifetime fits the service).
+	Extend(ctx context.Context, sessionID string, d time.Duration) error
 }
 
 // Claims are the attributes of an account, from the base registries.

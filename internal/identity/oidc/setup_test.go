@@ -40,12 +40,13 @@ func (c *clock) Add(d time.Duration) {
 // logs in at /test/login as the persona the test chose, and a cookie
 // names the session.
 type sessions struct {
-	clock *clock
-	mu    sync.Mutex
-	byID  map[string]oidc.Session
-	next  oidc.Session // who logs in at /test/login
-	ended []string
-	n     int
+	clock    *clock
+	mu       sync.Mutex
+	byID     map[string]oidc.Session
+	next     oidc.Session // who logs in at /test/login
+	ended    []string
+	extended map[string]time.Duration
+	n        int
 }
 
 func (s *sessions) Current(r *http.Request) (oidc.Session, bool) {
@@ -61,6 +62,16 @@ func (s *sessions) Current(r *http.Request) (oidc.Session, bool) {
 
 func (s *sessions) LoginURL(returnTo, acr string, force bool, lang string) string {
 	return "/test/login?" + url.Values{"return": {returnTo}, "acr": {acr}}.Encode()
+}
+
+func (s *sessions) Extend(_ context.Context, id string, d time.Duration) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.extended == nil {
+		s.extended = map[string]time.Duration{}
+	}
+	s.extended[id] = d
+	return nil
 }
 
 func (s *sessions) End(_ context.Context, id string) error {
