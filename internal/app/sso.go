@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -27,6 +29,9 @@ func openSSO(ctx context.Context, log *slog.Logger, db *sqldb.DB, a *access, iss
 		Accounts:      ssoAccounts{a.service},
 		Audit:         ssoAudit{a.audit},
 		Logger:        log,
+		// The signing keys are sealed in the database with a key derived
+		// from the window's secret, which the database does not hold.
+		KeyEncryptionKey: deriveKey(a.service.Secret, "oidc signing keys"),
 	})
 	if err != nil {
 		return nil, err
@@ -98,4 +103,12 @@ func issuerURL(public, window string) string {
 		return u.Scheme + "://" + u.Host
 	}
 	return window
+}
+
+// deriveKey derives a 32-byte key for one purpose from the window's
+// secret.
+func deriveKey(secret []byte, purpose string) []byte {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte(purpose))
+	return m.Sum(nil)
 }
