@@ -189,6 +189,9 @@ func TestDemo(t *testing.T) {
 	d := startDemo(t)
 	ctx := context.Background()
 	window, gateway, reg, env, out := d.window, d.gateway, d.reg, d.env, d.out
+	if !strings.Contains(out.String(), window+"/oauth2/console") || !strings.Contains(out.String(), d.agency+"/") {
+		t.Errorf("the demo does not print the console and the agency's window:\n%s", out.String())
+	}
 	for _, p := range registry.Personas() {
 		if !strings.Contains(out.String(), p.NationalCode+p.FIDA) {
 			t.Errorf("persona %s not printed", p.Key)

@@ -20,6 +20,9 @@ func runDemo(ctx context.Context, e env, args []string) int {
 	if !noArgs(e, "demo", pos) {
 		return 2
 	}
+	if len(cfg.Overseers) == 0 {
+		cfg.Overseers = []string{demoOverseer}
+	}
 	log := newLogger(cfg, e.stderr)
 	db, err := openDB(ctx, cfg, log)
 	if err != nil {
@@ -76,6 +79,10 @@ func runDemo(ctx context.Context, e env, args []string) int {
 	return st.wait(ctx, log, cfg.ShutdownTimeout, e)
 }
 
+// demoOverseer is the ceo persona, whom the demo lets use the ministry's
+// client console unless PANJEREH_OVERSEERS says otherwise.
+const demoOverseer = "0021122334"
+
 // printDemo tells the person at the terminal where everything is and whom
 // to try it with.
 func printDemo(w io.Writer, cfg config.Config, windowURL, exchangeURL, registryURL, agencyURL string) {
@@ -87,9 +94,10 @@ Panjereh demo — پنجره ملی خدمات دولت هوشمند (نسخهٔ
   Simulated base registries (پایگاه‌ها):   %s   (answer the exchange only)
   Agency window (درگاه دستگاه، نمایشی):    %s/      («ورود از طریق دولت من»)
   SMS codes (پیامک‌های کد):                %s/dev/sms
+  Ministry's client console (کنسول وزارت): %s/oauth2/console   (as the ceo persona, %s)
 
 Demo personas (docs/demo-personas.md):
-`, windowURL, windowURL, exchangeURL, registryURL, agencyURL, windowURL)
+`, windowURL, windowURL, exchangeURL, registryURL, agencyURL, windowURL, windowURL, demoOverseer)
 	for _, p := range registry.Personas() {
 		mobile := strings.Join(p.Mobiles, ", ")
 		if mobile == "" {

@@ -234,7 +234,7 @@ func TestRegisterAndLogin(t *testing.T) {
 	}
 	if a.FirstName != p.FirstName || a.LastName != p.LastName || a.FatherName != p.FatherName || a.Gender != "MALE" ||
 		a.BirthDate.Format(time.DateOnly) != p.BirthDateISO || a.Mobile != p.Mobiles[0] || a.Source["mobile"] != "shahkar" ||
-		a.Source["firstName"] != "civil-registry" || !a.HasRole(identity.RoleOverseer) {
+		a.Source["firstName"] != "civil-registry" {
 		t.Errorf("account %+v", a)
 	}
 	if ch.MaskedMobile != "0912***4567" || !ch.Expires.Equal(w.clock.Now().Add(2*time.Minute)) {
@@ -261,6 +261,16 @@ func TestRegisterAndLogin(t *testing.T) {
 	if err != nil || got.ID != sess.ID || gotAcc.ID != a.ID {
 		t.Fatalf("Authenticate: %+v %v", got, err)
 	}
+	// The overseer role comes from the configuration, whenever the
+	// account was registered.
+	if !gotAcc.HasRole(identity.RoleOverseer) {
+		t.Errorf("%s is configured as an overseer but the account has roles %v", p.NationalCode, gotAcc.Roles)
+	}
+	w.svc.Overseers = nil
+	if _, acc2, _ := w.svc.Authenticate(ctx, token); acc2.HasRole(identity.RoleOverseer) {
+		t.Error("the overseer role outlived the configuration")
+	}
+	w.svc.Overseers = []string{p.NationalCode}
 	// A used code does not work twice.
 	if _, _, _, err := w.svc.Login(ctx, ch.ID, code, cl, identity.LoginOptions{}); err == nil {
 		t.Fatal("a used code logged in again")

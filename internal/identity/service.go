@@ -92,6 +92,21 @@ type Service struct {
 	Now          func() time.Time
 }
 
+// withRoles adds the roles the configuration gives the account: a
+// natural person listed in Overseers is an overseer, whenever they were
+// registered.
+func (s *Service) withRoles(a Account) Account {
+	if a.Kind != KindNatural || a.HasRole(RoleOverseer) {
+		return a
+	}
+	for _, code := range s.Overseers {
+		if code == a.NationalCode {
+			a.Roles = append(a.Roles, RoleOverseer)
+		}
+	}
+	return a
+}
+
 // Client is where a request came from.
 type Client struct {
 	IP, UserAgent string
@@ -304,11 +319,6 @@ func (s *Service) checkRegistration(ctx context.Context, in RegisterInput, cl Cl
 		return a, mobileNotOwner()
 	}
 	a.Source["mobile"] = "shahkar"
-	for _, code := range s.Overseers {
-		if code == a.NationalCode && a.Kind == KindNatural {
-			a.Roles = append(a.Roles, RoleOverseer)
-		}
-	}
 	return a, nil
 }
 

@@ -157,7 +157,7 @@ WHERE s.token_hash = $1 AND s.ended_at IS NULL`, tokenHash(token)), &sess, &a)
 		}
 		sess.LastSeen = now
 	}
-	return sess, a, nil
+	return sess, s.withRoles(a), nil
 }
 
 // ExtendIdle lets a session stay idle up to d (within the policy), for a
@@ -244,7 +244,8 @@ func (s *Service) end(ctx context.Context, sessionID, reason string, now time.Ti
 
 // Account returns an account by its ID.
 func (s *Service) Account(ctx context.Context, id string) (Account, error) {
-	return accountBy(ctx, s.DB.Read, "id", id)
+	a, err := accountBy(ctx, s.DB.Read, "id", id)
+	return s.withRoles(a), err
 }
 
 // cookie names: the __Host- prefix needs a secure origin.
