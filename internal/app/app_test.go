@@ -134,7 +134,8 @@ func startDemo(t *testing.T) *runningDemo {
 	d := &runningDemo{env: map[string]string{"PANJEREH_DATA_DIR": t.TempDir()}, out: &syncBuffer{}, errOut: &syncBuffer{},
 		done: make(chan int, 1), stop: cancel}
 	go func() {
-		d.done <- Main(ctx, []string{"demo", "--persons", "300", "--addr", "127.0.0.1:0", "--registry-addr", "127.0.0.1:0"},
+		d.done <- Main(ctx, []string{"demo", "--persons", "300", "--addr", "127.0.0.1:0", "--registry-addr", "127.0.0.1:0",
+			"--exchange-addr", "127.0.0.1:0", "--agency-addr", "127.0.0.1:0"},
 			func(k string) string { return d.env[k] }, strings.NewReader(""), d.out, d.errOut)
 	}()
 	urlRE := regexp.MustCompile(`National window \(پنجرهٔ ملی\):\s+(http://\S+)/ `)
