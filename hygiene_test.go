@@ -15,7 +15,7 @@ const module = "github.com/panjereh/panjereh/"
 
 // infrastructure may be imported by features but never imports them; a
 // package under one of these directories is infrastructure too.
-var infrastructure = []string{"internal/sqldb", "internal/web", "internal/iran", "internal/config", "internal/audit"}
+var infrastructure = []string{"internal/sqldb", "internal/web", "internal/iran", "internal/config", "internal/audit", "internal/ecpem"}
 
 func isInfrastructure(dir string) bool {
 	for _, p := range infrastructure {

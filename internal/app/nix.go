@@ -3,14 +3,9 @@ package app
 import (
 	"context"
 	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"encoding/pem"
-	"errors"
 	"fmt"
-	"io/fs"
+	"github.com/panjereh/panjereh/internal/ecpem"
 	"log/slog"
 	"net"
 	"net/http"
@@ -111,36 +106,7 @@ func (n *nix) gatewayKey() (*ecdsa.PrivateKey, error) {
 // signingKey loads the ECDSA P-256 key DIR/NAME, creating it on first use
 // with its public half in DIR/PUB for whoever verifies the signatures.
 func signingKey(dir, name, pub string) (*ecdsa.PrivateKey, error) {
-	path := filepath.Join(dir, name)
-	if b, err := os.ReadFile(path); err == nil {
-		blk, _ := pem.Decode(b)
-		if blk == nil {
-			return nil, fmt.Errorf("%s: not PEM", path)
-		}
-		return x509.ParseECPrivateKey(blk.Bytes)
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return nil, err
-	}
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, err
-	}
-	der, err := x509.MarshalECPrivateKey(key)
-	if err != nil {
-		return nil, err
-	}
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return nil, err
-	}
-	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: der}), 0o600); err != nil {
-		return nil, err
-	}
-	f, err := os.OpenFile(filepath.Join(dir, pub), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return key, msglog.WritePublicKeyPEM(f, &key.PublicKey)
+	return ecpem.LoadOrCreate(dir, name, pub)
 }
 
 // gateway builds the exchange gateway with its log and index. The

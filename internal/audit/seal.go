@@ -4,15 +4,14 @@ import (
 	"context"
 	"crypto"
 	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/pem"
 	"errors"
 	"fmt"
+	"github.com/panjereh/panjereh/internal/ecpem"
 	"time"
 
 	"github.com/panjereh/panjereh/internal/sqldb"
@@ -34,13 +33,7 @@ func sealDigest(seq int64, hash []byte, at time.Time) [32]byte {
 }
 
 // p256 returns pub as an ECDSA P-256 key, the only kind seals use.
-func p256(pub crypto.PublicKey) (*ecdsa.PublicKey, error) {
-	k, ok := pub.(*ecdsa.PublicKey)
-	if !ok || k.Curve != elliptic.P256() {
-		return nil, fmt.Errorf("key is %T, want ECDSA P-256", pub)
-	}
-	return k, nil
-}
+func p256(pub crypto.PublicKey) (*ecdsa.PublicKey, error) { return ecpem.P256(pub) }
 
 // KeyID names a public key in seals: the first 8 bytes of the SHA-256 of
 // its PKIX encoding, in hex. Verification picks the key by it, so the
@@ -132,60 +125,20 @@ func (l *Log) seal(ctx context.Context) error {
 // MarshalPublicKeyPEM returns pub as a PEM "PUBLIC KEY" block, the form
 // `panjereh audit verify --key` reads.
 func MarshalPublicKeyPEM(pub *ecdsa.PublicKey) ([]byte, error) {
-	der, err := x509.MarshalPKIXPublicKey(pub)
+	b, err := ecpem.MarshalPublicKey(pub)
 	if err != nil {
 		return nil, fmt.Errorf("audit: public key: %w", err)
 	}
-	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), nil
+	return b, nil
 }
 
 // ParsePublicKeyPEM reads an ECDSA P-256 public key from the first PEM
 // block of data that holds one: "PUBLIC KEY", "CERTIFICATE", or, for
 // convenience on the signing host, "EC PRIVATE KEY" or "PRIVATE KEY".
 func ParsePublicKeyPEM(data []byte) (*ecdsa.PublicKey, error) {
-	for {
-		var b *pem.Block
-		b, data = pem.Decode(data)
-		if b == nil {
-			return nil, errors.New("audit: public key: no PUBLIC KEY, CERTIFICATE or private key PEM block")
-		}
-		var pub crypto.PublicKey
-		switch b.Type {
-		case "PUBLIC KEY":
-			k, err := x509.ParsePKIXPublicKey(b.Bytes)
-			if err != nil {
-				return nil, fmt.Errorf("audit: public key: %w", err)
-			}
-			pub = k
-		case "CERTIFICATE":
-			c, err := x509.ParseCertificate(b.Bytes)
-			if err != nil {
-				return nil, fmt.Errorf("audit: public key: %w", err)
-			}
-			pub = c.PublicKey
-		case "EC PRIVATE KEY":
-			k, err := x509.ParseECPrivateKey(b.Bytes)
-			if err != nil {
-				return nil, fmt.Errorf("audit: public key: %w", err)
-			}
-			pub = k.Public()
-		case "PRIVATE KEY":
-			k, err := x509.ParsePKCS8PrivateKey(b.Bytes)
-			if err != nil {
-				return nil, fmt.Errorf("audit: public key: %w", err)
-			}
-			s, ok := k.(crypto.Signer)
-			if !ok {
-				return nil, fmt.Errorf("audit: public key: private key is %T", k)
-			}
-			pub = s.Public()
-		default:
-			continue
-		}
-		k, err := p256(pub)
-		if err != nil {
-			return nil, fmt.Errorf("audit: public key: %w", err)
-		}
-		return k, nil
+	k, err := ecpem.ParsePublicKey(data)
+	if err != nil {
+		return nil, fmt.Errorf("audit: public key: %w", err)
 	}
+	return k, nil
 }

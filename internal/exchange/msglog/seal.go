@@ -3,14 +3,12 @@ package msglog
 import (
 	"crypto"
 	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/sha256"
-	"crypto/x509"
 	"encoding/binary"
-	"encoding/pem"
 	"errors"
 	"fmt"
+	"github.com/panjereh/panjereh/internal/ecpem"
 	"io"
 	"time"
 )
@@ -83,57 +81,28 @@ func decodeSeal(p []byte) (seal, error) {
 }
 
 // checkKey accepts only ECDSA P-256 public keys, the gateway key type.
-func checkKey(pub any) (*ecdsa.PublicKey, error) {
-	k, ok := pub.(*ecdsa.PublicKey)
-	if !ok || k.Curve != elliptic.P256() {
-		return nil, fmt.Errorf("key is %T, want an ECDSA P-256 public key", pub)
-	}
-	return k, nil
-}
+func checkKey(pub any) (*ecdsa.PublicKey, error) { return ecpem.P256(pub) }
 
 // WritePublicKeyPEM writes pub as a PEM "PUBLIC KEY" block (PKIX), the
 // form verify-log's --key reads.
 func WritePublicKeyPEM(w io.Writer, pub *ecdsa.PublicKey) error {
-	der, err := x509.MarshalPKIXPublicKey(pub)
-	if err != nil {
-		return fmt.Errorf("msglog: write public key: %w", err)
+	b, err := ecpem.MarshalPublicKey(pub)
+	if err == nil {
+		_, err = w.Write(b)
 	}
-	if err := pem.Encode(w, &pem.Block{Type: "PUBLIC KEY", Bytes: der}); err != nil {
+	if err != nil {
 		return fmt.Errorf("msglog: write public key: %w", err)
 	}
 	return nil
 }
 
 // LoadPublicKeyPEM reads the gateway's ECDSA P-256 public key from the
-// first "PUBLIC KEY" or "CERTIFICATE" PEM block in data.
+// first "PUBLIC KEY" or "CERTIFICATE" PEM block in data (or a private
+// key's, on the signing host).
 func LoadPublicKeyPEM(data []byte) (*ecdsa.PublicKey, error) {
-	for {
-		var b *pem.Block
-		b, data = pem.Decode(data)
-		if b == nil {
-			return nil, errors.New("msglog: load public key: no PUBLIC KEY or CERTIFICATE PEM block")
-		}
-		var pub any
-		switch b.Type {
-		case "PUBLIC KEY":
-			k, err := x509.ParsePKIXPublicKey(b.Bytes)
-			if err != nil {
-				return nil, fmt.Errorf("msglog: load public key: %w", err)
-			}
-			pub = k
-		case "CERTIFICATE":
-			c, err := x509.ParseCertificate(b.Bytes)
-			if err != nil {
-				return nil, fmt.Errorf("msglog: load public key: %w", err)
-			}
-			pub = c.PublicKey
-		default:
-			continue
-		}
-		k, err := checkKey(pub)
-		if err != nil {
-			return nil, fmt.Errorf("msglog: load public key: %w", err)
-		}
-		return k, nil
+	k, err := ecpem.ParsePublicKey(data)
+	if err != nil {
+		return nil, fmt.Errorf("msglog: load public key: %w", err)
 	}
+	return k, nil
 }
