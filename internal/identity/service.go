@@ -181,6 +181,10 @@ func (s *Service) Register(ctx context.Context, in RegisterInput, cl Client) (Ac
 			}
 			return err
 		}
+		// The first code starts the cooldown like any other.
+		if _, err := hit(ctx, tx, []counter{s.cooldown(a, PurposeLogin)}, now); err != nil {
+			return err
+		}
 		ch, err = s.newChallenge(ctx, tx, a, PurposeLogin, a.Mobile, now)
 		return err
 	})
@@ -391,21 +395,39 @@ func normalizeLoginID(s string) (string, error) {
 // limit applies the per-IP, per-login and per-mobile limits with q;
 // empty keys are skipped.
 func (s *Service) limit(ctx context.Context, q sqldb.Querier, cl Client, mobile, login string, now time.Time) error {
+	return s.limitWith(ctx, q, cl, mobile, login, nil, now)
+}
+
+// cooldown is the counter that lets one code a minute go to an account
+// for a purpose.
+func (s *Service) cooldown(a Account, purpose string) counter {
+	return counter{"cooldown:" + a.ID + ":" + purpose, Limit{Max: 1, Window: s.Policy.ResendAfter}}
+}
+
+// limitWith is limit with one more counter, such as a cooldown, counted
+// in the same statement; a cooldown over its limit is a CodeCooldown
+// error.
+func (s *Service) limitWith(ctx context.Context, q sqldb.Querier, cl Client, mobile, login string, extra *counter, now time.Time) error {
 	p := s.Policy
-	for _, k := range []struct {
-		key string
-		l   Limit
-	}{{"ip:" + cl.IP, p.PerIP}, {"login:" + login, p.PerLogin}, {"mobile:" + mobile, p.PerMobile}} {
-		if strings.HasSuffix(k.key, ":") {
-			continue
+	counters := []counter{{"ip:" + cl.IP, p.PerIP}, {"login:" + login, p.PerLogin}, {"mobile:" + mobile, p.PerMobile}}
+	if extra != nil {
+		counters = append(counters, *extra)
+	}
+	over, err := hit(ctx, q, counters, now)
+	if err != nil {
+		return err
+	}
+	var wait time.Duration
+	for _, o := range over {
+		if strings.HasPrefix(o.key, "cooldown:") {
+			return &Error{Status: http.StatusTooManyRequests, Code: CodeCooldown, RetryAfter: o.wait.Round(time.Second),
+				Fa: "کد پیشین هنوز تازه است؛ کمی صبر کنید و دوباره درخواست کنید.",
+				En: "a code was just sent; please wait a little before asking for another"}
 		}
-		wait, err := hit(ctx, q, k.key, k.l, now)
-		if err != nil {
-			return err
-		}
-		if wait > 0 {
-			return rateLimited(wait)
-		}
+		wait = max(wait, o.wait)
+	}
+	if wait > 0 {
+		return rateLimited(wait)
 	}
 	return nil
 }
@@ -458,20 +480,11 @@ func (s *Service) StartLogin(ctx context.Context, loginID string, cl Client) (Ch
 func (s *Service) sendChallenge(ctx context.Context, a Account, purpose, mobile string, cl Client, now time.Time) (Challenge, error) {
 	var ch Challenge
 	err := s.DB.InTx(ctx, func(tx *sqldb.Tx) error {
-		var last time.Time
-		err := sqldb.ScanOne(ctx, tx, `SELECT created_at FROM identity_challenges WHERE account_id = $1 AND purpose = $2
-ORDER BY created_at DESC LIMIT 1`, []any{a.ID, purpose}, &last)
-		if err != nil && !errors.Is(err, sqldb.ErrNotFound) {
+		cooldown := s.cooldown(a, purpose)
+		if err := s.limitWith(ctx, tx, cl, mobile, a.LoginID, &cooldown, now); err != nil {
 			return err
 		}
-		if wait := last.Add(s.Policy.ResendAfter).Sub(now); err == nil && wait > 0 {
-			return &Error{Status: http.StatusTooManyRequests, Code: CodeCooldown, RetryAfter: wait.Round(time.Second),
-				Fa: "کد پیشین هنوز تازه است؛ کمی صبر کنید و دوباره درخواست کنید.",
-				En: "a code was just sent; please wait a little before asking for another"}
-		}
-		if err := s.limit(ctx, tx, cl, mobile, a.LoginID, now); err != nil {
-			return err
-		}
+		var err error
 		ch, err = s.newChallenge(ctx, tx, a, purpose, mobile, now)
 		return err
 	})
@@ -517,7 +530,7 @@ func codeExpired(err error) *Error {
 // A right code is not yet consumed: consume does that, in the transaction
 // that acts on it.
 func (s *Service) check(ctx context.Context, id, code, purpose string, now time.Time) (challenge, error) {
-	c, err := loadChallenge(ctx, s.DB.Write, id)
+	c, err := loadChallengeAccount(ctx, s.DB.Write, id)
 	if err != nil || c.Purpose != purpose {
 		return c, codeExpired(err)
 	}
@@ -556,8 +569,7 @@ WHERE id = $1 AND consumed_at IS NULL AND attempts < $3 AND expires_at > $2`, c.
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
 		return Account{}, codeExpired(err)
 	}
-	a, err := accountBy(ctx, tx, "id", c.AccountID)
-	return a, err
+	return c.account, nil
 }
 
 func tooManyAttempts() *Error {
@@ -581,11 +593,7 @@ func (s *Service) Login(ctx context.Context, challengeID, code string, cl Client
 	if err != nil {
 		var e *Error
 		if errors.As(err, &e) && c.AccountID != "" {
-			subject := c.AccountID
-			if a, aerr := accountBy(ctx, s.DB.Read, "id", c.AccountID); aerr == nil {
-				subject = a.LoginID
-			}
-			s.audit(ctx, EventLoginFailed, "", subject, cl, map[string]string{"reason": e.Code})
+			s.audit(ctx, EventLoginFailed, "", c.account.LoginID, cl, map[string]string{"reason": e.Code})
 		}
 		return Session{}, Account{}, "", err
 	}

@@ -92,6 +92,7 @@ type challenge struct {
 	Attempts                       int
 	Expires, Created               time.Time
 	Consumed                       sql.NullTime
+	account                        Account // loadChallengeAccount fills it in
 }
 
 func loadChallenge(ctx context.Context, q sqldb.Querier, id string) (challenge, error) {
@@ -100,4 +101,18 @@ func loadChallenge(ctx context.Context, q sqldb.Querier, id string) (challenge, 
 FROM identity_challenges WHERE id = $1`, []any{id},
 		&c.ID, &c.AccountID, &c.Purpose, &c.Mobile, &c.Hash, &c.Attempts, &c.Expires, &c.Consumed, &c.Created)
 	return c, err
+}
+
+// loadChallengeAccount loads a challenge with its account in one query.
+func loadChallengeAccount(ctx context.Context, q sqldb.Querier, id string) (challenge, error) {
+	var c challenge
+	ar := newAccountRow(&c.account)
+	dest := append([]any{&c.ID, &c.AccountID, &c.Purpose, &c.Mobile, &c.Hash, &c.Attempts, &c.Expires, &c.Consumed, &c.Created}, ar.dest()...)
+	err := sqldb.ScanOne(ctx, q, `SELECT c.id, c.account_id, c.purpose, c.mobile, c.code_hash, c.attempts, c.expires_at, c.consumed_at,
+c.created_at, `+prefixed("a.", accountCols)+` FROM identity_challenges c JOIN identity_accounts a ON a.id = c.account_id
+WHERE c.id = $1`, []any{id}, dest...)
+	if err != nil {
+		return c, err
+	}
+	return c, ar.finish()
 }
