@@ -1,0 +1,227 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/panjereh/panjereh/internal/audit"
+	"github.com/panjereh/panjereh/internal/identity"
+	"github.com/panjereh/panjereh/internal/identity/oidc"
+	"github.com/panjereh/panjereh/internal/iran"
+	"github.com/panjereh/panjereh/internal/notify"
+	"github.com/panjereh/panjereh/internal/sqldb"
+	"github.com/panjereh/panjereh/internal/sqldb/sqldbtest"
+	"github.com/panjereh/panjereh/internal/web"
+	"github.com/panjereh/panjereh/internal/web/webtest"
+)
+
+// benchRegistries answers registration for the benchmark's synthetic
+// people: everyone exists, is alive and owns the mobile given.
+type benchRegistries struct{}
+
+func (benchRegistries) Person(_ context.Context, code string, birth iran.JalaliDate) (identity.Person, error) {
+	return identity.Person{NationalCode: code, FirstName: "علی", LastName: "رضایی", FatherName: "حسین", Gender: 1, BirthDate: birth}, nil
+}
+
+func (benchRegistries) MobileMatches(context.Context, string, string) (bool, error) { return true, nil }
+
+func (benchRegistries) LegalPerson(context.Context, string) (identity.Company, error) {
+	return identity.Company{}, identity.ErrNoRecord
+}
+
+func (benchRegistries) Foreigner(context.Context, string) (identity.Foreigner, error) {
+	return identity.Foreigner{}, identity.ErrNoRecord
+}
+
+// codeSink enqueues every code in the real outbox and remembers it, as
+// the person's phone would.
+type codeSink struct {
+	out   *notify.Outbox
+	mu    sync.Mutex
+	codes map[string]string
+}
+
+var benchCodeRE = regexp.MustCompile(`code: (\d+)`)
+
+func (s *codeSink) SendCode(ctx context.Context, q sqldb.Querier, mobile, text string, exp time.Time) error {
+	if err := s.out.SendCode(ctx, q, mobile, text, exp); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.codes[mobile] = benchCodeRE.FindStringSubmatch(text)[1]
+	s.mu.Unlock()
+	return nil
+}
+
+func (s *codeSink) code(mobile string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.codes[mobile]
+}
+
+var (
+	benchCSRF = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+	benchID   = regexp.MustCompile(`name="id" value="([^"]+)"`)
+)
+
+// BenchmarkCompleteLogin measures complete single sign-on logins through
+// the window's HTTP handlers, 16 at a time, each by a different
+// registered person: an agency sends the browser to /oauth2/authorize,
+// the window asks for the national code, sends the code by SMS (enqueued
+// in the outbox), takes it back, starts the session, asks for and records
+// consent, issues the authorization code, and the agency exchanges it at
+// the token endpoint for ES256 ID and access tokens. The audit log is on.
+func BenchmarkCompleteLogin(b *testing.B) {
+	ctx := context.Background()
+	db := sqldbtest.Open(b)
+	log := slog.New(slog.DiscardHandler)
+	slog.SetLogLoggerLevel(slog.LevelError) // zitadel's op logs through the default logger
+	sink := &codeSink{out: &notify.Outbox{DB: db}, codes: map[string]string{}}
+	svc := &identity.Service{DB: db, Registries: benchRegistries{}, SMS: sink, Secret: []byte("0123456789abcdef0123456789abcdef"),
+		Policy: identity.DefaultPolicy(), Logger: log}
+	svc.Policy.PerIP = identity.Limit{} // one benchmark client stands for many people
+	al := &audit.Log{DB: db, Logger: log}
+	b.Cleanup(func() { al.Close(context.Background()) })
+	svc.Audit = auditAdapter{al}
+	acc := &access{service: svc, handler: &identity.Handler{Service: svc}, audit: al}
+
+	m, err := web.New(web.Options{Logger: log, DB: db, StatsFlushInterval: time.Hour})
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(nil)
+	issuer := "http://" + srv.Listener.Addr().String()
+	p, err := openSSO(ctx, log, db, acc, issuer)
+	if err != nil {
+		b.Fatal(err)
+	}
+	acc.mount(m)
+	m.Mount(p)
+	srv.Config.Handler = m.Handler()
+	srv.Start()
+	b.Cleanup(srv.Close)
+	b.Cleanup(func() { m.Close(context.Background()) })
+	const redirect = "http://127.0.0.1:9/callback"
+	secret, err := p.SaveClient(ctx, "bench", &oidc.Client{ID: "bench", NameFa: "دستگاه", NameEn: "Agency",
+		RedirectURIs: []string{redirect}, Scopes: []string{"openid", "profile", "national_code"}, MaxACR: "loa1",
+		AuthMethod: oidc.AuthSecretBasic, IDTokenAlg: "ES256", RequirePKCE: true}, true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rp := &oauth2.Config{ClientID: "bench", ClientSecret: secret, RedirectURL: redirect, Scopes: []string{"openid", "profile", "national_code"},
+		Endpoint: oauth2.Endpoint{AuthURL: issuer + "/oauth2/authorize", TokenURL: issuer + "/oauth2/token", AuthStyle: oauth2.AuthStyleInHeader}}
+
+	// The people, registered beforehand; registration sent each a code,
+	// so the cooldown is set to nothing for the benchmark's own codes.
+	svc.Policy.ResendAfter = 0
+	people := make([]string, b.N)
+	for i := range people {
+		code := fmt.Sprintf("%09d", 200000000+i)
+		code += fmt.Sprint(iran.NationalCodeCheckDigit(code))
+		if _, _, err := svc.Register(ctx, identity.RegisterInput{Kind: identity.KindNatural, NationalCode: code,
+			BirthDate: "1370/01/01", Mobile: fmt.Sprintf("0935%07d", i)}, identity.Client{IP: "192.0.2.1"}); err != nil {
+			b.Fatal(err)
+		}
+		people[i] = code
+	}
+	if err := al.Sync(ctx); err != nil {
+		b.Fatal(err)
+	}
+
+	var next atomic.Int64
+	b.SetParallelism(8)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := next.Add(1) - 1
+			if err := completeLogin(issuer, rp, people[i], fmt.Sprintf("0935%07d", i), sink); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "logins/s")
+}
+
+// completeLogin is one person's login as a browser and an agency make it.
+func completeLogin(issuer string, rp *oauth2.Config, nationalCode, mobile string, sink *codeSink) error {
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(r *http.Request, _ []*http.Request) error {
+		if !strings.HasPrefix(r.URL.String(), issuer) {
+			return http.ErrUseLastResponse // the agency's callback
+		}
+		return nil
+	}}
+	read := func(res *http.Response, err error) (*http.Response, string, error) {
+		if err != nil {
+			return nil, "", err
+		}
+		b, err := io.ReadAll(res.Body)
+		res.Body.Close()
+		return res, string(b), err
+	}
+	field := func(re *regexp.Regexp, body string) string {
+		if m := re.FindStringSubmatch(body); m != nil {
+			return m[1]
+		}
+		return ""
+	}
+	verifier := oauth2.GenerateVerifier()
+	res, body, err := read(c.Get(rp.AuthCodeURL("state", oauth2.S256ChallengeOption(verifier))))
+	if err != nil {
+		return err
+	}
+	if !strings.Contains(res.Request.URL.Path, "/login") {
+		return fmt.Errorf("authorize led to %s", res.Request.URL)
+	}
+	ret := res.Request.URL.Query().Get("return")
+	res, body, err = read(c.PostForm(issuer+"/login", url.Values{"csrf_token": {field(benchCSRF, body)}, "loginId": {nationalCode}, "return": {ret}}))
+	if err != nil {
+		return err
+	}
+	challenge := res.Request.URL.Query().Get("c")
+	if challenge == "" {
+		return fmt.Errorf("login: %d %.200s", res.StatusCode, body)
+	}
+	res, body, err = read(c.PostForm(issuer+"/login/code", url.Values{"csrf_token": {field(benchCSRF, body)}, "c": {challenge},
+		"code": {sink.code(mobile)}, "return": {ret}}))
+	if err != nil {
+		return err
+	}
+	res, body, err = read(c.Get(issuer + webtest.ContinueTarget(body)))
+	if err != nil {
+		return err
+	}
+	res, body, err = read(c.PostForm(issuer+"/oauth2/consent", url.Values{"csrf_token": {field(benchCSRF, body)},
+		"id": {field(benchID, body)}, "decision": {"allow"}}))
+	if err != nil {
+		return err
+	}
+	back, err := url.Parse(webtest.ContinueTarget(body))
+	if err != nil || back.Query().Get("code") == "" {
+		return fmt.Errorf("consent: %d %.200s", res.StatusCode, body)
+	}
+	tok, err := rp.Exchange(context.Background(), back.Query().Get("code"), oauth2.VerifierOption(verifier))
+	if err != nil {
+		return err
+	}
+	if tok.Extra("id_token") == nil {
+		return fmt.Errorf("no ID token")
+	}
+	return nil
+}
