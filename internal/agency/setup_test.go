@@ -2,6 +2,7 @@ package agency_test
 
 import (
 	"context"
+	"github.com/panjereh/panjereh/internal/sqldb"
 	"github.com/panjereh/panjereh/internal/web/webtest"
 	"io"
 	"log/slog"
@@ -127,6 +128,8 @@ func (a accounts) Claims(_ context.Context, subject string) (oidc.Claims, error)
 type noAudit struct{}
 
 func (noAudit) Record(context.Context, oidc.AuditEvent) error { return nil }
+
+func (noAudit) RecordTx(context.Context, *sqldb.Tx, oidc.AuditEvent) error { return nil }
 
 // env is a live national SSO and the agency, each on its own port of
 // 127.0.0.1, the agency registered as a client.

@@ -145,10 +145,17 @@ func loadSecret(cfg config.Config) ([]byte, error) {
 type auditAdapter struct{ l *audit.Log }
 
 func (a auditAdapter) Record(ctx context.Context, e identity.AuditEvent) error {
+	return a.l.Record(ctx, auditEvent(e))
+}
+
+func (a auditAdapter) RecordTx(ctx context.Context, tx *sqldb.Tx, e identity.AuditEvent) error {
+	return a.l.RecordTx(ctx, tx, auditEvent(e))
+}
+
+func auditEvent(e identity.AuditEvent) audit.Event {
 	actor := ""
 	if e.Actor != "" {
 		actor = audit.ActorPerson(e.Actor)
 	}
-	return a.l.Record(ctx, audit.Event{Kind: audit.Kind(e.Kind), Actor: actor, Subject: e.Subject, IP: e.IP,
-		UserAgent: e.UserAgent, Details: e.Details})
+	return audit.Event{Kind: audit.Kind(e.Kind), Actor: actor, Subject: e.Subject, IP: e.IP, UserAgent: e.UserAgent, Details: e.Details}
 }

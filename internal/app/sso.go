@@ -90,8 +90,15 @@ func (a ssoAccounts) Claims(ctx context.Context, subject string) (oidc.Claims, e
 type ssoAudit struct{ l *audit.Log }
 
 func (a ssoAudit) Record(ctx context.Context, e oidc.AuditEvent) error {
-	return a.l.Record(ctx, audit.Event{Kind: audit.Kind(e.Kind), Actor: e.Actor, Subject: e.Subject, IP: e.IP,
-		UserAgent: e.UserAgent, Details: e.Details})
+	return a.l.Record(ctx, ssoEvent(e))
+}
+
+func (a ssoAudit) RecordTx(ctx context.Context, tx *sqldb.Tx, e oidc.AuditEvent) error {
+	return a.l.RecordTx(ctx, tx, ssoEvent(e))
+}
+
+func ssoEvent(e oidc.AuditEvent) audit.Event {
+	return audit.Event{Kind: audit.Kind(e.Kind), Actor: e.Actor, Subject: e.Subject, IP: e.IP, UserAgent: e.UserAgent, Details: e.Details}
 }
 
 // issuerURL is the provider's issuer: the public URL, or the window's.

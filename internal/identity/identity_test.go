@@ -92,6 +92,12 @@ func (a *auditLog) Record(_ context.Context, e identity.AuditEvent) error {
 	return nil
 }
 
+func (a *auditLog) RecordTx(ctx context.Context, tx *sqldb.Tx, e identity.AuditEvent) error {
+	// The event counts only if tx commits, as in the real log.
+	tx.AfterCommit(func() { a.Record(ctx, e) })
+	return nil
+}
+
 func (a *auditLog) kinds() []string {
 	a.mu.Lock()
 	defer a.mu.Unlock()

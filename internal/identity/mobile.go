@@ -61,14 +61,15 @@ func (s *Service) ConfirmMobile(ctx context.Context, accountID, challengeID, cod
 		if a, err = s.consume(ctx, tx, c, now); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE identity_accounts SET mobile = $2, updated_at = $3 WHERE id = $1`, a.ID, c.Mobile, now)
-		return err
+		if _, err = tx.ExecContext(ctx, `UPDATE identity_accounts SET mobile = $2, updated_at = $3 WHERE id = $1`, a.ID, c.Mobile, now); err != nil {
+			return err
+		}
+		return s.auditTx(ctx, tx, EventMobileChange, a.NationalCode, a.LoginID, cl,
+			map[string]string{"from": MaskMobile(a.Mobile), "to": MaskMobile(c.Mobile)})
 	})
 	if err != nil {
 		return Account{}, err
 	}
-	old := a.Mobile
 	a.Mobile, a.Updated = c.Mobile, now
-	s.audit(ctx, EventMobileChange, a.NationalCode, a.LoginID, cl, map[string]string{"from": MaskMobile(old), "to": MaskMobile(a.Mobile)})
 	return a, nil
 }

@@ -30,9 +30,12 @@ type AuditEvent struct {
 	Details   map[string]string
 }
 
-// Auditor records security events (K3).
+// Auditor records security events (K3). RecordTx records one as part of
+// tx, so that it commits, or not, with the change it reports, and no
+// request waits for a commit of its own.
 type Auditor interface {
 	Record(ctx context.Context, e AuditEvent) error
+	RecordTx(ctx context.Context, tx *sqldb.Tx, e AuditEvent) error
 }
 
 // Audit event kinds identity records.
@@ -126,6 +129,19 @@ func (s *Service) logger() *slog.Logger {
 	return slog.New(slog.DiscardHandler)
 }
 
+// auditTx records an event in tx; an event that cannot be recorded fails
+// the change it reports.
+func (s *Service) auditTx(ctx context.Context, tx *sqldb.Tx, kind, actor, subject string, cl Client, details map[string]string) error {
+	if s.Audit == nil {
+		return nil
+	}
+	e := AuditEvent{Kind: kind, Actor: actor, Subject: subject, IP: cl.IP, UserAgent: clip(cl.UserAgent, 256), Details: details}
+	if err := s.Audit.RecordTx(ctx, tx, e); err != nil {
+		return fmt.Errorf("identity: audit %s: %w", kind, err)
+	}
+	return nil
+}
+
 func (s *Service) audit(ctx context.Context, kind, actor, subject string, cl Client, details map[string]string) {
 	if s.Audit == nil {
 		return
@@ -185,14 +201,17 @@ func (s *Service) Register(ctx context.Context, in RegisterInput, cl Client) (Ac
 		if _, err := hit(ctx, tx, []counter{s.cooldown(a, PurposeLogin)}, now); err != nil {
 			return err
 		}
-		ch, err = s.newChallenge(ctx, tx, a, PurposeLogin, a.Mobile, now)
-		return err
+		if ch, err = s.newChallenge(ctx, tx, a, PurposeLogin, a.Mobile, now); err != nil {
+			return err
+		}
+		if err := s.auditTx(ctx, tx, EventRegistration, a.NationalCode, a.LoginID, cl, map[string]string{"kind": string(a.Kind), "account": a.ID}); err != nil {
+			return err
+		}
+		return s.auditTx(ctx, tx, EventOTPSent, a.NationalCode, a.LoginID, cl, map[string]string{"purpose": PurposeLogin, "mobile": MaskMobile(a.Mobile)})
 	})
 	if err != nil {
 		return Account{}, Challenge{}, err
 	}
-	s.audit(ctx, EventRegistration, a.NationalCode, a.LoginID, cl, map[string]string{"kind": string(a.Kind), "account": a.ID})
-	s.audit(ctx, EventOTPSent, a.NationalCode, a.LoginID, cl, map[string]string{"purpose": PurposeLogin, "mobile": MaskMobile(a.Mobile)})
 	return a, ch, nil
 }
 
@@ -485,13 +504,14 @@ func (s *Service) sendChallenge(ctx context.Context, a Account, purpose, mobile 
 			return err
 		}
 		var err error
-		ch, err = s.newChallenge(ctx, tx, a, purpose, mobile, now)
-		return err
+		if ch, err = s.newChallenge(ctx, tx, a, purpose, mobile, now); err != nil {
+			return err
+		}
+		return s.auditTx(ctx, tx, EventOTPSent, a.NationalCode, a.LoginID, cl, map[string]string{"purpose": purpose, "mobile": MaskMobile(mobile)})
 	})
 	if err != nil {
 		return Challenge{}, err
 	}
-	s.audit(ctx, EventOTPSent, a.NationalCode, a.LoginID, cl, map[string]string{"purpose": purpose, "mobile": MaskMobile(mobile)})
 	return ch, nil
 }
 
@@ -605,12 +625,13 @@ func (s *Service) Login(ctx context.Context, challengeID, code string, cl Client
 		if acc, err = s.consume(ctx, tx, c, now); err != nil {
 			return err
 		}
-		sess, token, err = s.createSession(ctx, tx, acc, cl, opts, now)
-		return err
+		if sess, token, err = s.createSession(ctx, tx, acc, cl, opts, now); err != nil {
+			return err
+		}
+		return s.auditTx(ctx, tx, EventLogin, acc.NationalCode, acc.LoginID, cl, map[string]string{"session": sess.ID, "acr": sess.ACR})
 	})
 	if err != nil {
 		return Session{}, Account{}, "", err
 	}
-	s.audit(ctx, EventLogin, acc.NationalCode, acc.LoginID, cl, map[string]string{"session": sess.ID, "acr": sess.ACR})
 	return sess, acc, token, nil
 }

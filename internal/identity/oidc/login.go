@@ -57,7 +57,7 @@ func (p *Provider) login(w http.ResponseWriter, r *http.Request) {
 	}
 	needed := consentScopes(g.Req.Scopes)
 	if len(needed) > 0 {
-		have, err := p.consented(r.Context(), sess.Subject, c.ID)
+		have, err := p.consented(r.Context(), p.opts.DB.Read, sess.Subject, c.ID)
 		if err != nil {
 			p.m.ServerError(w, r, err)
 			return
@@ -71,7 +71,7 @@ func (p *Provider) login(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	p.complete(w, r, g, c, sess)
+	p.complete(w, r, g, c, sess, nil)
 }
 
 // needsLogin reports whether the session cannot serve the request as it
@@ -135,19 +135,15 @@ func (p *Provider) consent(w http.ResponseWriter, r *http.Request) {
 		p.redirectError(w, r, &g.Req, &authError{errAccessDenied, "the person did not consent"})
 		return
 	}
-	if err := p.saveConsent(r.Context(), sess.Subject, c.ID, scopes); err != nil {
-		p.m.ServerError(w, r, err)
-		return
-	}
-	p.audit(r.Context(), r, AuditEvent{Kind: "oidc.consent.grant", Actor: sess.Subject, Subject: c.ID,
-		Details: map[string]string{"client_id": c.ID, "scopes": strings.Join(scopes, " ")}})
-	p.complete(w, r, g, c, sess)
+	p.complete(w, r, g, c, sess, scopes)
 }
 
 // complete approves the grant for the session's person, records that the
-// session entered the client (for back-channel logout) and sends the
-// browser back to the relying party with a code.
-func (p *Provider) complete(w http.ResponseWriter, r *http.Request, g *grant, c *Client, s Session) {
+// session entered the client (for back-channel logout) and, with consent
+// set, the consent to those scopes, and sends the browser back to the
+// relying party with a code. It all commits at once, audit events
+// included.
+func (p *Provider) complete(w http.ResponseWriter, r *http.Request, g *grant, c *Client, s Session, consent []string) {
 	ctx := r.Context()
 	now := p.now()
 	g.Subject, g.SessionID, g.ACR, g.AMR, g.AuthTime = s.Subject, s.ID, s.ACR, s.AMR, s.AuthTime
@@ -160,9 +156,21 @@ func (p *Provider) complete(w http.ResponseWriter, r *http.Request, g *grant, c 
 		if err := approveGrant(ctx, tx, g, code, now); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO oidc_session_clients (session_id, client_id, subject, first_at)
-			VALUES ($1, $2, $3, $4) ON CONFLICT (session_id, client_id) DO NOTHING`, s.ID, c.ID, s.Subject, now)
-		return err
+		if _, err := tx.ExecContext(ctx, `INSERT INTO oidc_session_clients (session_id, client_id, subject, first_at)
+			VALUES ($1, $2, $3, $4) ON CONFLICT (session_id, client_id) DO NOTHING`, s.ID, c.ID, s.Subject, now); err != nil {
+			return err
+		}
+		if consent != nil {
+			if err := p.saveConsent(ctx, tx, s.Subject, c.ID, consent); err != nil {
+				return err
+			}
+			if err := p.opts.Audit.RecordTx(ctx, tx, fromRequest(r, AuditEvent{Kind: "oidc.consent.grant", Actor: s.Subject, Subject: c.ID,
+				Details: map[string]string{"client_id": c.ID, "scopes": strings.Join(consent, " ")}})); err != nil {
+				return err
+			}
+		}
+		return p.opts.Audit.RecordTx(ctx, tx, fromRequest(r, AuditEvent{Kind: "oidc.authorize", Actor: s.Subject, Subject: c.ID,
+			Details: map[string]string{"client_id": c.ID, "scopes": strings.Join(g.Req.Scopes, " "), "acr": g.ACR}}))
 	})
 	if errors.Is(err, errGrantSpent) {
 		p.errorPage(w, r, http.StatusBadRequest, "error.expired")
@@ -177,8 +185,6 @@ func (p *Provider) complete(w http.ResponseWriter, r *http.Request, g *grant, c 
 			p.log.WarnContext(ctx, "oidc: extend the session for the client's service", "client", c.ID, "err", err)
 		}
 	}
-	p.audit(ctx, r, AuditEvent{Kind: "oidc.authorize", Actor: s.Subject, Subject: c.ID, Details: map[string]string{
-		"client_id": c.ID, "scopes": strings.Join(g.Req.Scopes, " "), "acr": g.ACR}})
 	v := url.Values{"code": {code}, "iss": {p.issuer}}
 	if g.Req.State != "" {
 		v.Set("state", g.Req.State)
@@ -216,9 +222,12 @@ type Consent struct {
 	GrantedAt  time.Time
 }
 
-func (p *Provider) consented(ctx context.Context, subject, clientID string) ([]string, error) {
+// consented reads with q the scopes subject let clientID have. Inside a
+// transaction q must be the transaction: taking a second connection while
+// holding one can starve the pool.
+func (p *Provider) consented(ctx context.Context, q sqldb.Querier, subject, clientID string) ([]string, error) {
 	var scopes string
-	err := p.opts.DB.Read.QueryRowContext(ctx, `SELECT scopes FROM oidc_consents WHERE subject = $1 AND client_id = $2`,
+	err := q.QueryRowContext(ctx, `SELECT scopes FROM oidc_consents WHERE subject = $1 AND client_id = $2`,
 		subject, clientID).Scan(&scopes)
 	if err := sqldb.NotFound(err); errors.Is(err, sqldb.ErrNotFound) {
 		return nil, nil
@@ -230,13 +239,13 @@ func (p *Provider) consented(ctx context.Context, subject, clientID string) ([]s
 
 // saveConsent remembers that subject let clientID have scopes, besides
 // what it had already allowed.
-func (p *Provider) saveConsent(ctx context.Context, subject, clientID string, scopes []string) error {
-	have, err := p.consented(ctx, subject, clientID)
+func (p *Provider) saveConsent(ctx context.Context, q sqldb.Querier, subject, clientID string, scopes []string) error {
+	have, err := p.consented(ctx, q, subject, clientID)
 	if err != nil {
 		return err
 	}
 	all := consentScopes(append(have, scopes...))
-	_, err = p.opts.DB.Write.ExecContext(ctx, `INSERT INTO oidc_consents (subject, client_id, scopes, granted_at)
+	_, err = q.ExecContext(ctx, `INSERT INTO oidc_consents (subject, client_id, scopes, granted_at)
 		VALUES ($1, $2, $3, $4) ON CONFLICT (subject, client_id) DO UPDATE SET scopes = $3, granted_at = $4`,
 		subject, clientID, strings.Join(all, " "), p.now())
 	if err != nil {

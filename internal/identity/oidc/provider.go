@@ -100,6 +100,9 @@ type AuditEvent struct {
 // Auditor records audit events.
 type Auditor interface {
 	Record(ctx context.Context, e AuditEvent) error
+	// RecordTx records e as part of tx, committed with the change it
+	// reports, so the request does not wait for a commit of its own.
+	RecordTx(ctx context.Context, tx *sqldb.Tx, e AuditEvent) error
 }
 
 // Options configure a Provider.
@@ -294,13 +297,18 @@ func (p *Provider) Issuer() string { return p.issuer }
 func (p *Provider) DiscoveryURL() string { return p.issuer + PathDiscovery }
 
 func (p *Provider) audit(ctx context.Context, r *http.Request, e AuditEvent) {
+	if err := p.opts.Audit.Record(ctx, fromRequest(r, e)); err != nil {
+		p.log.ErrorContext(ctx, "oidc: audit", "kind", e.Kind, "err", err)
+	}
+}
+
+// fromRequest fills in where the request that caused e came from.
+func fromRequest(r *http.Request, e AuditEvent) AuditEvent {
 	if r != nil {
 		e.IP = web.ClientIP(r.Context()).String()
 		e.UserAgent = r.UserAgent()
 	}
-	if err := p.opts.Audit.Record(ctx, e); err != nil {
-		p.log.ErrorContext(ctx, "oidc: audit", "kind", e.Kind, "err", err)
-	}
+	return e
 }
 
 // randomToken returns n random bytes in base64url.

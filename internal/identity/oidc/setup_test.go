@@ -107,6 +107,11 @@ type auditor struct {
 	events []oidc.AuditEvent
 }
 
+func (a *auditor) RecordTx(ctx context.Context, tx *sqldb.Tx, e oidc.AuditEvent) error {
+	tx.AfterCommit(func() { a.Record(ctx, e) })
+	return nil
+}
+
 func (a *auditor) Record(_ context.Context, e oidc.AuditEvent) error {
 	a.mu.Lock()
 	a.events = append(a.events, e)
