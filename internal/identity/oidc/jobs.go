@@ -21,13 +21,15 @@ type Maintenance struct {
 	Assertions    int64 // client assertion IDs whose assertions have expired
 	Deliveries    int64 // finished back-channel logout deliveries
 	Keys          int64 // signing keys no unexpired token can carry
+	Sessions      int64 // records of the agencies a session entered, once no session can be that old
 	Rotated       int   // signing keys replaced because they were due
 	Sealed        int   // private keys sealed with the KeyEncryptionKey
 }
 
 // Maintain removes what has expired (authorizations and their codes,
 // refresh tokens, used client-assertion IDs, finished deliveries,
-// signing keys whose tokens have all expired), replaces signing keys
+// signing keys whose tokens have all expired, the agencies entered by
+// sessions older than SessionMaxAge), replaces signing keys
 // older than KeyRotationPeriod, and seals keys stored before a
 // KeyEncryptionKey was set. Every statement is idempotent, so several
 // nodes may run it at once.
@@ -47,6 +49,9 @@ func (p *Provider) Maintain(ctx context.Context) (Maintenance, error) {
 		{&m.Deliveries, `DELETE FROM oidc_logout_deliveries
 			WHERE delivered_at < $1 OR failed_at < $2`, []any{now.Add(-keepDelivered), now.Add(-keepFailed)}},
 		{&m.Keys, `DELETE FROM oidc_keys WHERE expires_at < $1`, []any{now}},
+		// A window session that ended without telling the provider (it
+		// expired unused) left these; none lives longer than SessionMaxAge.
+		{&m.Sessions, `DELETE FROM oidc_session_clients WHERE first_at < $1`, []any{now.Add(-p.opts.SessionMaxAge)}},
 	}
 	var errs []error
 	for _, s := range steps {

@@ -375,3 +375,24 @@ func TestKeyEncryption(t *testing.T) {
 		}
 	})
 }
+
+// A session that ended without telling the provider leaves the record of
+// the agencies it entered; Maintain drops it once no session can be that
+// old, and keeps younger ones.
+func TestMaintainDropsOldSessionRecords(t *testing.T) {
+	e := newEnv(t)
+	r := e.rp("agency", e.secretFor(t), "profile")
+	e.login(r, e.browser())
+	if got := e.count(t, "oidc_session_clients"); got != 1 {
+		t.Fatalf("session records: %d, want the login's", got)
+	}
+	m, err := e.p.Maintain(context.Background())
+	if err != nil || m.Sessions != 0 {
+		t.Fatalf("a fresh record was dropped: %+v %v", m, err)
+	}
+	e.clock.Add(25 * time.Hour)
+	m, err = e.p.Maintain(context.Background())
+	if err != nil || m.Sessions != 1 || e.count(t, "oidc_session_clients") != 0 {
+		t.Errorf("a day-old record was kept: %+v %v", m, err)
+	}
+}

@@ -154,6 +154,11 @@ type Options struct {
 	// ten minutes.
 	JobInterval         time.Duration
 	MaintenanceInterval time.Duration
+	// SessionMaxAge is the longest a window session can live (the
+	// window's absolute session lifetime, with room to spare); after it
+	// the record of the agencies a session entered is dropped. Zero means
+	// 24 hours.
+	SessionMaxAge time.Duration
 	// KeyEncryptionKey, when set, is a 32-byte AES-256 key that seals the
 	// provider's private signing keys in the database with AES-GCM.
 	// Without it they are stored as PKCS #8. Keys stored before it was
@@ -230,6 +235,7 @@ func New(ctx context.Context, opts Options) (*Provider, error) {
 	setDefault(&opts.KeyRotationPeriod, 30*24*time.Hour)
 	setDefault(&opts.JobInterval, 5*time.Second)
 	setDefault(&opts.MaintenanceInterval, 10*time.Minute)
+	setDefault(&opts.SessionMaxAge, 24*time.Hour)
 	seal, err := newKeySeal(opts.KeyEncryptionKey)
 	if err != nil {
 		return nil, err
