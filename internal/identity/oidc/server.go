@@ -212,8 +212,8 @@ func (s *server) CodeExchange(ctx context.Context, r *op.ClientRequest[oidc.Acce
 		expires = now.Add(p.opts.RefreshTokenLifetime)
 		refresh = randomToken(32)
 	}
-	err = p.opts.DB.InTx(ctx, func(tx *sqldb.Tx) error {
-		ok, err := redeemCode(ctx, tx, g.ID, now, expires)
+	redeem := func(q sqldb.Querier) error {
+		ok, err := redeemCode(ctx, q, g.ID, now, expires)
 		if err != nil {
 			return err
 		}
@@ -221,10 +221,16 @@ func (s *server) CodeExchange(ctx context.Context, r *op.ClientRequest[oidc.Acce
 			return errGrantSpent
 		}
 		if refresh != "" {
-			return insertRefresh(ctx, tx, refresh, g.ID, now, expires)
+			return insertRefresh(ctx, q, refresh, g.ID, now, expires)
 		}
 		return nil
-	})
+	}
+	if refresh == "" {
+		// One conditional update redeems the code; no transaction needed.
+		err = redeem(p.opts.DB.Write)
+	} else {
+		err = p.opts.DB.InTx(ctx, func(tx *sqldb.Tx) error { return redeem(tx) })
+	}
 	if errors.Is(err, errGrantSpent) {
 		p.codeReplayed(ctx, g, now)
 		return nil, oidc.ErrInvalidGrant().WithDescription("code already used")
