@@ -31,6 +31,7 @@ type access struct {
 	audit   *audit.Log
 	outbox  *notify.Outbox
 	sink    *notify.DevSink // the development sink, or nil
+	devPage bool            // the sink's page at /dev/sms is served (the demo only)
 	closers []func()
 }
 
@@ -80,6 +81,9 @@ func openAccess(ctx context.Context, cfg config.Config, log *slog.Logger, db *sq
 	case mode == "dev" || (mode == "" && dev):
 		a.sink = &notify.DevSink{Out: stdout, Outbox: a.outbox}
 		provider = a.sink
+		// Codes are listed on a page only in the demo: a server started
+		// with the development sink prints them to its terminal alone.
+		a.devPage = dev
 	default:
 		return fail(errors.New("sms: set PANJEREH_SMS to smpp (with PANJEREH_SMPP_ADDR and PANJEREH_SMPP_SYSTEM_ID), or to dev for development"))
 	}
@@ -115,7 +119,7 @@ func openAccess(ctx context.Context, cfg config.Config, log *slog.Logger, db *sq
 // mount adds the access layer's pages to the window.
 func (a *access) mount(m *web.Mux) {
 	m.Mount(a.handler)
-	if a.sink != nil {
+	if a.sink != nil && a.devPage {
 		m.Mount(a.sink)
 	}
 }
