@@ -2,6 +2,7 @@ package agency_test
 
 import (
 	"context"
+	"github.com/panjereh/panjereh/internal/clocktest"
 	"github.com/panjereh/panjereh/internal/sqldb"
 	"github.com/panjereh/panjereh/internal/web/webtest"
 	"io"
@@ -25,15 +26,8 @@ import (
 	"github.com/panjereh/panjereh/internal/web"
 )
 
-// clock is a test clock that moves only when told.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+// clock is the settable clock tests share.
+type clock = clocktest.Clock
 
 // windowSessions stands in for the national window's login: a browser
 // sent to log in is logged in at once as the test's person, and a cookie
@@ -168,7 +162,7 @@ func serve(t *testing.T, ln net.Listener, h http.Handler) {
 // client, or nil.
 func newEnv(t *testing.T, nix *nixclient.Client, change func(*oidc.Client)) *env {
 	t.Helper()
-	clk := &clock{t: time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)}
+	clk := clocktest.New(time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC))
 	logger := slog.New(slog.NewTextHandler(tlog{t}, nil))
 	e := &env{t: t, clock: clk, window: &windowSessions{now: clk.Now, byID: map[string]oidc.Session{}}}
 

@@ -5,9 +5,9 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"github.com/panjereh/panjereh/internal/clocktest"
 	"os"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,20 +15,10 @@ import (
 	"github.com/panjereh/panjereh/internal/sqldb/sqldbtest"
 )
 
-// clock is a settable time source for Log.Now.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+// clock is the settable clock tests share.
+type clock = clocktest.Clock
 
-func newClock() *clock { return &clock{t: time.Date(2025, 3, 21, 8, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(time.Millisecond)
-	return c.t
-}
+func newClock() *clock { return clocktest.New(time.Date(2025, 3, 21, 8, 0, 0, 0, time.UTC)) }
 
 func newKey(t testing.TB) *ecdsa.PrivateKey {
 	t.Helper()

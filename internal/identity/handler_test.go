@@ -142,7 +142,7 @@ func TestPagesRegisterLoginAccountLogout(t *testing.T) {
 	}
 
 	// Logging in again with a return address comes back to it.
-	w.clock.Advance(2 * time.Minute)
+	w.clock.Add(2 * time.Minute)
 	res, body = b.post("/login", url.Values{"loginId": {p.NationalCode}, "return": {"/account/sessions"}})
 	wantStatus(t, res, body, http.StatusSeeOther)
 	next = res.Header.Get("Location")

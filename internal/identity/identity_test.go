@@ -3,6 +3,7 @@ package identity_test
 import (
 	"context"
 	"errors"
+	"github.com/panjereh/panjereh/internal/clocktest"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -108,22 +109,8 @@ func (a *auditLog) kinds() []string {
 	return out
 }
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+// clock is the settable clock tests share.
+type clock = clocktest.Clock
 
 type world struct {
 	svc   *identity.Service
@@ -174,7 +161,7 @@ func newWorld(t *testing.T) *world {
 		http.NotFound(w, r)
 	}))
 	t.Cleanup(gw.Close)
-	c := &clock{t: time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)}
+	c := clocktest.New(time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC))
 	w := &world{sms: &sentSMS{}, audit: &auditLog{}, clock: c, db: db,
 		down: func() { mu.Lock(); up = false; mu.Unlock() }}
 	w.svc = &identity.Service{
@@ -291,7 +278,7 @@ func TestRegisterAndLogin(t *testing.T) {
 	} else if e := wantCode(t, err, identity.CodeCooldown); e.RetryAfter <= 0 {
 		t.Errorf("cooldown without Retry-After: %+v", e)
 	}
-	w.clock.Advance(61 * time.Second)
+	w.clock.Add(61 * time.Second)
 	ch2, err := w.svc.StartLogin(ctx, p.NationalCode, cl)
 	if err != nil {
 		t.Fatal(err)
@@ -399,7 +386,7 @@ func TestLegalPersonRegistration(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A login by legal ID sends the code to the signatory's mobile.
-	w.clock.Advance(time.Minute)
+	w.clock.Add(time.Minute)
 	ch, err := w.svc.StartLogin(ctx, ceo.LegalID, cl)
 	if err != nil {
 		t.Fatal(err)
@@ -445,12 +432,12 @@ func TestWrongCodes(t *testing.T) {
 	}
 
 	// An expired code is refused.
-	w.clock.Advance(time.Minute)
+	w.clock.Add(time.Minute)
 	ch, err = w.svc.StartLogin(ctx, p.NationalCode, cl)
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.clock.Advance(2*time.Minute + time.Second)
+	w.clock.Add(2*time.Minute + time.Second)
 	_, _, _, err = w.svc.Login(ctx, ch.ID, w.sms.lastCode(t, p.Mobiles[0]), cl, identity.LoginOptions{})
 	wantCode(t, err, identity.CodeCodeExpired)
 	if got := w.sms.msgs[len(w.sms.msgs)-1].expires; !got.Equal(ch.Expires) {
@@ -511,7 +498,7 @@ func TestRateLimits(t *testing.T) {
 	if _, err := other.StartLogin(ctx, p.NationalCode, cl); err == nil {
 		t.Error("the limit did not hold for another node")
 	}
-	w.clock.Advance(15 * time.Minute)
+	w.clock.Add(15 * time.Minute)
 	if _, err := w.svc.StartLogin(ctx, p.NationalCode, cl); err != nil {
 		t.Errorf("after the window: %v", err)
 	}
@@ -541,14 +528,14 @@ func TestSessionTimeouts(t *testing.T) {
 	}
 	// Use keeps the session alive past the idle time.
 	for range 3 {
-		w.clock.Advance(20 * time.Minute)
+		w.clock.Add(20 * time.Minute)
 		if _, _, err := w.svc.Authenticate(ctx, token); err != nil {
 			t.Fatalf("session ended while in use: %v", err)
 		}
 	}
 	ended := []string{}
 	w.svc.OnSessionEnd = func(_ context.Context, id string) { ended = append(ended, id) }
-	w.clock.Advance(31 * time.Minute)
+	w.clock.Add(31 * time.Minute)
 	if _, _, err := w.svc.Authenticate(ctx, token); !errors.Is(err, identity.ErrNoSession) {
 		t.Fatalf("idle session still valid: %v", err)
 	}
@@ -558,7 +545,7 @@ func TestSessionTimeouts(t *testing.T) {
 
 	// A long service asks for a longer idle time (A7), bounded by the
 	// absolute lifetime.
-	w.clock.Advance(time.Minute)
+	w.clock.Add(time.Minute)
 	ch, err = w.svc.StartLogin(ctx, p.NationalCode, cl)
 	if err != nil {
 		t.Fatal(err)
@@ -567,7 +554,7 @@ func TestSessionTimeouts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.clock.Advance(80 * time.Minute)
+	w.clock.Add(80 * time.Minute)
 	if _, _, err := w.svc.Authenticate(ctx, token); err != nil {
 		t.Fatalf("a 90-minute session ended after 80: %v", err)
 	}
@@ -579,12 +566,12 @@ func TestSessionTimeouts(t *testing.T) {
 	if err := w.svc.ExtendIdle(ctx, sess2.ID, 2*time.Hour); err != nil {
 		t.Fatal(err)
 	}
-	w.clock.Advance(110 * time.Minute)
+	w.clock.Add(110 * time.Minute)
 	if _, _, err := w.svc.Authenticate(ctx, token); err != nil {
 		t.Fatalf("a session extended to two hours ended after 110 minutes: %v", err)
 	}
 	for range 8 {
-		w.clock.Advance(85 * time.Minute)
+		w.clock.Add(85 * time.Minute)
 		if _, _, err := w.svc.Authenticate(ctx, token); err != nil {
 			break
 		}
@@ -622,7 +609,7 @@ func TestChangeMobile(t *testing.T) {
 	if got.Mobile != p.Mobiles[1] {
 		t.Errorf("mobile %s", got.Mobile)
 	}
-	w.clock.Advance(2 * time.Minute)
+	w.clock.Add(2 * time.Minute)
 	lc, err := w.svc.StartLogin(ctx, p.NationalCode, cl)
 	if err != nil || lc.MaskedMobile != identity.MaskMobile(p.Mobiles[1]) {
 		t.Errorf("login code to %s %v, want the new number", lc.MaskedMobile, err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/panjereh/panjereh/internal/clocktest"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -14,27 +15,12 @@ import (
 	"github.com/panjereh/panjereh/internal/sqldb/sqldbtest"
 )
 
-// clock is a settable time source.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+// clock is the settable clock tests share.
+type clock = clocktest.Clock
 
 func newOutbox(t testing.TB) (*Outbox, *clock) {
 	t.Helper()
-	c := &clock{t: time.Date(2025, 3, 21, 8, 30, 0, 0, time.UTC)}
+	c := clocktest.New(time.Date(2025, 3, 21, 8, 30, 0, 0, time.UTC))
 	return &Outbox{DB: sqldbtest.Open(t), Now: c.Now}, c
 }
 

@@ -31,7 +31,7 @@ func TestAppendConcurrentRoundTrip(t *testing.T) {
 		wg.Go(func() {
 			for i := range each {
 				if i%10 == 0 {
-					clock.Advance(300 * time.Millisecond)
+					clock.Add(300 * time.Millisecond)
 				}
 				r, err := l.Append(context.Background(), testRecord(w*each+i))
 				if err != nil {
@@ -181,7 +181,7 @@ func TestSealEvery(t *testing.T) {
 	clock := newClock()
 	l := openLog(t, dir, Options{Signer: key, Now: clock.Now, SealEvery: time.Second})
 	mustAppend(t, l, 1)
-	clock.Advance(time.Second)
+	clock.Add(time.Second)
 	mustAppend(t, l, 2) // due: the seal goes out in the same write
 	fr := readFrames(t, filepath.Join(dir, liveName))
 	last := fr[len(fr)-1]
@@ -208,7 +208,7 @@ func TestRotationAndPrune(t *testing.T) {
 			n++
 			mustAppend(t, l, n)
 		}
-		clock.Advance(24 * time.Hour)
+		clock.Add(24 * time.Hour)
 	}
 	archives, err := listArchives(dir)
 	if err != nil {

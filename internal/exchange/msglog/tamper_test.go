@@ -19,7 +19,7 @@ func tamperFixture(t *testing.T) (dir string, key *ecdsa.PrivateKey, archives []
 	l := openLog(t, dir, Options{Signer: k, Now: clock.Now, RotateBytes: 12000})
 	for i := range 150 {
 		if i%7 == 0 {
-			clock.Advance(time.Second) // a seal every seven records or so
+			clock.Add(time.Second) // a seal every seven records or so
 		}
 		mustAppend(t, l, i)
 	}

@@ -7,6 +7,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/json"
 	"fmt"
+	"github.com/panjereh/panjereh/internal/clocktest"
 	"io"
 	"log"
 	"math/big"
@@ -15,7 +16,6 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,24 +23,8 @@ import (
 	"github.com/panjereh/panjereh/internal/web"
 )
 
-// clock is a settable clock shared by the gateway's authenticator and its
-// revocation cache.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+// clock is the settable clock tests share.
+type clock = clocktest.Clock
 
 // gateway is a TLS server on 127.0.0.1 that authenticates every request
 // as the exchange gateway does, with its certificate registry.
@@ -57,7 +41,7 @@ func newGateway(t *testing.T) *gateway {
 	// TLS peers check the server certificate against the real time, so
 	// the test clock starts at it.
 	now := time.Now()
-	g := &gateway{ca: mustCA(t, now.Add(-time.Hour)), store: &Store{DB: sqldbtest.Open(t)}, clock: &clock{t: now}}
+	g := &gateway{ca: mustCA(t, now.Add(-time.Hour)), store: &Store{DB: sqldbtest.Open(t)}, clock: clocktest.New(now)}
 	g.cache = NewRevocationCache(g.store, CacheOptions{Interval: time.Second, Now: g.clock.Now})
 	auth := &Authenticator{CA: g.ca.Cert, Revoked: g.cache, Now: g.clock.Now}
 	certPEM, keyPEM, err := g.ca.IssueServer([]string{"127.0.0.1"}, now)
@@ -302,7 +286,7 @@ func TestRevocationWithoutRestart(t *testing.T) {
 		if got := call(t, c, g.srv.URL, ""); got.Status != 200 {
 			t.Fatalf("within the interval: %+v", got)
 		}
-		g.clock.Advance(time.Second)
+		g.clock.Add(time.Second)
 		// The same client, likely on the same connection, is now refused.
 		if got, want := call(t, c, g.srv.URL, ""), (answer{Status: 401, Code: "revoked_certificate"}); got != want {
 			t.Fatalf("after the interval: %+v, want %+v", got, want)

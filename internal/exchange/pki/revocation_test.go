@@ -3,6 +3,7 @@ package pki
 import (
 	"context"
 	"errors"
+	"github.com/panjereh/panjereh/internal/clocktest"
 	"net/http"
 	"sync"
 	"testing"
@@ -67,10 +68,10 @@ func TestRevocationCache(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			src, clk := &source{}, &clock{t: t0}
+			src, clk := &source{}, clocktest.New(t0)
 			c := NewRevocationCache(src, CacheOptions{Interval: time.Second, MaxStale: 10 * time.Second, Now: clk.Now})
 			for i, s := range tt.steps {
-				clk.Advance(s.advance)
+				clk.Add(s.advance)
 				src.set(s.serials, s.err)
 				got, err := c.IsRevoked(ctx, "a")
 				if s.wantErr {
@@ -91,7 +92,7 @@ func TestRevocationCache(t *testing.T) {
 	}
 
 	t.Run("concurrent callers share one load", func(t *testing.T) {
-		src, clk := &source{serials: []string{"a"}}, &clock{t: t0}
+		src, clk := &source{serials: []string{"a"}}, clocktest.New(t0)
 		c := NewRevocationCache(src, CacheOptions{Now: clk.Now})
 		var wg sync.WaitGroup
 		for range 50 {

@@ -3,6 +3,7 @@ package oidc_test
 import (
 	"context"
 	"encoding/base64"
+	"github.com/panjereh/panjereh/internal/clocktest"
 	"github.com/panjereh/panjereh/internal/web/webtest"
 	"io"
 	"log/slog"
@@ -23,18 +24,8 @@ import (
 	"github.com/panjereh/panjereh/internal/web"
 )
 
-// clock is a test clock that moves only when told.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
+// clock is the settable clock tests share.
+type clock = clocktest.Clock
 
 // sessions is a small stand-in for the identity package: the browser
 // logs in at /test/login as the persona the test chose, and a cookie
@@ -151,7 +142,7 @@ const (
 func newEnv(t testing.TB, tweaks ...func(*oidc.Options)) *env {
 	t.Helper()
 	db := sqldbtest.Open(t)
-	clk := &clock{t: time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)}
+	clk := clocktest.New(time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
