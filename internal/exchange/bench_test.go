@@ -24,6 +24,7 @@ import (
 	"github.com/panjereh/panjereh/internal/exchange"
 	"github.com/panjereh/panjereh/internal/exchange/msglog"
 	"github.com/panjereh/panjereh/internal/exchange/pki"
+	"github.com/panjereh/panjereh/internal/sqldb"
 	"github.com/panjereh/panjereh/internal/sqldb/sqldbtest"
 )
 
@@ -37,9 +38,47 @@ const benchClients = 32
 
 const benchBody = `{"nin":"0012345679"}`
 
+// benchAnswer is the provider's answer in every benchmark.
+const benchAnswer = `{"name":"علی","family":"رضایی","fatherName":"حسین","nin":"0012345679","echo":""}`
+
+// benchRegistry registers the window and the civil registry, publishes
+// the identity service at target and grants the window's portal items of
+// it (nil: every item).
+func benchRegistry(tb testing.TB, db *sqldb.DB, target string, items exchange.Items) *exchange.Store {
+	ctx := context.Background()
+	now := time.Now()
+	st := &exchange.Store{DB: db}
+	for _, m := range []exchange.Member{{ID: window, NameFa: "پنجره", NameEn: "Window"}, {ID: civil, NameFa: "ثبت", NameEn: "Civil"}} {
+		if err := st.AddMember(ctx, m, now); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	client, err := exchange.ParseSubsystem(window + "/portal")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	svc, err := exchange.ParseService(identity)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, s := range []exchange.Subsystem{client, svc.Subsystem} {
+		if err := st.AddSubsystem(ctx, s, now); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if err := st.Publish(ctx, exchange.Service{ID: svc, TitleFa: "هویت", TitleEn: "Identity", TargetURL: target,
+		Items: exchange.Items{"name", "family", "fatherName", "nin", "echo"}}, now); err != nil {
+		tb.Fatal(err)
+	}
+	if err := st.Grant(ctx, "bench", client, svc, items, now); err != nil {
+		tb.Fatal(err)
+	}
+	return st
+}
+
 // benchBackend answers every call with the same small JSON document.
 func benchBackend(tb testing.TB) *httptest.Server {
-	answer := []byte(`{"name":"علی","family":"رضایی","fatherName":"حسین","nin":"0012345679","echo":""}`)
+	answer := []byte(benchAnswer)
 	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
 		rw.Header().Set("Content-Type", "application/json")
@@ -119,35 +158,9 @@ func benchCA(tb testing.TB) *pki.CA {
 // backend. items limits the right; nil grants everything.
 func benchGateway(tb testing.TB, items exchange.Items) (benchTarget, *msglog.Log, string) {
 	ctx := context.Background()
-	now := time.Now()
 	backend := benchBackend(tb)
 	db := sqldbtest.Open(tb)
-	st := &exchange.Store{DB: db}
-	for _, m := range []exchange.Member{{ID: window, NameFa: "پنجره", NameEn: "Window"}, {ID: civil, NameFa: "ثبت", NameEn: "Civil"}} {
-		if err := st.AddMember(ctx, m, now); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	client, err := exchange.ParseSubsystem(window + "/portal")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	svc, err := exchange.ParseService(identity)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for _, s := range []exchange.Subsystem{client, svc.Subsystem} {
-		if err := st.AddSubsystem(ctx, s, now); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	if err := st.Publish(ctx, exchange.Service{ID: svc, TitleFa: "هویت", TitleEn: "Identity", TargetURL: backend.URL + "/registry",
-		Items: exchange.Items{"name", "family", "fatherName", "nin", "echo"}}, now); err != nil {
-		tb.Fatal(err)
-	}
-	if err := st.Grant(ctx, "bench", client, svc, items, now); err != nil {
-		tb.Fatal(err)
-	}
+	st := benchRegistry(tb, db, backend.URL+"/registry", items)
 	ca := benchCA(tb)
 	certs := &pki.Store{DB: db}
 	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)

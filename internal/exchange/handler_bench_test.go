@@ -66,32 +66,7 @@ func newHandlerBench(b *testing.B, items exchange.Items) handlerBench {
 	ctx := context.Background()
 	now := time.Now()
 	db := sqldbtest.Open(b)
-	st := &exchange.Store{DB: db}
-	for _, m := range []exchange.Member{{ID: window, NameFa: "پنجره", NameEn: "Window"}, {ID: civil, NameFa: "ثبت", NameEn: "Civil"}} {
-		if err := st.AddMember(ctx, m, now); err != nil {
-			b.Fatal(err)
-		}
-	}
-	client, err := exchange.ParseSubsystem(window + "/portal")
-	if err != nil {
-		b.Fatal(err)
-	}
-	svc, err := exchange.ParseService(identity)
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, s := range []exchange.Subsystem{client, svc.Subsystem} {
-		if err := st.AddSubsystem(ctx, s, now); err != nil {
-			b.Fatal(err)
-		}
-	}
-	if err := st.Publish(ctx, exchange.Service{ID: svc, TitleFa: "هویت", TitleEn: "Identity", TargetURL: "http://provider.test/registry",
-		Items: exchange.Items{"name", "family", "fatherName", "nin", "echo"}}, now); err != nil {
-		b.Fatal(err)
-	}
-	if err := st.Grant(ctx, "bench", client, svc, items, now); err != nil {
-		b.Fatal(err)
-	}
+	st := benchRegistry(b, db, "http://provider.test/registry", items)
 	ca := benchCA(b)
 	certs := &pki.Store{DB: db}
 	id, err := pki.ParseMemberID(window)
@@ -109,14 +84,13 @@ func newHandlerBench(b *testing.B, items exchange.Items) handlerBench {
 	if err != nil {
 		b.Fatal(err)
 	}
-	answer := `{"name":"علی","family":"رضایی","fatherName":"حسین","nin":"0012345679","echo":""}`
 	gw := &exchange.Gateway{
 		Store:       st,
 		Auth:        exchange.CertAuth{Authenticator: &pki.Authenticator{CA: ca.Cert, Revoked: pki.NewRevocationCache(certs, pki.CacheOptions{})}},
 		AuthProblem: pki.ProblemFor,
 		Log:         &memLog{},
 		Operators:   []string{window},
-		Transport:   cannedProvider{answer: []byte(answer)},
+		Transport:   cannedProvider{answer: []byte(benchAnswer)},
 		Limiter:     exchange.NewLimiter(1e9, 1e9),
 		Timeout:     5 * time.Second,
 		CacheTTL:    time.Minute,
