@@ -55,25 +55,38 @@ type ActivityItem struct {
 // listLimit bounds the privacy pages' lists.
 const listLimit = 100
 
-type connectionsView struct {
-	List      []Connection
+// listView is a privacy page's list, or that its feed is not configured.
+type listView[T any] struct {
+	List      []T
 	Available bool
 }
 
-func (h *Handler) connections(w http.ResponseWriter, r *http.Request) {
+// listPage renders page (page.html, titled page.title) with the logged-in
+// account's list from load, or says it is unavailable when load is nil.
+func listPage[T any](h *Handler, w http.ResponseWriter, r *http.Request, page string, load func(context.Context, Account) ([]T, error)) {
 	_, a, ok := h.requireLogin(w, r)
 	if !ok {
 		return
 	}
-	v := connectionsView{Available: h.Connections != nil}
+	v := listView[T]{Available: load != nil}
 	if v.Available {
 		var err error
-		if v.List, err = h.Connections.Connections(r.Context(), a.ID); err != nil {
+		if v.List, err = load(r.Context(), a); err != nil {
 			h.m.ServerError(w, r, err)
 			return
 		}
 	}
-	h.m.Render(w, r, http.StatusOK, h.pages, web.Page{Name: "connections.html", Title: "connections.title", Data: v})
+	h.m.Render(w, r, http.StatusOK, h.pages, web.Page{Name: page + ".html", Title: page + ".title", Data: v})
+}
+
+func (h *Handler) connections(w http.ResponseWriter, r *http.Request) {
+	var load func(context.Context, Account) ([]Connection, error)
+	if h.Connections != nil {
+		load = func(ctx context.Context, a Account) ([]Connection, error) {
+			return h.Connections.Connections(ctx, a.ID)
+		}
+	}
+	listPage(h, w, r, "connections", load)
 }
 
 func (h *Handler) revokeConnection(w http.ResponseWriter, r *http.Request) {
@@ -92,51 +105,25 @@ func (h *Handler) revokeConnection(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/account/connections", http.StatusSeeOther)
 }
 
-type accessesView struct {
-	List      []Access
-	Available bool
-}
-
+// accesses lists the exchanges about the account's subject: the person's
+// national code, the legal person's ID or the foreign national's FIDA,
+// which is what the account logs in with.
 func (h *Handler) accesses(w http.ResponseWriter, r *http.Request) {
-	_, a, ok := h.requireLogin(w, r)
-	if !ok {
-		return
-	}
-	v := accessesView{Available: h.Accesses != nil}
-	subject := a.NationalCode
-	switch a.Kind {
-	case KindLegal:
-		subject = a.LegalID
-	case KindForeign:
-		subject = a.ForeignID
-	}
-	if v.Available {
-		var err error
-		if v.List, err = h.Accesses.Accesses(r.Context(), subject, listLimit); err != nil {
-			h.m.ServerError(w, r, err)
-			return
+	var load func(context.Context, Account) ([]Access, error)
+	if h.Accesses != nil {
+		load = func(ctx context.Context, a Account) ([]Access, error) {
+			return h.Accesses.Accesses(ctx, a.LoginID, listLimit)
 		}
 	}
-	h.m.Render(w, r, http.StatusOK, h.pages, web.Page{Name: "accesses.html", Title: "accesses.title", Data: v})
-}
-
-type activityView struct {
-	List      []ActivityItem
-	Available bool
+	listPage(h, w, r, "accesses", load)
 }
 
 func (h *Handler) activity(w http.ResponseWriter, r *http.Request) {
-	_, a, ok := h.requireLogin(w, r)
-	if !ok {
-		return
-	}
-	v := activityView{Available: h.Activity != nil}
-	if v.Available {
-		var err error
-		if v.List, err = h.Activity.Activity(r.Context(), a.LoginID, listLimit); err != nil {
-			h.m.ServerError(w, r, err)
-			return
+	var load func(context.Context, Account) ([]ActivityItem, error)
+	if h.Activity != nil {
+		load = func(ctx context.Context, a Account) ([]ActivityItem, error) {
+			return h.Activity.Activity(ctx, a.LoginID, listLimit)
 		}
 	}
-	h.m.Render(w, r, http.StatusOK, h.pages, web.Page{Name: "activity.html", Title: "activity.title", Data: v})
+	listPage(h, w, r, "activity", load)
 }
