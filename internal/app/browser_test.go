@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -18,8 +17,6 @@ import (
 	"github.com/panjereh/panjereh/internal/web/webtest"
 )
 
-const chromium = "/usr/bin/chromium"
-
 // browserSession drives a headless Chromium and checks every page it
 // visits with axe-core.
 type browserSession struct {
@@ -31,30 +28,7 @@ type browserSession struct {
 
 func newBrowser(t *testing.T) *browserSession {
 	t.Helper()
-	if _, err := os.Stat(chromium); err != nil {
-		t.Skipf("%s is not installed (apt-get install chromium); skipping the browser test", chromium)
-	}
-	actx, cancel := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromium),
-		chromedp.Flag("headless", true),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	)
-	t.Cleanup(cancel)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(cancel)
-	ctx, cancel = context.WithTimeout(ctx, 120*time.Second)
-	t.Cleanup(cancel)
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
+	ctx := webtest.Chromium(t, 120*time.Second)
 	b := &browserSession{t: t, ctx: ctx}
 	go func() {
 		for m, err := range chromedp.Console(ctx) {

@@ -2,6 +2,7 @@ package portal_test
 
 import (
 	"context"
+	"github.com/panjereh/panjereh/internal/web/webtest"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -13,43 +14,17 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-const chromium = "/usr/bin/chromium"
-
 // TestInBrowser loads the Persian home page in a real Chromium, checks
 // direction, the embedded font, the absence of CSP violations and console
 // errors, uses the identifier form, and checks the layout at 320 px.
 func TestInBrowser(t *testing.T) {
-	if _, err := os.Stat(chromium); err != nil {
-		t.Skipf("%s is not installed (apt-get install chromium); skipping the browser test", chromium)
-	}
+	ctx := webtest.Chromium(t, 90*time.Second)
 	_, h := newSite(t)
 	srv := httptest.NewServer(h) // listens on 127.0.0.1
 	defer srv.Close()
 
-	actx, cancel := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromium),
-		chromedp.Flag("headless", true),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
-	defer cancel()
-
 	// Collect console errors, warnings, exceptions and browser log
 	// entries (CSP violations arrive there) while the test runs.
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
 	cctx, stopConsole := context.WithCancel(ctx)
 	messages := chromedp.Console(cctx)
 	var mu sync.Mutex
