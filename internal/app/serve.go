@@ -112,56 +112,57 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, db *sqldb.D
 		return fail(err)
 	}
 	if which["window"] {
-		mux, err := web.New(web.Options{
-			Logger:         log,
-			DB:             db,
-			Dev:            dev,
-			Version:        Version(),
-			TrustedProxies: cfg.TrustedProxies,
-		})
-		if err != nil {
+		if err := st.startWindow(ctx, cfg, log, db, dev, out); err != nil {
 			for _, s := range st.servers {
 				s.ln.Close()
 			}
 			return fail(err)
-		}
-		gw := st.url("exchange")
-		if gw == "" {
-			gw = "https://" + cfg.ExchangeAddr
-		}
-		acc, err := openAccess(ctx, cfg, log, db, gw, dev, out)
-		if err != nil {
-			mux.Close(context.WithoutCancel(ctx))
-			for _, s := range st.servers {
-				s.ln.Close()
-			}
-			return fail(err)
-		}
-		st.closers = append(st.closers, acc.close)
-		sso, err := openSSO(ctx, log, db, acc, issuerURL(cfg.PublicURL, st.url("window")))
-		if err != nil {
-			mux.Close(context.WithoutCancel(ctx))
-			for _, s := range st.servers {
-				s.ln.Close()
-			}
-			return fail(err)
-		}
-		st.sso = sso
-		ssoCtx, stopSSO := context.WithCancel(context.WithoutCancel(ctx))
-		go sso.Run(ssoCtx)
-		st.closers = append(st.closers, stopSSO)
-		privacyFeeds(acc.handler, db, sso, acc.audit)
-		mux.Mount(&portal.Portal{RegistryURL: gw + "/r1/"})
-		acc.mount(mux)
-		mux.Mount(sso)
-		st.window = mux
-		for _, s := range st.servers {
-			if s.name == "window" {
-				s.handler = mux.Handler()
-			}
 		}
 	}
 	return st, nil
+}
+
+// startWindow builds the national window on its bound listener: the
+// portal, registration and login, the SSO provider and, in the demo, the
+// development SMS page.
+func (st *stack) startWindow(ctx context.Context, cfg config.Config, log *slog.Logger, db *sqldb.DB, dev bool, out io.Writer) (err error) {
+	mux, err := web.New(web.Options{Logger: log, DB: db, Dev: dev, Version: Version(), TrustedProxies: cfg.TrustedProxies})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			mux.Close(context.WithoutCancel(ctx))
+		}
+	}()
+	gw := st.url("exchange")
+	if gw == "" {
+		gw = "https://" + cfg.ExchangeAddr
+	}
+	acc, err := openAccess(ctx, cfg, log, db, gw, dev, out)
+	if err != nil {
+		return err
+	}
+	st.closers = append(st.closers, acc.close)
+	sso, err := openSSO(ctx, log, db, acc, issuerURL(cfg.PublicURL, st.url("window")))
+	if err != nil {
+		return err
+	}
+	st.sso = sso
+	ssoCtx, stopSSO := context.WithCancel(context.WithoutCancel(ctx))
+	go sso.Run(ssoCtx)
+	st.closers = append(st.closers, stopSSO)
+	privacyFeeds(acc.handler, db, sso, acc.audit)
+	mux.Mount(&portal.Portal{RegistryURL: gw + "/r1/"})
+	acc.mount(mux)
+	mux.Mount(sso)
+	st.window = mux
+	for _, s := range st.servers {
+		if s.name == "window" {
+			s.handler = mux.Handler()
+		}
+	}
+	return nil
 }
 
 // close releases what the components hold.
