@@ -19,39 +19,52 @@ import (
 func (s *stats) flush(ctx context.Context, now time.Time) error {
 	s.flushMu.Lock()
 	defer s.flushMu.Unlock()
+	return s.save(ctx, s.take(), now)
+}
+
+// take puts the pending batch in flight and returns it.
+func (s *stats) take() *batch {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	b := s.pending
 	s.pending, s.inflight = newBatch(), b
-	s.mu.Unlock()
+	return b
+}
 
+// save writes b, which take put in flight, and settles what pages show.
+func (s *stats) save(ctx context.Context, b *batch, now time.Time) error {
 	if s.db == nil {
+		order := b.byLastSeen()
 		s.mu.Lock()
 		s.addToBase(b, now)
-		s.inflight = nil
+		s.finish(b, order, now)
+		s.base.Online = int64(s.written.len())
 		s.mu.Unlock()
 		return nil
 	}
 	if len(b.visits) > 0 {
 		if err := s.db.InTx(ctx, func(tx *sqldb.Tx) error { return writeBatch(ctx, tx, b, now, s.window) }); err != nil {
 			s.mu.Lock()
-			s.pending.merge(b)
+			s.pending.merge(b) // the same visits and visitors in memory: nothing pages show changes
 			s.inflight = nil
 			s.mu.Unlock()
 			s.log.ErrorContext(ctx, "web: visitor statistics not saved; will retry", "err", err)
 			return fmt.Errorf("web: flush visitor statistics: %w", err)
 		}
 	}
+	order := b.byLastSeen()
 	st, err := readTotals(ctx, s.db, now, s.window)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.inflight = nil
-	s.remember(b, now)
 	if err != nil {
 		// The batch is saved; show it on pages until the next read works.
 		s.addToBase(b, now)
+		s.finish(b, order, now)
+		s.base.Online = int64(s.written.len())
 		s.log.ErrorContext(ctx, "web: visitor statistics not read", "err", err)
 		return fmt.Errorf("web: read visitor statistics: %w", err)
 	}
+	s.finish(b, order, now)
 	s.base, s.baseDay, s.loaded = st, tehranDay(now), true
 	return nil
 }
@@ -75,8 +88,10 @@ func (s *stats) refresh(ctx context.Context, now time.Time) {
 	}
 }
 
-// addToBase counts b into the in-memory totals (without a database, or
-// when reading the database failed). Called with s.mu held.
+// addToBase counts b's page views, and its visitors this node had not
+// written before, into the in-memory totals (without a database, or when
+// reading the database failed). The caller sets base.Online once b is
+// finished. Called with s.mu held.
 func (s *stats) addToBase(b *batch, now time.Time) {
 	day := tehranDay(now)
 	if s.baseDay != day {
@@ -89,43 +104,103 @@ func (s *stats) addToBase(b *batch, now time.Time) {
 		}
 	}
 	for p, counted := range b.pairs {
-		if _, ok := s.known[p]; !ok && !counted && p[0] == day {
+		if _, ok := s.known[p[0]][p[1]]; !ok && !counted && p[0] == day {
 			s.base.VisitorsToday++
-		}
-	}
-	s.remember(b, now)
-	cutoff := now.Add(-s.window)
-	s.base.Online = 0
-	for _, t := range s.written {
-		if t.After(cutoff) {
-			s.base.Online++
 		}
 	}
 }
 
+// finish drops b, which is written (or counted into base), from what
+// pages add, and remembers what it wrote. Called with s.mu held while b
+// is in flight.
+func (s *stats) finish(b *batch, order []seenAt, now time.Time) {
+	s.inflight = nil
+	for p, counted := range b.pairs {
+		// p was fresh through b unless known or also uncounted in pending.
+		if _, known := s.known[p[0]][p[1]]; !counted && !known && !s.uncounted(p) {
+			s.addFresh(p[0], -1)
+		}
+	}
+	for v := range b.seen {
+		m := s.seen.at[v]
+		was := s.isOnline(v)
+		if t, ok := s.pending.seen[v]; !ok {
+			s.seen.remove(v)
+		} else if !t.Equal(m.t) {
+			s.seen.set(v, t, m.prev)
+		}
+		s.recountOnline(v, was)
+	}
+	s.remember(b, order, now)
+}
+
 // remember notes what b wrote, so that pages do not count it twice, and
-// forgets what is too old to matter. Called with s.mu held.
-func (s *stats) remember(b *batch, now time.Time) {
+// forgets what is too old to matter. order is b's visitors by last seen.
+// Called with s.mu held and no batch in flight.
+func (s *stats) remember(b *batch, order []seenAt, now time.Time) {
 	day := tehranDay(now)
-	for p := range s.known {
-		if p[0] != day {
-			delete(s.known, p)
+	var stale map[string]map[string]struct{}
+	for d, vs := range s.known {
+		if d != day {
+			if stale == nil {
+				stale = map[string]map[string]struct{}{}
+			}
+			stale[d] = vs
+			delete(s.known, d)
+		}
+	}
+	if stale != nil {
+		// Uncounted pairs of a forgotten day count on pages again.
+		for p := range s.pending.pairs {
+			if _, ok := stale[p[0]][p[1]]; ok && s.uncounted(p) {
+				s.addFresh(p[0], 1)
+			}
 		}
 	}
 	for p := range b.pairs {
-		s.known[p] = struct{}{}
-	}
-	for v, t := range b.seen {
-		if t.After(s.written[v]) {
-			s.written[v] = t
+		vs := s.known[p[0]]
+		if vs == nil {
+			vs = map[string]struct{}{}
+			s.known[p[0]] = vs
 		}
+		if _, ok := vs[p[1]]; !ok {
+			was := s.isFresh(p)
+			vs[p[1]] = struct{}{}
+			s.recountFresh(p, was)
+		}
+	}
+	var near *mark
+	for _, e := range order {
+		if w, ok := s.written.get(e.visitor); ok && !e.t.After(w) {
+			continue
+		}
+		was := s.isOnline(e.visitor)
+		near = s.written.set(e.visitor, e.t, near)
+		s.recountOnline(e.visitor, was)
 	}
 	cutoff := now.Add(-s.window)
-	for v, t := range s.written {
-		if !t.After(cutoff) {
-			delete(s.written, v)
-		}
+	for m := s.written.head; m != nil && !m.t.After(cutoff); m = s.written.head {
+		was := s.isOnline(m.visitor)
+		s.written.remove(m.visitor)
+		s.recountOnline(m.visitor, was)
 	}
+}
+
+// seenAt is a visitor and when it was last seen.
+type seenAt struct {
+	visitor string
+	t       time.Time
+}
+
+// byLastSeen returns b's visitors in order of last seen, so that
+// remember can merge them into written in one pass.
+func (b *batch) byLastSeen() []seenAt {
+	order := make([]seenAt, 0, len(b.seen))
+	for v, t := range b.seen {
+		order = append(order, seenAt{v, t})
+	}
+	slices.SortFunc(order, func(x, y seenAt) int { return x.t.Compare(y.t) })
+	return order
 }
 
 func (b *batch) merge(o *batch) {
