@@ -5,15 +5,17 @@ import (
 	"crypto/ecdsa"
 	"crypto/tls"
 	"fmt"
-	"github.com/panjereh/panjereh/internal/ecpem"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
+	"sync"
 	"time"
 
 	"github.com/panjereh/panjereh/internal/config"
+	"github.com/panjereh/panjereh/internal/ecpem"
 	"github.com/panjereh/panjereh/internal/exchange"
 	"github.com/panjereh/panjereh/internal/exchange/msglog"
 	"github.com/panjereh/panjereh/internal/exchange/pki"
@@ -109,6 +111,18 @@ func signingKey(dir, name, pub string) (*ecdsa.PrivateKey, error) {
 	return ecpem.LoadOrCreate(dir, name, pub)
 }
 
+// syncProcs gives the Go scheduler twice its default number of Ps once a
+// gateway runs in the process, unless GOMAXPROCS is set in the
+// environment. Every answer waits for its record's fdatasync, and a
+// goroutine in that system call keeps its P until the scheduler takes it
+// back, so with one P per core a core idles while the log syncs: the
+// gateway used 1.5 of 2 cores with 2 Ps and 1.8 with 4 (BENCHMARKS.md).
+var syncProcs = sync.OnceFunc(func() {
+	if os.Getenv("GOMAXPROCS") == "" {
+		runtime.GOMAXPROCS(2 * runtime.GOMAXPROCS(0))
+	}
+})
+
 // gateway builds the exchange gateway with its log and index. The
 // returned function closes them.
 func (n *nix) gateway(ctx context.Context, log *slog.Logger) (*exchange.Gateway, func(), error) {
@@ -121,6 +135,7 @@ func (n *nix) gateway(ctx context.Context, log *slog.Logger) (*exchange.Gateway,
 	if err != nil {
 		return nil, nil, err
 	}
+	syncProcs()
 	index := &exchange.Index{DB: n.db, Logger: log, LogDir: logDir}
 	if added, err := index.Catchup(ctx, []string{logDir}); err != nil {
 		mlog.Close()

@@ -9,10 +9,14 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"regexp"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -142,26 +146,37 @@ func BenchmarkCompleteLogin(b *testing.B) {
 		b.Fatal(err)
 	}
 
+	// Each of the concurrent browsers and the agency keep their connections
+	// open, as browsers and HTTP clients do.
+	browsers := &http.Transport{MaxIdleConnsPerHost: 64, IdleConnTimeout: time.Minute}
+	b.Cleanup(browsers.CloseIdleConnections)
 	var next atomic.Int64
 	b.SetParallelism(8)
+	busy0, idle0 := machineCPU()
+	var ru0, ru1 syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru0)
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			i := next.Add(1) - 1
-			if err := completeLogin(issuer, rp, people[i], fmt.Sprintf("0935%07d", i), sink); err != nil {
+			if err := completeLogin(issuer, rp, browsers, people[i], fmt.Sprintf("0935%07d", i), sink); err != nil {
 				b.Error(err)
 				return
 			}
 		}
 	})
 	b.StopTimer()
+	busy1, idle1 := machineCPU()
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru1)
+	b.ReportMetric(float64(ru1.Utime.Nano()+ru1.Stime.Nano()-ru0.Utime.Nano()-ru0.Stime.Nano())/float64(b.Elapsed().Nanoseconds()), "process-cores")
+	b.ReportMetric(float64(busy1-busy0)/float64(busy1-busy0+idle1-idle0)*float64(runtime.NumCPU()), "machine-cores")
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "logins/s")
 }
 
 // completeLogin is one person's login as a browser and an agency make it.
-func completeLogin(issuer string, rp *oauth2.Config, nationalCode, mobile string, sink *codeSink) error {
+func completeLogin(issuer string, rp *oauth2.Config, tr http.RoundTripper, nationalCode, mobile string, sink *codeSink) error {
 	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar, CheckRedirect: func(r *http.Request, _ []*http.Request) error {
+	c := &http.Client{Transport: tr, Jar: jar, CheckRedirect: func(r *http.Request, _ []*http.Request) error {
 		if !strings.HasPrefix(r.URL.String(), issuer) {
 			return http.ErrUseLastResponse // the agency's callback
 		}
@@ -216,7 +231,8 @@ func completeLogin(issuer string, rp *oauth2.Config, nationalCode, mobile string
 	if err != nil || back.Query().Get("code") == "" {
 		return fmt.Errorf("consent: %d %.200s", res.StatusCode, body)
 	}
-	tok, err := rp.Exchange(context.Background(), back.Query().Get("code"), oauth2.VerifierOption(verifier))
+	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, &http.Client{Transport: tr})
+	tok, err := rp.Exchange(ctx, back.Query().Get("code"), oauth2.VerifierOption(verifier))
 	if err != nil {
 		return err
 	}
@@ -224,4 +240,18 @@ func completeLogin(issuer string, rp *oauth2.Config, nationalCode, mobile string
 		return fmt.Errorf("no ID token")
 	}
 	return nil
+}
+
+func machineCPU() (busy, idle int64) {
+	data, _ := os.ReadFile("/proc/stat")
+	f := strings.Fields(strings.SplitN(string(data), "\n", 2)[0])
+	for i, v := range f[1:] {
+		n, _ := strconv.ParseInt(v, 10, 64)
+		if i == 3 || i == 4 {
+			idle += n
+		} else {
+			busy += n
+		}
+	}
+	return busy, idle
 }

@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -266,6 +267,7 @@ func runBenchClients(b *testing.B, bt benchTarget, wantKeys, clients int) int {
 
 	var mu sync.Mutex
 	lat := make([]time.Duration, 0, 1<<16)
+	cpu0 := cpuTime()
 	b.ResetTimer()
 	if clients == 1 {
 		for range b.N {
@@ -295,6 +297,7 @@ func runBenchClients(b *testing.B, bt benchTarget, wantKeys, clients int) int {
 		})
 	}
 	b.StopTimer()
+	b.ReportMetric((cpuTime()-cpu0).Seconds()/b.Elapsed().Seconds(), "cores")
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
 	if len(lat) > 0 {
 		slices.Sort(lat)
@@ -359,4 +362,13 @@ func BenchmarkGatewayNoFilter(b *testing.B) {
 	bt, _, _ := benchGateway(b, nil)
 	runBench(b, bt, 5)
 	reportHeap(b)
+}
+
+// cpuTime is the process's user and system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
