@@ -199,14 +199,48 @@ func TestDemo(t *testing.T) {
 		}
 	}
 
+	// The home page is the service catalog, seeded on the first start;
+	// the developers' page shows the gateway.
 	res, err := http.Get(window + "/")
 	if err != nil {
 		t.Fatal(err)
 	}
 	body, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	if res.StatusCode != 200 || !strings.Contains(string(body), `dir="rtl"`) || !strings.Contains(string(body), gateway) {
-		t.Errorf("window home: %d, rtl and the gateway's URL expected", res.StatusCode)
+	if res.StatusCode != 200 || !strings.Contains(string(body), `dir="rtl"`) || !strings.Contains(string(body), "پرکاربردترین خدمات") {
+		t.Errorf("window home: %d, rtl and the catalog expected", res.StatusCode)
+	}
+	res, err = http.Get(window + "/developers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(body), gateway) {
+		t.Errorf("developers' page: %d, the gateway's URL expected", res.StatusCode)
+	}
+	// A police service starts at the demo's traffic police agency.
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	var police string
+	func() {
+		res, err := http.Get(window + "/api/v1/services?agency=police&electronic=yes&limit=1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var got struct{ Results []struct{ ID string } }
+		if err := json.NewDecoder(res.Body).Decode(&got); err != nil || len(got.Results) == 0 {
+			t.Fatalf("police services: %v %+v", err, got)
+		}
+		police = got.Results[0].ID
+	}()
+	res, err = noFollow.Get(window + "/services/" + police + "/start")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, d.agency) {
+		t.Errorf("start %s: %d to %q, want the demo agency %s", police, res.StatusCode, loc, d.agency)
 	}
 
 	// Through the exchange with the certificate the demo left for people

@@ -75,6 +75,7 @@ func runDemo(ctx context.Context, e env, args []string) int {
 		return 1
 	}
 	st.servers = append(st.servers, ag)
+	st.agencyURL.Store(&ag.url)
 	printDemo(e.stdout, cfg, st.url("window"), st.url("exchange"), st.url("registry"), ag.url)
 	return st.wait(ctx, log, cfg.ShutdownTimeout, e)
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/panjereh/panjereh/internal/catalog"
 	"github.com/panjereh/panjereh/internal/config"
 	"github.com/panjereh/panjereh/internal/registry"
 	"github.com/panjereh/panjereh/internal/sqldb"
@@ -46,6 +47,12 @@ func runSeed(ctx context.Context, e env, args []string) int {
 		return 1
 	}
 	fmt.Fprintf(e.stdout, "seeded %d persons with seed %d in %s\n", cfg.Persons, cfg.Seed, stats.Duration.Round(time.Millisecond))
+	cs, err := seedCatalog(ctx, db, &catalog.Store{DB: db})
+	if err != nil {
+		fmt.Fprintf(e.stderr, "panjereh seed: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(e.stdout, "catalog: %d agencies, %d new services, %d licences\n", cs.Agencies, cs.Services, cs.Licences)
 	for _, t := range stats.Tables {
 		fmt.Fprintf(e.stdout, "  %-24s %d\n", t.Name, t.Rows)
 	}

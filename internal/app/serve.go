@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/panjereh/panjereh/internal/config"
@@ -59,6 +60,9 @@ type stack struct {
 	window  *web.Mux
 	sso     *oidc.Provider
 	closers []func()
+	// agencyURL is the demo agency's address once it runs; the police's
+	// electronic services start there.
+	agencyURL atomic.Pointer[string]
 }
 
 // start builds the chosen components and binds their listeners. The
@@ -153,7 +157,10 @@ func (st *stack) startWindow(ctx context.Context, cfg config.Config, log *slog.L
 	go sso.Run(ssoCtx)
 	st.closers = append(st.closers, stopSSO)
 	privacyFeeds(acc.handler, db, sso, acc.audit)
-	mux.Mount(&portal.Portal{RegistryURL: gw + "/r1/"})
+	if err := st.openCatalog(ctx, log, db, acc, mux); err != nil {
+		return err
+	}
+	mux.Mount(&portal.Portal{RegistryURL: gw + "/r1/", Path: "/developers"})
 	acc.mount(mux)
 	mux.Mount(sso)
 	st.window = mux

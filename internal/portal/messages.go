@@ -4,8 +4,9 @@ import "github.com/panjereh/panjereh/internal/web"
 
 // messages are the portal's texts.
 var messages = web.Messages{
-	"nav.home":  {Fa: "خانه", En: "Home"},
-	"nav.about": {Fa: "درباره و پروانه‌ها", En: "About and licences"},
+	"nav.home":       {Fa: "خانه", En: "Home"},
+	"nav.developers": {Fa: "برنامه‌نویسان", En: "Developers"},
+	"nav.about":      {Fa: "درباره و پروانه‌ها", En: "About and licences"},
 
 	"home.title": {Fa: "خانه", En: "Home"},
 	"home.lead": {Fa: "پنجره پیاده‌سازی آزاد و متن‌باز پنجرهٔ ملی خدمات دولت هوشمند است: یک بار ثبت‌نام و ورود یکپارچه، شناسنامهٔ خدمات، پیگیری درخواست‌ها، کارتابل ملی، تبادل اطلاعات میان دستگاه‌ها و پایگاه‌های پایه — همه در یک نرم‌افزار که هر دستگاه می‌تواند روی رایانهٔ خود اجرا کند.",

@@ -20,6 +20,10 @@ type Portal struct {
 	// Updated is when the landing page's content last changed; zero means
 	// the Mux's default (the build time).
 	Updated time.Time
+	// Path is where the landing page is served: "/" (the default) or, when
+	// the service catalog is the home page, another path such as
+	// "/developers".
+	Path string
 
 	m     *web.Mux
 	pages *web.Templates
@@ -29,13 +33,17 @@ type Portal struct {
 func (p *Portal) Mount(m *web.Mux) {
 	p.m = m
 	p.pages = m.MustParseTemplates(templates, messages, "templates/*.html")
-	m.AddNav(web.NavItem{Path: "/", Label: messages["nav.home"]})
+	home, route, label := p.Path, p.Path, messages["nav.developers"]
+	if home == "" || home == "/" {
+		home, route, label = "/", "/{$}", messages["nav.home"]
+	}
+	m.AddNav(web.NavItem{Path: home, Label: label})
 	m.AddNav(web.NavItem{Path: "/about", Label: messages["nav.about"]})
-	m.Page("GET /{$}", p.home)
+	m.Page("GET "+route, p.home)
 	m.Page("POST /validate", p.validate)
 	m.Page("GET /validate", func(w http.ResponseWriter, r *http.Request) {
 		// A bookmarked or reloaded result page leads back to the form.
-		http.Redirect(w, r, "/#validator", http.StatusSeeOther)
+		http.Redirect(w, r, home+"#validator", http.StatusSeeOther)
 	})
 	m.Page("GET /about", p.about)
 }

@@ -18,7 +18,7 @@ import (
 
 // assetFS holds the stylesheet, the fonts with their licence, and images.
 //
-//go:embed assets/css assets/img assets/fonts/*.woff2 assets/fonts/OFL.txt
+//go:embed assets/css assets/img assets/js assets/fonts/*.woff2 assets/fonts/OFL.txt
 var assetFS embed.FS
 
 // assetPrefix is where assets are served. Their URLs carry a hash of the

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"sync"
+	"time"
 )
 
 // reqState is what the outermost middleware learns about a request and
@@ -15,6 +16,7 @@ type reqState struct {
 	id     string     // the request ID
 	secure bool       // served over TLS, directly or at a trusted proxy
 	ip     netip.Addr // the client's address, proxies accounted for
+	start  time.Time  // when the request arrived
 
 	mu    sync.Mutex
 	api   bool   // the route is a JSON API

@@ -5,13 +5,15 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"time"
 )
 
-// Content security policies. Pages load only their own stylesheet, fonts
-// and images: no scripts and no inline styles at all. Everything else
-// (APIs, assets) may load nothing.
+// Content security policies. Pages load only their own stylesheet, fonts,
+// images and scripts (the search box's suggestions, which read the site's
+// own API): no inline scripts or styles at all. Everything else (APIs,
+// assets) may load nothing.
 const (
-	pageCSP  = "default-src 'none'; style-src 'self'; font-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+	pageCSP  = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; font-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 	otherCSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
 )
 
@@ -26,6 +28,7 @@ func (m *Mux) begin(next http.Handler) http.Handler {
 		}
 		w.Header().Set("X-Request-Id", id)
 		st := &reqState{
+			start:  time.Now(),
 			id:     id,
 			ip:     clientIP(r, m.opts.TrustedProxies),
 			secure: forwardedTLS(r, m.opts.TrustedProxies),

@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -66,7 +68,8 @@ type NavLink struct {
 }
 
 // ParseTemplates parses the feature's page templates matched by patterns
-// in fsys (every file is one page, named by its base name), each with the
+// in fsys (every file is one page, named by its base name, except files
+// named _*.html, which hold partials every page can use), each with the
 // layout and the shell's partials. own holds the feature's messages.
 func (m *Mux) ParseTemplates(fsys fs.FS, own Messages, patterns ...string) (*Templates, error) {
 	t := &Templates{m: m, own: own, pages: map[Lang]map[string]*template.Template{}}
@@ -81,10 +84,26 @@ func (m *Mux) ParseTemplates(fsys fs.FS, own Messages, patterns ...string) (*Tem
 	if len(files) == 0 {
 		return nil, fmt.Errorf("web: templates %v: no files", patterns)
 	}
+	// Files named _*.html hold the feature's partials, which every page
+	// of the feature can use.
+	var partials, pages []string
+	for _, f := range files {
+		if strings.HasPrefix(path.Base(f), "_") {
+			partials = append(partials, f)
+		} else {
+			pages = append(pages, f)
+		}
+	}
+	files = pages
 	for _, lang := range []Lang{Fa, En} {
 		base, err := template.New("").Funcs(m.funcs(lang, own)).ParseFS(shellTemplates, "templates/*.html")
 		if err != nil {
 			return nil, fmt.Errorf("web: shell templates: %w", err)
+		}
+		if len(partials) > 0 {
+			if base, err = base.ParseFS(fsys, partials...); err != nil {
+				return nil, fmt.Errorf("web: partials: %w", err)
+			}
 		}
 		t.pages[lang] = map[string]*template.Template{}
 		for _, f := range files {
@@ -129,6 +148,11 @@ func (m *Mux) Render(w http.ResponseWriter, r *http.Request, status int, t *Temp
 	h.Set("Content-Language", string(lang))
 	h.Set("Cache-Control", "no-store")
 	h.Add("Vary", "Cookie")
+	if st := stateOf(r.Context()); st != nil && !st.start.IsZero() {
+		// The server's own time for the page, for operators and
+		// browsers' developer tools.
+		h.Set("Server-Timing", "app;dur="+strconv.FormatFloat(float64(time.Since(st.start).Microseconds())/1000, 'f', 2, 64))
+	}
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
 }

@@ -74,7 +74,7 @@ func csrfPost(target, token string, form url.Values) func(*testing.T, *shell) *h
 	}
 }
 
-const wantCSP = "default-src 'none'; style-src 'self'; font-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+const wantCSP = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; font-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 func TestScenarios(t *testing.T) {
 	name := url.Values{"name": {"علی"}}
