@@ -39,10 +39,15 @@ type Page struct {
 	// Updated is when the page's content last changed; zero means the
 	// Mux's default (the build time).
 	Updated time.Time
+	// Content, when set, is the page's "content" already rendered (by
+	// Templates.Content), which Render places in the layout as it is.
+	Content template.HTML
 }
 
 // View is the data every page template executes with.
 type View struct {
+	// Content is the page's content when it was rendered beforehand.
+	Content template.HTML
 	Lang      Lang
 	Dir       string
 	OtherLang Lang
@@ -127,6 +132,24 @@ func (m *Mux) MustParseTemplates(fsys fs.FS, own Messages, patterns ...string) *
 	return t
 }
 
+// Content renders only the page's "content" in the request's language,
+// for a feature to keep and hand back to Render in Page.Content while the
+// page's data stay the same. The content must not depend on who asks: it
+// is rendered without the request's CSRF token or visitor.
+func (t *Templates) Content(r *http.Request, p Page) (template.HTML, error) {
+	lang := LangOf(r)
+	tmpl, ok := t.pages[lang][p.Name]
+	if !ok {
+		return "", fmt.Errorf("web: no page template %q", p.Name)
+	}
+	var buf bytes.Buffer
+	v := &View{Lang: lang, Dir: lang.Dir(), OtherLang: lang.Other(), Path: r.URL.Path, Data: p.Data}
+	if err := tmpl.ExecuteTemplate(&buf, "content", v); err != nil {
+		return "", fmt.Errorf("web: render %s: %w", p.Name, err)
+	}
+	return template.HTML(buf.String()), nil
+}
+
 // Render writes the page with the given status in the request's language.
 // A template error is logged and becomes the 500 page.
 func (m *Mux) Render(w http.ResponseWriter, r *http.Request, status int, t *Templates, p Page) {
@@ -137,6 +160,7 @@ func (m *Mux) Render(w http.ResponseWriter, r *http.Request, status int, t *Temp
 		return
 	}
 	v := m.view(r, lang, t.own, p)
+	v.Content = p.Content
 	var buf bytes.Buffer
 	if err := tmpl.ExecuteTemplate(&buf, "layout", v); err != nil {
 		m.ServerError(w, r, fmt.Errorf("web: render %s: %w", p.Name, err))

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -51,6 +52,46 @@ func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, name, 
 	s.m.Render(w, r, status, s.pages, web.Page{Name: name, Title: title, Data: data})
 }
 
+// renderCached renders a page whose content depends only on the catalog,
+// the language and the address, keeping the rendered content for the
+// next visitor until the catalog changes. data builds the page's data
+// when the content is not kept yet.
+func (s *Site) renderCached(w http.ResponseWriter, r *http.Request, v *view, name, title string, updated time.Time, data func() any) {
+	key := string(web.LangOf(r)) + " " + r.URL.RequestURI()
+	p := web.Page{Name: name, Title: title, Updated: updated}
+	if !v.stale.IsZero() && !s.now().Before(v.stale) {
+		// An outage began or ended since the view was built.
+		p.Data = data()
+		s.m.Render(w, r, http.StatusOK, s.pages, p)
+		return
+	}
+	if c, ok := v.pages.Load(key); ok {
+		p.Content = c.(template.HTML)
+		s.m.Render(w, r, http.StatusOK, s.pages, p)
+		return
+	}
+	p.Data = data()
+	c, err := s.pages.Content(r, p)
+	if err != nil {
+		s.m.ServerError(w, r, err)
+		return
+	}
+	if v.npages.Add(1) <= maxCachedPages {
+		v.pages.Store(key, c)
+	}
+	p.Content = c
+	s.m.Render(w, r, http.StatusOK, s.pages, p)
+}
+
+// anonymous reports whether nobody is logged in on r.
+func (s *Site) anonymous(r *http.Request) bool {
+	if s.Sessions == nil {
+		return true
+	}
+	_, ok := s.Sessions.Viewer(r)
+	return !ok
+}
+
 // card is a service as lists show it.
 type card struct {
 	ID, URL    string
@@ -96,7 +137,11 @@ type homeData struct {
 }
 
 func (s *Site) home(w http.ResponseWriter, r *http.Request) {
-	v, now := s.cur.Load(), s.now()
+	v := s.cur.Load()
+	s.renderCached(w, r, v, "home.html", "home.title", time.Time{}, func() any { return v.homeData(s.now()) })
+}
+
+func (v *view) homeData(now time.Time) homeData {
 	d := homeData{Popular: v.cards(v.popular[:min(8, len(v.popular))], now), Services: len(v.sn.Services)}
 	for _, sv := range v.sn.Services {
 		if sv.Electronic {
@@ -109,7 +154,7 @@ func (s *Site) home(w http.ResponseWriter, r *http.Request) {
 			d.Agencies = append(d.Agencies, link{URL: "/agencies/" + a.Code, Title: a.Name, Count: n})
 		}
 	}
-	s.render(w, r, http.StatusOK, "home.html", "home.title", d)
+	return d
 }
 
 func (v *view) termLinks(events bool) []link {
@@ -337,12 +382,28 @@ type serviceData struct {
 }
 
 func (s *Site) servicePage(w http.ResponseWriter, r *http.Request) {
-	v, now := s.cur.Load(), s.now()
+	v, now, lang := s.cur.Load(), s.now(), web.LangOf(r)
 	sv := v.services[r.PathValue("id")]
 	if sv == nil {
 		s.m.NotFound(w, r)
 		return
 	}
+	title, updated := sv.Title.In(lang), v.sn.Meta[sv.ID].UpdatedAt
+	if s.anonymous(r) {
+		s.renderCached(w, r, v, "service.html", title, updated, func() any { return v.serviceData(sv, lang, now) })
+		return
+	}
+	d := v.serviceData(sv, lang, now)
+	d.LoggedIn = true
+	if vw, ok := s.Sessions.Viewer(r); ok {
+		if saved, _, err := s.Store.Mine(r.Context(), vw.AccountID); err == nil {
+			d.Saved = slices.Contains(saved, sv.ID)
+		}
+	}
+	s.m.Render(w, r, http.StatusOK, s.pages, web.Page{Name: "service.html", Title: title, Data: d, Updated: updated})
+}
+
+func (v *view) serviceData(sv *catalog.Service, lang web.Lang, now time.Time) serviceData {
 	d := serviceData{S: sv, AgencyURL: "/agencies/" + sv.Agency, Maturity: maturityNames[sv.Maturity], Stage: stageNames[sv.Stage],
 		Assurance: assuranceNames[sv.Assurance], Evaluation: evaluationNames[sv.Evaluation], Version: v.sn.Meta[sv.ID].Version,
 		StartURL: "/services/" + sv.ID + "/start"}
@@ -372,21 +433,12 @@ func (s *Site) servicePage(w http.ResponseWriter, r *http.Request) {
 	for _, o := range v.outages[sv.ID] {
 		if now.Before(o.Ends) {
 			d.Outages = append(d.Outages, outageView{Message: o.Message, Starts: o.Starts, Ends: o.Ends,
-				Now: !now.Before(o.Starts), StartsText: clock(o.Starts, web.LangOf(r)), EndsText: clock(o.Ends, web.LangOf(r))})
+				Now: !now.Before(o.Starts), StartsText: clock(o.Starts, lang), EndsText: clock(o.Ends, lang)})
 		}
 	}
 	d.Reviewed, _ = time.ParseInLocation(time.DateOnly, sv.Reviewed, iran.Tehran())
 	d.Licence = v.licences[sv.Licence]
-	if s.Sessions != nil {
-		if vw, ok := s.Sessions.Viewer(r); ok {
-			d.LoggedIn = true
-			if saved, _, err := s.Store.Mine(r.Context(), vw.AccountID); err == nil {
-				d.Saved = slices.Contains(saved, sv.ID)
-			}
-		}
-	}
-	s.m.Render(w, r, http.StatusOK, s.pages, web.Page{Name: "service.html", Title: sv.Title.In(web.LangOf(r)), Data: d,
-		Updated: v.sn.Meta[sv.ID].UpdatedAt})
+	return d
 }
 
 // clock is a time of day in Tehran, in the page's digits.
@@ -508,11 +560,13 @@ type agencyData struct {
 
 func (s *Site) agenciesPage(w http.ResponseWriter, r *http.Request) {
 	v := s.cur.Load()
-	var list []link
-	for _, a := range v.sn.Agencies {
-		list = append(list, link{URL: "/agencies/" + a.Code, Title: a.Name, Count: len(v.byAgency[a.Code])})
-	}
-	s.render(w, r, http.StatusOK, "agencies.html", "agencies.title", list)
+	s.renderCached(w, r, v, "agencies.html", "agencies.title", time.Time{}, func() any {
+		var list []link
+		for _, a := range v.sn.Agencies {
+			list = append(list, link{URL: "/agencies/" + a.Code, Title: a.Name, Count: len(v.byAgency[a.Code])})
+		}
+		return list
+	})
 }
 
 // agencyPage lists an agency's electronic services and, separately, those
@@ -524,21 +578,23 @@ func (s *Site) agencyPage(w http.ResponseWriter, r *http.Request) {
 		s.m.NotFound(w, r)
 		return
 	}
-	d := agencyData{A: a, Parent: v.agencies[a.Parent]}
-	for _, sv := range v.byAgency[a.Code] {
-		if sv.Electronic {
-			d.Electronic = append(d.Electronic, v.card(sv, now))
-		} else {
-			d.NotYet = append(d.NotYet, v.card(sv, now))
+	s.renderCached(w, r, v, "agency.html", a.Name.In(web.LangOf(r)), time.Time{}, func() any {
+		d := agencyData{A: a, Parent: v.agencies[a.Parent]}
+		for _, sv := range v.byAgency[a.Code] {
+			if sv.Electronic {
+				d.Electronic = append(d.Electronic, v.card(sv, now))
+			} else {
+				d.NotYet = append(d.NotYet, v.card(sv, now))
+			}
 		}
-	}
-	d.ElectronicN, d.NotYetN = len(d.Electronic), len(d.NotYet)
-	for i := range v.sn.Licences {
-		if v.sn.Licences[i].Issuer == a.Code {
-			d.Licences = append(d.Licences, &v.sn.Licences[i])
+		d.ElectronicN, d.NotYetN = len(d.Electronic), len(d.NotYet)
+		for i := range v.sn.Licences {
+			if v.sn.Licences[i].Issuer == a.Code {
+				d.Licences = append(d.Licences, &v.sn.Licences[i])
+			}
 		}
-	}
-	s.render(w, r, http.StatusOK, "agency.html", a.Name.In(web.LangOf(r)), d)
+		return d
+	})
 }
 
 type termData struct {
@@ -559,17 +615,19 @@ func (s *Site) termPage(events bool) http.HandlerFunc {
 			s.m.NotFound(w, r)
 			return
 		}
-		d := termData{Term: t, Event: events}
-		for _, sv := range v.popular {
-			keys := sv.Categories
-			if events {
-				keys = sv.LifeEvents
+		s.renderCached(w, r, v, "term.html", t.Title.In(web.LangOf(r)), time.Time{}, func() any {
+			d := termData{Term: t, Event: events}
+			for _, sv := range v.popular {
+				keys := sv.Categories
+				if events {
+					keys = sv.LifeEvents
+				}
+				if slices.Contains(keys, t.Key) {
+					d.Services = append(d.Services, v.card(sv, now))
+				}
 			}
-			if slices.Contains(keys, t.Key) {
-				d.Services = append(d.Services, v.card(sv, now))
-			}
-		}
-		s.render(w, r, http.StatusOK, "term.html", t.Title.In(web.LangOf(r)), d)
+			return d
+		})
 	}
 }
 
@@ -586,6 +644,17 @@ type licenceCard struct {
 
 func (s *Site) licencesPage(w http.ResponseWriter, r *http.Request) {
 	v := s.cur.Load()
+	if r.URL.RawQuery == "" {
+		s.renderCached(w, r, v, "licences.html", "licences.title", time.Time{}, func() any {
+			d := licencesData{}
+			for i := range v.sn.Licences {
+				l := &v.sn.Licences[i]
+				d.Licences = append(d.Licences, licenceCard{L: l, Issuer: v.agencies[l.Issuer].Name})
+			}
+			return d
+		})
+		return
+	}
 	d := licencesData{Q: strings.TrimSpace(r.URL.Query().Get("q"))}
 	if d.Q != "" && len([]rune(d.Q)) <= maxQuery {
 		d.Searched = true
@@ -622,12 +691,14 @@ func (s *Site) licencePage(w http.ResponseWriter, r *http.Request) {
 		s.m.NotFound(w, r)
 		return
 	}
-	d := licenceData{L: l, Issuer: v.agencies[l.Issuer]}
-	d.Reviewed, _ = time.ParseInLocation(time.DateOnly, l.Reviewed, iran.Tehran())
-	for _, id := range l.Services {
-		if sv := v.services[id]; sv != nil {
-			d.Services = append(d.Services, v.card(sv, now))
+	s.renderCached(w, r, v, "licence.html", l.Title.In(web.LangOf(r)), time.Time{}, func() any {
+		d := licenceData{L: l, Issuer: v.agencies[l.Issuer]}
+		d.Reviewed, _ = time.ParseInLocation(time.DateOnly, l.Reviewed, iran.Tehran())
+		for _, id := range l.Services {
+			if sv := v.services[id]; sv != nil {
+				d.Services = append(d.Services, v.card(sv, now))
+			}
 		}
-	}
-	s.render(w, r, http.StatusOK, "licence.html", l.Title.In(web.LangOf(r)), d)
+		return d
+	})
 }

@@ -74,7 +74,18 @@ type view struct {
 	cats     map[string]*catalog.Term
 	popular  []*catalog.Service
 	index    *search.Index
+	// pages holds rendered page contents for visitors who are not logged
+	// in, by language and address; it goes with the view.
+	pages  sync.Map
+	npages atomic.Int64
+	// stale is when the next announced outage begins or ends after the
+	// view was built: kept contents are not used from then on (zero:
+	// never).
+	stale time.Time
 }
+
+// maxCachedPages bounds how many rendered contents a view keeps.
+const maxCachedPages = 4096
 
 func (s *Site) now() time.Time {
 	if s.Now != nil {
@@ -106,7 +117,7 @@ func (s *Site) reload(ctx context.Context, force bool) error {
 		if err != nil {
 			return err
 		}
-		if g == v.sn.Generation {
+		if g == v.sn.Generation && (v.stale.IsZero() || s.now().Before(v.stale)) {
 			return s.refreshUses(ctx, v)
 		}
 	}
@@ -114,7 +125,7 @@ func (s *Site) reload(ctx context.Context, force bool) error {
 	if err != nil {
 		return err
 	}
-	v, err := build(sn)
+	v, err := build(sn, s.now())
 	if err != nil {
 		return err
 	}
@@ -154,8 +165,8 @@ func (s *Site) refreshUses(ctx context.Context, v *view) error {
 	}
 	sn := *v.sn
 	sn.Uses = uses
-	nv := *v
-	nv.sn, nv.popular = &sn, slices.Clone(v.popular)
+	nv := view{sn: &sn, services: v.services, agencies: v.agencies, licences: v.licences, byAgency: v.byAgency,
+		outages: v.outages, events: v.events, cats: v.cats, popular: slices.Clone(v.popular), index: v.index, stale: v.stale}
 	nv.sortPopular()
 	for id, n := range uses {
 		v.index.SetUse(id, n, 0)
@@ -173,7 +184,7 @@ func (v *view) sortPopular() {
 // Snapshot returns the catalog as last loaded.
 func (s *Site) Snapshot() *catalog.Snapshot { return s.cur.Load().sn }
 
-func build(sn *catalog.Snapshot) (*view, error) {
+func build(sn *catalog.Snapshot, now time.Time) (*view, error) {
 	v := &view{sn: sn, services: map[string]*catalog.Service{}, agencies: map[string]*catalog.Agency{},
 		licences: map[string]*catalog.Licence{}, byAgency: map[string][]*catalog.Service{}, outages: map[string][]catalog.Outage{},
 		events: map[string]*catalog.Term{}, cats: map[string]*catalog.Term{}}
@@ -191,6 +202,11 @@ func build(sn *catalog.Snapshot) (*view, error) {
 	}
 	for _, o := range sn.Outages {
 		v.outages[o.ServiceID] = append(v.outages[o.ServiceID], o)
+		for _, t := range []time.Time{o.Starts, o.Ends} {
+			if t.After(now) && (v.stale.IsZero() || t.Before(v.stale)) {
+				v.stale = t
+			}
+		}
 	}
 	for i := range sn.LifeEvents {
 		v.events[sn.LifeEvents[i].Key] = &sn.LifeEvents[i]

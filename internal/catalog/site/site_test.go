@@ -17,6 +17,7 @@ import (
 
 	"github.com/panjereh/panjereh/internal/catalog"
 	"github.com/panjereh/panjereh/internal/catalog/site"
+	"github.com/panjereh/panjereh/internal/clocktest"
 	"github.com/panjereh/panjereh/internal/sqldb/sqldbtest"
 	"github.com/panjereh/panjereh/internal/web"
 )
@@ -347,5 +348,42 @@ func TestOpenData(t *testing.T) {
 	}
 	if res, _ := e.get(t, "/open-data/secrets.txt"); res.StatusCode != http.StatusNotFound {
 		t.Errorf("unknown file: %d", res.StatusCode)
+	}
+}
+
+// TestCachedPagesFollowOutages: a page kept for anonymous visitors shows
+// an outage's banner once the outage begins, with no change to the
+// catalog in between.
+func TestCachedPagesFollowOutages(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	clock := clocktest.New(time.Now())
+	e.site.Now = clock.Now
+	sv := e.service(t, "sabteahval")
+	if _, err := e.store.AddOutage(ctx, catalog.Outage{ServiceID: sv.ID, Starts: clock.Now().Add(time.Hour), Ends: clock.Now().Add(2 * time.Hour),
+		Message: catalog.Text{Fa: "قطعی برنامه‌ریزی‌شده برای نگهداری", En: "Planned maintenance"}}, "0012345679"); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.site.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // the second answer comes from the kept content
+		if _, body := e.get(t, "/services/"+sv.ID); strings.Contains(body, "این خدمت اکنون در دسترس نیست") || !strings.Contains(body, "قطعی برنامه‌ریزی‌شده برای نگهداری") {
+			t.Fatal("before the outage: want the planned banner only")
+		}
+	}
+	clock.Add(90 * time.Minute)
+	if _, body := e.get(t, "/services/"+sv.ID); !strings.Contains(body, "این خدمت اکنون در دسترس نیست") {
+		t.Fatal("during the outage the kept page still shows no outage")
+	}
+	if err := e.site.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	clock.Add(time.Hour)
+	if err := e.site.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, body := e.get(t, "/services/"+sv.ID); strings.Contains(body, "قطعی برنامه‌ریزی‌شده برای نگهداری") {
+		t.Fatal("after the outage its banner is still shown")
 	}
 }
