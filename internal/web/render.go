@@ -47,7 +47,7 @@ type Page struct {
 // View is the data every page template executes with.
 type View struct {
 	// Content is the page's content when it was rendered beforehand.
-	Content template.HTML
+	Content   template.HTML
 	Lang      Lang
 	Dir       string
 	OtherLang Lang
