@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/panjereh/panjereh/internal/catalog"
+	"github.com/panjereh/panjereh/internal/catalog/console"
 	"github.com/panjereh/panjereh/internal/catalog/site"
 	"github.com/panjereh/panjereh/internal/identity"
 	"github.com/panjereh/panjereh/internal/sqldb"
@@ -29,6 +31,19 @@ func (s windowSessions) Viewer(r *http.Request) (site.Viewer, bool) {
 	return site.Viewer{AccountID: a.ID, NationalCode: a.NationalCode}, true
 }
 
+// consoleSessions tells the agencies' console who is logged in and
+// whether they speak for the ministry.
+type consoleSessions struct{ h *identity.Handler }
+
+func (s consoleSessions) Viewer(r *http.Request) (console.Viewer, bool) {
+	_, a, ok := s.h.Current(r)
+	if !ok {
+		return console.Viewer{}, false
+	}
+	return console.Viewer{AccountID: a.ID, NationalCode: a.NationalCode, Name: strings.TrimSpace(a.FirstName + " " + a.LastName),
+		Overseer: a.HasRole(identity.RoleOverseer)}, true
+}
+
 // seedCatalog loads the catalog shipped in the binary into db: new
 // services are added, agencies' edits kept.
 func seedCatalog(ctx context.Context, db *sqldb.DB, store *catalog.Store) (catalog.SeedStats, error) {
@@ -40,7 +55,8 @@ func seedCatalog(ctx context.Context, db *sqldb.DB, store *catalog.Store) (catal
 }
 
 // openCatalog mounts the service catalog on the window: the public site
-// (the home page), seeding the shipped content on the first start.
+// (the home page) and the agencies' console, seeding the shipped content
+// on the first start.
 // In the demo, the police's electronic services start at the demo agency.
 func (st *stack) openCatalog(ctx context.Context, log *slog.Logger, db *sqldb.DB, acc *access, mux *web.Mux) error {
 	taxonomy, err := catalog.Embedded()
@@ -73,5 +89,12 @@ func (st *stack) openCatalog(ctx context.Context, log *slog.Logger, db *sqldb.DB
 	go s.Run(runCtx, catalogReload)
 	st.closers = append(st.closers, stop)
 	mux.Mount(s)
+	mux.Mount(&console.Console{Store: store, Sessions: consoleSessions{acc.handler}, Snapshot: s.Snapshot,
+		Changed: func(ctx context.Context) {
+			if err := s.Reload(ctx); err != nil {
+				log.ErrorContext(ctx, "catalog: reload after a change", "err", err)
+			}
+		},
+		LoginURL: identity.LoginURL})
 	return nil
 }

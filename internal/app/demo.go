@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/panjereh/panjereh/internal/catalog"
 	"github.com/panjereh/panjereh/internal/config"
 	"github.com/panjereh/panjereh/internal/registry"
 	"github.com/panjereh/panjereh/internal/sqldb"
@@ -76,9 +77,19 @@ func runDemo(ctx context.Context, e env, args []string) int {
 	}
 	st.servers = append(st.servers, ag)
 	st.agencyURL.Store(&ag.url)
+	// The ordinary persona keeps the traffic police's service records.
+	if err := (&catalog.Store{DB: db}).Grant(ctx, demoPoliceStaff, "police", demoOverseer); err != nil {
+		st.close()
+		fmt.Fprintf(e.stderr, "panjereh demo: %v\n", err)
+		return 1
+	}
 	printDemo(e.stdout, cfg, st.url("window"), st.url("exchange"), st.url("registry"), ag.url)
 	return st.wait(ctx, log, cfg.ShutdownTimeout, e)
 }
+
+// demoPoliceStaff is the ordinary persona, whom the demo makes staff of
+// the police in the agencies' console.
+const demoPoliceStaff = "0012345679"
 
 // demoOverseer is the ceo persona, whom the demo lets use the ministry's
 // client console unless PANJEREH_OVERSEERS says otherwise.
@@ -96,9 +107,10 @@ Panjereh demo — پنجره ملی خدمات دولت هوشمند (نسخهٔ
   Agency window (درگاه دستگاه، نمایشی):    %s/      («ورود از طریق دولت من»)
   SMS codes (پیامک‌های کد):                %s/dev/sms
   Ministry's client console (کنسول وزارت): %s/oauth2/console   (as the ceo persona, %s)
+  Agencies' console (کنسول دستگاه‌ها):      %s/console/catalog   (ceo: every agency; ordinary persona %s: police)
 
 Demo personas (docs/demo-personas.md):
-`, windowURL, windowURL, exchangeURL, registryURL, agencyURL, windowURL, windowURL, demoOverseer)
+`, windowURL, windowURL, exchangeURL, registryURL, agencyURL, windowURL, windowURL, demoOverseer, windowURL, demoPoliceStaff)
 	for _, p := range registry.Personas() {
 		mobile := strings.Join(p.Mobiles, ", ")
 		if mobile == "" {

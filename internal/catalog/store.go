@@ -243,7 +243,7 @@ func (s *Store) SaveService(ctx context.Context, sn *Snapshot, sv Service, base 
 	if len([]rune(note)) > maxNote {
 		return 0, Problems{fmt.Sprintf("service %s: the note is longer than %d characters", sv.ID, maxNote)}
 	}
-	if err := checkService(sn, sv); err != nil {
+	if err := CheckService(sn, sv); err != nil {
 		return 0, err
 	}
 	rec, _ := json.Marshal(sv)
@@ -283,8 +283,9 @@ func (s *Store) SaveService(ctx context.Context, sn *Snapshot, sv Service, base 
 	return version, nil
 }
 
-// checkService checks sv as it would stand in the catalog sn.
-func checkService(sn *Snapshot, sv Service) error {
+// CheckService checks sv as it would stand in the catalog sn and returns
+// its own problems (Problems), or nil.
+func CheckService(sn *Snapshot, sv Service) error {
 	c := sn.Content
 	c.Services = slices.Clone(c.Services)
 	i := slices.IndexFunc(c.Services, func(x Service) bool { return x.ID == sv.ID })
@@ -490,12 +491,16 @@ func (s *Store) ids(ctx context.Context, q string, args ...any) ([]string, error
 // ministry's word (by is the overseer's national code).
 func (s *Store) Grant(ctx context.Context, nationalCode, agency, by string) error {
 	return s.DB.InTx(ctx, func(tx *sqldb.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO catalog_staff (national_code, agency, granted_by, granted_at) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (national_code, agency) DO NOTHING`, nationalCode, agency, by, s.now()); err != nil {
-			if sqldb.IsForeignKeyViolation(err) {
-				return ErrNotFound
-			}
+		res, err := tx.ExecContext(ctx, `INSERT INTO catalog_staff (national_code, agency, granted_by, granted_at) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (national_code, agency) DO NOTHING`, nationalCode, agency, by, s.now())
+		if sqldb.IsForeignKeyViolation(err) {
+			return ErrNotFound
+		}
+		if err != nil {
 			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil // already staff: nothing changed
 		}
 		return s.audit(ctx, tx, EventStaffGranted, by, nationalCode, map[string]string{"agency": agency})
 	})
@@ -504,8 +509,12 @@ func (s *Store) Grant(ctx context.Context, nationalCode, agency, by string) erro
 // Revoke takes the right to edit agency's records away.
 func (s *Store) Revoke(ctx context.Context, nationalCode, agency, by string) error {
 	return s.DB.InTx(ctx, func(tx *sqldb.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM catalog_staff WHERE national_code = $1 AND agency = $2`, nationalCode, agency); err != nil {
+		res, err := tx.ExecContext(ctx, `DELETE FROM catalog_staff WHERE national_code = $1 AND agency = $2`, nationalCode, agency)
+		if err != nil {
 			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
 		}
 		return s.audit(ctx, tx, EventStaffRevoked, by, nationalCode, map[string]string{"agency": agency})
 	})
