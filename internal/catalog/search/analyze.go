@@ -3,6 +3,7 @@ package search
 import (
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -79,8 +80,18 @@ func fold(s string) string {
 // analyze splits s into words. The words are returned in order, stop
 // words included (marked), so that callers can tell which words are
 // adjacent.
-func analyze(s string) []word {
-	var words []word
+func analyze(s string) []word { return (*wordCache)(nil).analyze(s) }
+
+// wordCache remembers how words were analyzed: a catalog repeats its
+// words, and folding and stemming each again is most of the cost of
+// indexing. An index has its own; a nil cache analyzes every word.
+type wordCache struct {
+	m sync.Map // raw word → word
+}
+
+// analyze is the package's analyze, with the cache.
+func (c *wordCache) analyze(s string) []word {
+	words := make([]word, 0, len(s)/8+1)
 	start := -1
 	for i, r := range s {
 		if isWordRune(r) {
@@ -90,22 +101,48 @@ func analyze(s string) []word {
 			continue
 		}
 		if start >= 0 {
-			words = appendWord(words, s[start:i], start)
+			words = c.appendWord(words, s[start:i], start)
 			start = -1
 		}
 	}
 	if start >= 0 {
-		words = appendWord(words, s[start:], start)
+		words = c.appendWord(words, s[start:], start)
 	}
 	return words
 }
 
-func appendWord(words []word, raw string, start int) []word {
-	form := fold(raw)
-	if form == "" {
+func (c *wordCache) appendWord(words []word, raw string, start int) []word {
+	if c != nil {
+		if w, ok := c.m.Load(raw); ok {
+			w := w.(*word)
+			if w.form == "" {
+				return words
+			}
+			words = append(words, *w)
+			words[len(words)-1].start, words[len(words)-1].end = start, start+len(raw)
+			return words
+		}
+		raw = strings.Clone(raw) // not to keep the whole text
+	}
+	w := newWord(raw)
+	if c != nil {
+		cached := w // w's position is set below: the cache has its own
+		c.m.Store(raw, &cached)
+	}
+	if w.form == "" {
 		return words
 	}
-	w := word{raw: raw, form: form, start: start, end: start + len(raw), latin: hasLatin(form)}
+	w.start, w.end = start, start+len(raw)
+	return append(words, w)
+}
+
+// newWord analyzes one word; its form is empty if nothing of it is left.
+func newWord(raw string) word {
+	form := fold(raw)
+	if form == "" {
+		return word{}
+	}
+	w := word{raw: raw, form: form, latin: hasLatin(form)}
 	switch {
 	case w.latin:
 		w.stop = enStop[form] || utf8.RuneCountInString(form) < 2 && !isDigits(form)
@@ -125,7 +162,7 @@ func appendWord(words []word, raw string, start int) []word {
 			}
 		}
 	}
-	return append(words, w)
+	return w
 }
 
 // compoundParts returns the parts of a word written with zero-width
@@ -255,18 +292,54 @@ func foldSet(words string) map[string]bool {
 	return set
 }
 
-// analyzerName is the name the analyzer is registered under with bleve.
-const analyzerName = "panjereh"
+// Names the analyzers are registered under with bleve.
+const (
+	analyzerName     = "panjereh"
+	nameAnalyzerName = "panjereh-name"
+)
 
 func init() {
 	// Bleve finds analyzers by name in its registry; registering is the
 	// only way to give a field mapping one of our own.
+	// Bleve builds the analyzers once for each index mapping: each index
+	// has its own word cache.
 	err := registry.RegisterAnalyzer(analyzerName, func(map[string]any, *registry.Cache) (analysis.Analyzer, error) {
-		return textAnalyzer{}, nil
+		return &textAnalyzer{words: &wordCache{}}, nil
 	})
+	if err == nil {
+		err = registry.RegisterAnalyzer(nameAnalyzerName, func(map[string]any, *registry.Cache) (analysis.Analyzer, error) {
+			return nameAnalyzer{}, nil
+		})
+	}
 	if err != nil {
 		panic(err)
 	}
+}
+
+// nameAnalyzer indexes a title or an alias whole, as one token: its
+// words' keys written together. A query that is exactly a document's name
+// finds it by that token, whatever the spaces and inflexions.
+type nameAnalyzer struct{}
+
+// Analyze implements analysis.Analyzer.
+func (nameAnalyzer) Analyze(input []byte) analysis.TokenStream {
+	name := nameKey(analyze(string(input)))
+	if name == "" {
+		return nil
+	}
+	return analysis.TokenStream{{Term: []byte(name), Start: 0, End: len(input), Position: 1, Type: analysis.AlphaNumeric}}
+}
+
+// nameKey is the key of a name made of words: the keys of its searchable
+// words written together.
+func nameKey(words []word) string {
+	var b strings.Builder
+	for _, w := range words {
+		if !w.stop {
+			b.WriteString(key(w))
+		}
+	}
+	return b.String()
 }
 
 // textAnalyzer is the bleve analyzer of every text field, Persian or
@@ -274,11 +347,13 @@ func init() {
 // and its compound parts; and between two adjacent words of the same
 // script, the shingle of both joined without a space, so that the spaced
 // گواهی نامه is also indexed as گواهینامه.
-type textAnalyzer struct{}
+type textAnalyzer struct {
+	words *wordCache
+}
 
 // Analyze implements analysis.Analyzer.
-func (textAnalyzer) Analyze(input []byte) analysis.TokenStream {
-	words := analyze(string(input))
+func (a *textAnalyzer) Analyze(input []byte) analysis.TokenStream {
+	words := a.words.analyze(string(input))
 	ts := make(analysis.TokenStream, 0, 2*len(words))
 	for i, w := range words {
 		if w.stop {

@@ -11,7 +11,7 @@ import (
 // tokens returns the terms the analyzer indexes for text.
 func tokens(text string) []string {
 	var out []string
-	for _, t := range (textAnalyzer{}).Analyze([]byte(text)) {
+	for _, t := range (&textAnalyzer{}).Analyze([]byte(text)) {
 		out = append(out, string(t.Term))
 	}
 	return out

@@ -81,29 +81,34 @@ func (s *disMaxSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch,
 			return nil, err
 		}
 	}
-	var low index.IndexInternalID
-	for _, d := range s.currs {
-		if d != nil && (low == nil || d.IndexInternalID.Compare(low) < 0) {
-			low = d.IndexInternalID
-		}
-	}
-	if low == nil {
-		return nil, nil
-	}
+	// One pass finds the lowest document and, among its matches, the best.
 	var best *search.DocumentMatch
 	var sum float64
 	for _, d := range s.currs {
-		if d != nil && d.IndexInternalID.Equals(low) {
-			sum += d.Score
-			if best == nil || d.Score > best.Score {
-				best = d
+		if d == nil {
+			continue
+		}
+		if best != nil {
+			switch c := d.IndexInternalID.Compare(best.IndexInternalID); {
+			case c > 0:
+				continue
+			case c == 0:
+				sum += d.Score
+				if d.Score > best.Score {
+					best = d
+				}
+				continue
 			}
 		}
+		best, sum = d, d.Score
+	}
+	if best == nil {
+		return nil, nil
 	}
 	best.Score += s.tie * (sum - best.Score)
-	// Compare with best's ID from here: low may belong to a match that
-	// goes back to the pool and is reused by a child's Next.
-	low = best.IndexInternalID
+	// Compare with best's ID: the others go back to the pool, and a
+	// child's Next may reuse them.
+	low := best.IndexInternalID
 	for i, d := range s.currs {
 		if d == nil || !d.IndexInternalID.Equals(low) {
 			continue

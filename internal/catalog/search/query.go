@@ -1,9 +1,11 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -45,6 +47,11 @@ type Hit struct {
 // better rated, ranks above it.
 const rankWeight = 0.1
 
+// kindWeight is the prior of each kind of document. A licence and the
+// service that issues it share their names, and a person who types them
+// more often wants to apply than to read about the licence.
+var kindWeight = map[string]float64{KindService: 1, KindLicence: 0.75}
+
 // Search returns the number of documents that match q and the hits of the
 // page q asks for, the most relevant first.
 func (ix *Index) Search(ctx context.Context, q Query) (total int, hits []Hit, err error) {
@@ -62,7 +69,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (total int, hits []Hit, er
 	var text query.Query
 	if strings.TrimSpace(q.Text) != "" {
 		p := planner{ix: ix, vocab: ix.vocabulary(), lang: q.Lang, fields: allFields}
-		if text = p.plan(q.Text, false); text == nil {
+		if text = p.plan(q.Text); text == nil {
 			return 0, nil, nil // only stop words and punctuation
 		}
 	}
@@ -91,7 +98,7 @@ func (ix *Index) Suggest(ctx context.Context, prefix, lang string, n int) ([]Hit
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	p := planner{ix: ix, vocab: ix.vocabulary(), lang: lang, fields: titleFields, all: true}
-	q := p.plan(prefix, false)
+	q := p.plan(prefix)
 	if q == nil {
 		return nil, nil
 	}
@@ -102,17 +109,52 @@ func (ix *Index) Suggest(ctx context.Context, prefix, lang string, n int) ([]Hit
 // run searches, ranking by relevance and popularity or, for a listing, by
 // popularity alone; the caller holds mu to read.
 func (ix *Index) run(ctx context.Context, q query.Query, listing bool, limit, offset int) (int, []Hit, error) {
-	ranked := &rankQuery{child: q, score: func(id string, relevance float64) float64 {
-		e := ix.docs[id]
-		switch {
-		case e == nil:
-			return relevance
-		case listing:
-			return e.popularity()
+	if listing {
+		// Every document matches equally: bleve ranks them by popularity.
+		ranked := &rankQuery{child: q, score: func(id string, _ float64) float64 {
+			if e := ix.docs[id]; e != nil {
+				return e.popularity()
+			}
+			return 0
+		}}
+		return ix.fetch(ctx, ranked, limit, offset)
+	}
+	// Popularity can raise a document's relevance by rankWeight at most
+	// (and its kind only lowers it), so the page is exact once the fetched hits include it and the
+	// least relevant hit fetched, raised by that much, would still rank
+	// below the page's last hit. Scoring every match by popularity inside
+	// bleve costs more than the rare second fetch.
+	want := offset + limit
+	for k := want + 32; ; k *= 4 {
+		total, hits, err := ix.fetch(ctx, q, k, 0)
+		if err != nil {
+			return 0, nil, err
 		}
-		return relevance * (1 + rankWeight*e.popularity())
-	}}
-	req := bleve.NewSearchRequestOptions(ranked, limit, offset, false)
+		floor := 0.0
+		if len(hits) > 0 {
+			floor = hits[len(hits)-1].Score * (1 + rankWeight)
+		}
+		for i, h := range hits {
+			if e := ix.docs[h.ID]; e != nil {
+				hits[i].Score = h.Score * (1 + rankWeight*e.popularity()) * kindWeight[e.doc.Kind]
+			}
+		}
+		slices.SortStableFunc(hits, func(a, b Hit) int {
+			return cmp.Or(cmp.Compare(b.Score, a.Score), strings.Compare(a.ID, b.ID))
+		})
+		if len(hits) >= total || len(hits) >= want && hits[want-1].Score > floor {
+			if offset >= len(hits) {
+				return total, nil, nil
+			}
+			return total, hits[offset:min(want, len(hits))], nil
+		}
+	}
+}
+
+// fetch runs a bleve search for the hits from offset to offset+size, by
+// descending score and then by ID.
+func (ix *Index) fetch(ctx context.Context, q query.Query, size, offset int) (int, []Hit, error) {
+	req := bleve.NewSearchRequestOptions(q, size, offset, false)
 	req.SortBy([]string{"-_score", "_id"})
 	res, err := ix.bleve.SearchInContext(ctx, req)
 	if err != nil {
@@ -163,8 +205,8 @@ type fieldSet struct{ fa, en []field }
 
 var (
 	allFields = fieldSet{
-		fa: []field{{fieldTitleFa, 3}, {fieldAliasFa, 2.5}, {fieldAgencyFa, 1.2}, {fieldTextFa, 1}, {fieldTopicFa, 0.4}},
-		en: []field{{fieldTitleEn, 3}, {fieldAliasEn, 2.5}, {fieldAgencyEn, 1.2}, {fieldTextEn, 1}, {fieldTopicEn, 0.4}},
+		fa: []field{{fieldTitleFa, 3}, {fieldAliasFa, 2.5}, {fieldTextFa, 1}, {fieldAgencyFa, 0.6}},
+		en: []field{{fieldTitleEn, 3}, {fieldAliasEn, 2.5}, {fieldTextEn, 1}, {fieldAgencyEn, 0.6}},
 	}
 	titleFields = fieldSet{
 		fa: []field{{fieldTitleFa, 3}, {fieldAliasFa, 2.5}},
@@ -174,15 +216,15 @@ var (
 
 // Weights of the forms a word is searched by, against the word itself.
 const (
-	weightStem      = 0.8  // a plural's stem, an English stem
-	weightPart      = 0.35 // a part of a compound
-	weightTypo1     = 0.55 // a word one edit away
-	weightTypo2     = 0.4  // two edits away
-	weightKnownTypo = 0.6  // times the above when the word itself is known
-	weightPrefix    = 0.6  // a completion of the last word
-	weightSynonym   = 0.85 // another name of a group the word is in
-	tieWord         = 0.2  // dis-max tie between a word's forms and fields
-	tieSpan         = 0.3  // between a span's own words and its synonyms
+	weightStem    = 0.8  // a plural's stem, an English stem
+	weightPart    = 0.35 // a part of a compound
+	weightTypo1   = 0.55 // a word one edit away
+	weightTypo2   = 0.4  // two edits away
+	weightPrefix  = 0.6  // a completion of the last word
+	weightSynonym = 0.85 // another name of a group the word is in
+	weightName    = 3    // the query is a document's title or alias
+	tieWord       = 0.2  // dis-max tie between a word's forms and fields
+	tieSpan       = 0.3  // between a span's own words and its synonyms
 
 	maxTypos    = 6
 	maxPrefixes = 12
@@ -208,11 +250,12 @@ type wterm struct {
 }
 
 // plan returns the query for text, nil if it has no searchable word.
-// Unless exact is set or text ends with a space, the last word is also
-// matched as a prefix.
-func (p *planner) plan(text string, exact bool) query.Query {
+// Unless text ends with a space or a punctuation mark, its last word is
+// also matched as a prefix.
+func (p *planner) plan(text string) query.Query {
 	all := analyze(text)
-	prefix := !exact && text != "" && func() bool { r, _ := utf8.DecodeLastRuneInString(text); return isWordRune(r) }()
+	r, _ := utf8.DecodeLastRuneInString(text)
+	prefix := isWordRune(r)
 	var ws []word
 	var pos []int // each searchable word's index in all, to tell adjacency
 	for i, w := range all {
@@ -230,41 +273,76 @@ func (p *planner) plan(text string, exact bool) query.Query {
 	}
 	lastIsPrefix := prefix && pos[len(pos)-1] == len(all)-1
 
+	// adjacent says ws[i] and ws[i+1] were written next to each other, in
+	// one script: they may be one word written apart.
+	adjacent := func(i int) bool {
+		return i >= 0 && i+1 < len(ws) && pos[i+1] == pos[i]+1 && joinable(ws[i], ws[i+1])
+	}
 	var slots []query.Query
-	matches := p.ix.synonyms.match(ws)
+	matches := p.ix.synonyms.match(ws, adjacent)
 	for i := 0; i < len(ws); {
-		last := i == len(ws)-1
-		if len(matches) > 0 && matches[0].start == i {
-			m := matches[0]
+		end, to := i+1, []*phrase(nil)
+		switch {
+		case len(matches) > 0 && matches[0].start == i:
+			end, to = matches[0].end, matches[0].to
 			matches = matches[1:]
-			slots = append(slots, p.span(ws[m.start:m.end], m.to, m.end == len(ws) && lastIsPrefix, ws, m.start))
-			i = m.end
-			continue
-		}
-		if !last && pos[i+1] == pos[i]+1 && joinable(ws[i], ws[i+1]) && (len(matches) == 0 || matches[0].start > i+1) {
-			if joined, w := p.compound(ws[i], ws[i+1]); joined != "" {
-				pair := query.NewDisjunctionQuery([]query.Query{
-					p.wordClause(ws[i], false, nil), p.wordClause(ws[i+1], i+1 == len(ws)-1 && lastIsPrefix, &ws[i]),
-				})
-				slots = append(slots, &disMaxQuery{clauses: []query.Query{pair, p.terms([]wterm{{joined, w}})}, tie: 1})
-				i += 2
-				continue
+		case adjacent(i) && (len(matches) == 0 || matches[0].start > i+1):
+			if joined, _ := p.compound(ws[i], ws[i+1]); joined != "" {
+				end = i + 2
 			}
 		}
+		slots = append(slots, p.slot(ws, i, end, to, lastIsPrefix, adjacent))
+		i = end
+	}
+	if p.all {
+		// Completion: every word must match, but a word that finds
+		// nothing yet (one letter typed) is left out.
+		return conjunction(slices.DeleteFunc(slots, func(q query.Query) bool { return q == nil })...)
+	}
+	q := disjunction(slots...)
+	if q == nil {
+		return nil
+	}
+	// A query that is a document's whole title or alias finds it first.
+	name := query.NewTermQuery(nameKey(ws))
+	name.SetField(fieldName)
+	name.SetBoost(weightName)
+	return &disMaxQuery{clauses: []query.Query{q, name}, tie: 1}
+}
+
+// slot is the clause of the words ws[i:end], which are also the names
+// in to: one word, two that may be one written apart, or a synonym.
+// typing says the last of ws is being typed.
+func (p *planner) slot(ws []word, i, end int, to []*phrase, typing bool, adjacent func(int) bool) query.Query {
+	run := ws[i:end]
+	typingAt := func(k int) bool { return typing && i+k == len(ws)-1 }
+	var own query.Query
+	if len(run) == 1 {
 		var prev *word
-		if i > 0 && pos[i-1] == pos[i]-1 && joinable(ws[i-1], ws[i]) {
+		if adjacent(i - 1) {
 			prev = &ws[i-1]
 		}
-		slots = append(slots, p.wordClause(ws[i], last && lastIsPrefix, prev))
-		i++
+		own = p.wordClause(run[0], typingAt(0), prev)
+	} else {
+		clauses := make([]query.Query, len(run))
+		for k, w := range run {
+			clauses[k] = p.wordClause(w, typingAt(k), nil)
+		}
+		own = disjunction(clauses...)
+		if len(run) == 2 && adjacent(i) {
+			// A document may have the two words as one (گواهینامه) or
+			// apart; one that has both (they are then also indexed
+			// joined) matches best.
+			if joined, w := p.compound(run[0], run[1]); joined != "" {
+				own = disMax(1, own, p.terms([]wterm{{joined, w}}))
+			}
+		}
 	}
-	switch {
-	case len(slots) == 1:
-		return slots[0]
-	case p.all:
-		return query.NewConjunctionQuery(slots)
+	clauses := []query.Query{own}
+	for _, ph := range to {
+		clauses = append(clauses, p.phrase(ph, weightSynonym))
 	}
-	return query.NewDisjunctionQuery(slots)
+	return disMax(tieSpan, clauses...)
 }
 
 // compound returns the form of two adjacent words written together, if
@@ -284,45 +362,21 @@ func (p *planner) compound(a, b word) (string, float64) {
 	return "", 0
 }
 
-// span is the slot of a run of words that is a name of a synonym group:
-// the words themselves or any other name of the group.
-func (p *planner) span(run []word, to []*phrase, lastIsPrefix bool, ws []word, start int) query.Query {
-	var own query.Query
-	if len(run) == 1 {
-		var prev *word
-		if start > 0 && joinable(ws[start-1], run[0]) {
-			prev = &ws[start-1]
-		}
-		own = p.wordClause(run[0], lastIsPrefix, prev)
-	} else {
-		clauses := make([]query.Query, len(run))
-		for i, w := range run {
-			clauses[i] = p.wordClause(w, lastIsPrefix && i == len(run)-1, nil)
-		}
-		own = query.NewDisjunctionQuery(clauses)
-	}
-	clauses := []query.Query{own}
-	for _, ph := range to {
-		clauses = append(clauses, p.phrase(ph, weightSynonym))
-	}
-	return &disMaxQuery{clauses: clauses, tie: tieSpan}
-}
-
 // phrase is the clause of a synonym: all its words, exactly or by their
-// stems.
+// stems, or a Persian phrase's words written together.
 func (p *planner) phrase(ph *phrase, weight float64) query.Query {
 	if len(ph.words) == 1 {
 		return p.terms(exactTerms(ph.words[0], weight))
 	}
-	clauses := make([]query.Query, 0, len(ph.words)+1)
+	clauses := make([]query.Query, 0, len(ph.words))
 	for _, w := range ph.words {
 		clauses = append(clauses, p.terms(exactTerms(w, weight)))
 	}
+	q := conjunction(clauses...)
 	if !ph.words[0].latin {
-		joined := strings.Join(ph.keys, "")
-		clauses = append(clauses, p.terms([]wterm{{joined, weight}}))
+		q = disMax(0, q, p.terms([]wterm{{strings.Join(ph.keys, ""), weight}}))
 	}
-	return query.NewDisjunctionQuery(clauses)
+	return q
 }
 
 func exactTerms(w word, weight float64) []wterm {
@@ -347,30 +401,39 @@ func (p *planner) wordClause(w word, typing bool, prev *word) query.Query {
 	}
 	var expanded []candidate
 	weights := map[string]float64{}
-	if d := fuzziness(w.form); d > 0 && !w.stop {
-		known := 1.0
-		if docs, asWord := p.vocab.has(w.form); docs > 0 && asWord {
-			known = weightKnownTypo
-		}
+	// Only a word no document has is taken for a typo: a known word is
+	// far more often meant than mistyped, and its corrections would
+	// only add documents that match less.
+	if d := fuzziness(w.form); d > 0 && !w.stop && !p.known(w) {
 		for _, c := range p.vocab.fuzzy(w.form, d, maxTypos, false) {
-			wt := weightTypo1 * known
+			wt := weightTypo1
 			if c.dist > 1 {
-				wt = weightTypo2 * known
+				wt = weightTypo2
 			}
 			expanded = append(expanded, c)
 			weights[c.term] = wt
 		}
 	}
-	if typing && utf8.RuneCountInString(w.form) >= 2 {
-		for _, c := range p.vocab.prefixed(w.form, maxPrefixes, false) {
-			expanded = append(expanded, c)
-			weights[c.term] = max(weights[c.term], weightPrefix)
+	if typing {
+		// A word being typed that is already a word is most likely
+		// finished: only its commonest completions are searched.
+		n := maxPrefixes
+		if p.known(w) {
+			n = maxPrefixes / 4
+		}
+		var cs []candidate
+		if utf8.RuneCountInString(w.form) >= 2 {
+			cs = p.vocab.prefixed(w.form, n, false)
 		}
 		if prev != nil {
-			for _, c := range p.vocab.prefixed(prev.form+w.form, maxPrefixes/2, true) {
+			// گواهی ن may be the start of گواهینامه.
+			cs = append(cs, p.vocab.prefixed(prev.form+w.form, max(n/2, 2), true)...)
+		}
+		for _, c := range cs {
+			if _, dup := weights[c.term]; !dup {
 				expanded = append(expanded, c)
-				weights[c.term] = max(weights[c.term], weightPrefix)
 			}
+			weights[c.term] = max(weights[c.term], weightPrefix)
 		}
 	}
 	var syn []query.Query
@@ -390,11 +453,7 @@ func (p *planner) wordClause(w word, typing bool, prev *word) query.Query {
 			}
 		}
 	}
-	q := p.terms(ts)
-	if len(syn) == 0 {
-		return q
-	}
-	return &disMaxQuery{clauses: append([]query.Query{q}, syn...), tie: tieWord}
+	return disMax(tieWord, append([]query.Query{p.terms(ts)}, syn...)...)
 }
 
 // terms is a dis-max of term queries for ts in the fields of each term's
@@ -414,16 +473,52 @@ func (p *planner) terms(ts []wterm) query.Query {
 			continue
 		}
 		for _, f := range p.fieldsFor(term) {
+			if f.boost < 1 && best[term] < 1 {
+				continue // the agency's name, for the words typed only
+			}
 			q := query.NewTermQuery(term)
 			q.SetField(f.name)
 			q.SetBoost(best[term] * f.boost)
 			clauses = append(clauses, q)
 		}
 	}
-	if len(clauses) == 0 {
-		return query.NewMatchNoneQuery()
+	return disMax(tieWord, clauses...)
+}
+
+// The helpers below build a query of the clauses that are not nil, nil if
+// none is: a clause is nil when none of its terms is in any document.
+
+func disMax(tie float64, clauses ...query.Query) query.Query {
+	clauses = slices.DeleteFunc(clauses, func(q query.Query) bool { return q == nil })
+	switch len(clauses) {
+	case 0:
+		return nil
+	case 1:
+		return clauses[0]
 	}
-	return &disMaxQuery{clauses: clauses, tie: tieWord}
+	return &disMaxQuery{clauses: clauses, tie: tie}
+}
+
+func disjunction(clauses ...query.Query) query.Query {
+	clauses = slices.DeleteFunc(clauses, func(q query.Query) bool { return q == nil })
+	switch len(clauses) {
+	case 0:
+		return nil
+	case 1:
+		return clauses[0]
+	}
+	return query.NewDisjunctionQuery(clauses)
+}
+
+// conjunction is nil if any clause is.
+func conjunction(clauses ...query.Query) query.Query {
+	if slices.Contains(clauses, nil) || len(clauses) == 0 {
+		return nil
+	}
+	if len(clauses) == 1 {
+		return clauses[0]
+	}
+	return query.NewConjunctionQuery(clauses)
 }
 
 // fieldsFor returns the fields a term is searched in: by its script, and
@@ -438,4 +533,17 @@ func (p *planner) fieldsFor(term string) []field {
 		return append(append([]field(nil), p.fields.fa...), p.fields.en...)
 	}
 	return p.fields.fa
+}
+
+// known reports whether a document has w as a word, or by its stem.
+func (p *planner) known(w word) bool {
+	if docs, asWord := p.vocab.has(w.form); docs > 0 && asWord {
+		return true
+	}
+	for _, s := range w.stems {
+		if docs, _ := p.vocab.has(s); docs > 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -54,7 +54,7 @@ func TestRelevance(t *testing.T) {
 	type tally struct{ pass, total int }
 	byKind := map[string]*tally{}
 	var failed []string
-	pass, total := 0, 0
+	pass, first, total := 0, 0, 0
 	for _, q := range queries {
 		if _, ok := byID[q.Want]; !ok {
 			t.Errorf("%s: query %q wants %q, which is not a service or licence of the catalog", q.where, q.Q, q.Want)
@@ -71,6 +71,11 @@ func TestRelevance(t *testing.T) {
 		}
 		total++
 		k.total++
+		if len(hits) > 0 && hits[0].ID == q.Want {
+			first++
+		} else if os.Getenv("SEARCH_LOG_SECOND") != "" {
+			t.Logf("not first: %q wants %s %q, first %s %q", q.Q, q.Want, title(byID[q.Want], q.Lang), hits[0].ID, title(byID[hits[0].ID], q.Lang))
+		}
 		if slices.ContainsFunc(hits, func(h Hit) bool { return h.ID == q.Want }) {
 			pass++
 			k.pass++
@@ -98,7 +103,7 @@ func TestRelevance(t *testing.T) {
 		t.Log("FAIL " + f)
 	}
 	rate := float64(pass) / float64(total)
-	t.Logf("pass rate %.1f%%: %d of %d queries find their document in the top 3", 100*rate, pass, total)
+	t.Logf("pass rate %.1f%%: %d of %d queries find their document in the top 3, %d first", 100*rate, pass, total, first)
 	if rate < minPassRate {
 		t.Errorf("pass rate %.1f%% is below %.0f%%", 100*rate, 100*minPassRate)
 	}

@@ -132,11 +132,19 @@ type synMatch struct {
 }
 
 // match finds the names in a query's searchable words, the longest first
-// at each word, without overlaps.
-func (s *synonyms) match(ws []word) []synMatch {
+// at each word, without overlaps. adjacent(i) says words i and i+1 may be
+// one word written apart (گواهی نامه for the name گواهینامه).
+func (s *synonyms) match(ws []word, adjacent func(int) bool) []synMatch {
 	var out []synMatch
 	for i := 0; i < len(ws); {
 		best := synMatch{start: i}
+		if adjacent(i) {
+			for _, p := range s.byFirst[ws[i].form+ws[i+1].form] {
+				if len(p.keys) == 1 {
+					best = longer(best, i+2, p)
+				}
+			}
+		}
 		for _, k := range keys(ws[i]) {
 			for _, p := range s.byJoined[k] {
 				best = longer(best, i+1, p)

@@ -10,10 +10,12 @@ import (
 
 // vocab is every term of the index's text fields with the number of
 // documents that have it: what typo and prefix matching expand a query's
-// words into. Bleve's own fuzzy and prefix queries scan the term
-// dictionary of every field for every word (the in-memory index has no
-// automaton over its dictionary), which is too slow to do as a person
-// types; one shared word list with a cheap filter is fast enough.
+// words into. Bleve's fuzzy query builds a Levenshtein automaton for each
+// word (measured here: a quarter of a millisecond for one edit, one and a
+// half for two) and walks every field's dictionary with it, and its
+// prefix query expands into every term with the prefix. One shared word
+// list, filtered cheaply and expanded into the commonest few terms, is
+// fast enough to run at every keystroke.
 //
 // A vocab is not safe for concurrent use; Index guards it.
 type vocab struct {
@@ -21,6 +23,7 @@ type vocab struct {
 	// snap is the list searched, rebuilt from counts when stale.
 	snap  *vsnap
 	stale bool
+	seen  [2]map[string]bool // add's scratch: words, and shingles and stems
 }
 
 type vcount struct {
@@ -49,18 +52,22 @@ func newVocab() *vocab {
 }
 
 // add counts the terms of one document's text (delta 1) or uncounts them
-// (delta -1).
-func (v *vocab) add(texts []string, delta int) {
-	seen := map[string]bool{} // term and kind, so a document counts once
+// (delta -1), analyzing it with words.
+func (v *vocab) add(words *wordCache, texts []string, delta int) {
+	if v.seen[0] == nil {
+		v.seen = [2]map[string]bool{{}, {}}
+	}
+	clear(v.seen[0])
+	clear(v.seen[1])
 	count := func(term string, shingle bool) {
-		key := term
+		seen := v.seen[0]
 		if shingle {
-			key = "\x00" + term
+			seen = v.seen[1]
 		}
-		if seen[key] {
-			return
+		if seen[term] {
+			return // a document counts once
 		}
-		seen[key] = true
+		seen[term] = true
 		c := v.counts[term]
 		if c == nil {
 			c = &vcount{}
@@ -76,8 +83,8 @@ func (v *vocab) add(texts []string, delta int) {
 		}
 	}
 	for _, t := range texts {
-		words := analyze(t)
-		for i, w := range words {
+		ws := words.analyze(t)
+		for i, w := range ws {
 			if w.stop {
 				continue
 			}
@@ -88,8 +95,8 @@ func (v *vocab) add(texts []string, delta int) {
 			for _, st := range w.stems {
 				count(st, true)
 			}
-			if i > 0 && joinable(words[i-1], w) {
-				count(words[i-1].form+w.form, true)
+			if i > 0 && joinable(ws[i-1], w) {
+				count(ws[i-1].form+w.form, true)
 			}
 		}
 	}

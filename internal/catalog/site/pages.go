@@ -16,7 +16,7 @@ import (
 )
 
 // pageSize is how many results a search page shows.
-const pageSize = 20
+const pageSize = 10
 
 // Mount registers the catalog's pages, API and downloads.
 func (s *Site) Mount(m *web.Mux) {
