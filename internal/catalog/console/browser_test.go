@@ -11,6 +11,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/panjereh/panjereh/internal/iran"
 	"github.com/panjereh/panjereh/internal/web/webtest"
 )
 
@@ -148,13 +149,18 @@ func TestInBrowser(t *testing.T) {
 		c.run("an outage with problems", chromedp.Navigate(svc), chromedp.WaitVisible(chromedp.CSS(`#out-starts`)),
 			chromedp.Click(chromedp.CSS(`form[action$="/outages"] button`)), chromedp.WaitVisible(chromedp.CSS(`#error-summary-h`)))
 		c.axe("the outage form's problems, " + lang)
-		c.run("an outage", c.set(`#out-starts`, "2026-11-25T22:00"),
-			c.set(`#out-ends`, "2026-11-26T02:00"),
+		// An outage tomorrow evening by the console's clock, in Tehran time as
+		// the form takes it.
+		tomorrow := testNow.In(iran.Tehran()).AddDate(0, 0, 1)
+		c.run("an outage", c.set(`#out-starts`, tomorrow.Format("2006-01-02")+"T22:00"),
+			c.set(`#out-ends`, tomorrow.AddDate(0, 0, 1).Format("2006-01-02")+"T02:00"),
 			c.set(`#out-message-fa`, "به‌روزرسانی سامانه"),
 			c.set(`#out-message-en`, "System upgrade"),
 			chromedp.Click(chromedp.CSS(`form[action$="/outages"] button`)), chromedp.WaitVisible(chromedp.CSS(`form[action$="/end"] button`)))
 		c.axe("the announced outage, " + lang)
-		c.run("end it", chromedp.Click(chromedp.CSS(`form[action$="/end"] button`)), chromedp.WaitVisible(chromedp.CSS(`main [role=status]`)))
+		// The page already shows a status (the outage announced), so wait
+		// for the end button to go: the answer to the click has loaded.
+		c.run("end it", chromedp.Click(chromedp.CSS(`form[action$="/end"] button`)), chromedp.WaitNotPresent(chromedp.CSS(`form[action$="/end"] button`)))
 		c.run("the new service form", chromedp.Navigate(agency+"/services/new"), chromedp.WaitVisible(chromedp.CSS(`#svc-id`)))
 		c.axe("the new service form, " + lang)
 	}
