@@ -35,6 +35,13 @@ type Query struct {
 // MaxLimit is the most hits one search returns.
 const MaxLimit = 100
 
+// everyWordEnough is the number of documents having every word of a
+// query above which those lacking one are left out of its results: a
+// whole page of the largest size, of documents that match better. With
+// ten thousand documents, scoring every one that has any of a query's
+// common words made the slowest searches several times slower.
+const everyWordEnough = MaxLimit
+
 // Hit is a document found, with its score: relevance, adjusted by use and
 // rating.
 type Hit struct {
@@ -54,6 +61,15 @@ var kindWeight = map[string]float64{KindService: 1, KindLicence: 0.75}
 
 // Search returns the number of documents that match q and the hits of the
 // page q asks for, the most relevant first.
+//
+// A text of two or more words is first searched with every word required
+// (each still by any of its forms, or the text as a document's whole
+// name). If at least everyWordEnough documents have every word, the
+// results are those documents only, and total counts them; otherwise the
+// results are the documents that have any word, and total counts those.
+// Which it is depends on the query's text and filters alone, not on its
+// page, so total is the same on every page, and the pages, read in turn,
+// are the results in order.
 func (ix *Index) Search(ctx context.Context, q Query) (total int, hits []Hit, err error) {
 	if q.Limit < 0 || q.Offset < 0 {
 		return 0, nil, errors.New("search: negative limit or offset")
@@ -66,25 +82,38 @@ func (ix *Index) Search(ctx context.Context, q Query) (total int, hits []Hit, er
 
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	var text query.Query
-	if strings.TrimSpace(q.Text) != "" {
-		p := planner{ix: ix, vocab: ix.vocabulary(), lang: q.Lang, fields: allFields}
-		if text = p.plan(q.Text); text == nil {
-			return 0, nil, nil // only stop words and punctuation
+	filter := filterQuery(q)
+	withFilter := func(text query.Query) query.Query {
+		if filter == nil {
+			return text
 		}
-	}
-	inner := text
-	if filter := filterQuery(q); filter != nil {
 		b := query.NewBooleanQuery(nil, nil, nil)
-		if text != nil {
-			b.AddMust(text)
-		}
+		b.AddMust(text)
 		b.AddFilter(filter)
-		inner = b
-	} else if inner == nil {
-		inner = query.NewMatchAllQuery()
+		return b
 	}
-	return ix.run(ctx, inner, text == nil, limit, q.Offset)
+	if strings.TrimSpace(q.Text) == "" {
+		inner := filter
+		if inner == nil {
+			inner = query.NewMatchAllQuery()
+		}
+		return ix.run(ctx, inner, true, limit, q.Offset)
+	}
+	p := planner{ix: ix, vocab: ix.vocabulary(), lang: q.Lang, fields: allFields}
+	anyWord, everyWord := p.plans(q.Text)
+	if anyWord == nil {
+		return 0, nil, nil // only stop words and punctuation
+	}
+	if everyWord != nil {
+		// The documents that have every word rank, with the same scores,
+		// above nearly all that lack one; when there are enough of them,
+		// the others need not be scored at all.
+		total, hits, err := ix.run(ctx, withFilter(everyWord), false, limit, q.Offset)
+		if err != nil || total >= everyWordEnough {
+			return total, hits, err
+		}
+	}
+	return ix.run(ctx, withFilter(anyWord), false, limit, q.Offset)
 }
 
 // Suggest returns up to n documents whose titles or aliases match what a
@@ -253,6 +282,14 @@ type wterm struct {
 // Unless text ends with a space or a punctuation mark, its last word is
 // also matched as a prefix.
 func (p *planner) plan(text string) query.Query {
+	q, _ := p.plans(text)
+	return q
+}
+
+// plans returns the query for text, nil if it has no searchable word, and,
+// when text has two or more words that each match some document, the
+// query that requires every word; otherwise nil.
+func (p *planner) plans(text string) (anyWord, everyWord query.Query) {
 	all := analyze(text)
 	r, _ := utf8.DecodeLastRuneInString(text)
 	prefix := isWordRune(r)
@@ -269,7 +306,7 @@ func (p *planner) plan(text string) query.Query {
 		pos = append(pos, i)
 	}
 	if len(ws) == 0 {
-		return nil
+		return nil, nil
 	}
 	lastIsPrefix := prefix && pos[len(pos)-1] == len(all)-1
 
@@ -297,17 +334,28 @@ func (p *planner) plan(text string) query.Query {
 	if p.all {
 		// Completion: every word must match, but a word that finds
 		// nothing yet (one letter typed) is left out.
-		return conjunction(slices.DeleteFunc(slots, func(q query.Query) bool { return q == nil })...)
+		return conjunction(slices.DeleteFunc(slots, func(q query.Query) bool { return q == nil })...), nil
 	}
-	q := disjunction(slots...)
+	q := disjunction(slices.Clone(slots)...)
 	if q == nil {
-		return nil
+		return nil, nil
 	}
 	// A query that is a document's whole title or alias finds it first.
-	name := query.NewTermQuery(nameKey(ws))
-	name.SetField(fieldName)
-	name.SetBoost(weightName)
-	return &disMaxQuery{clauses: []query.Query{q, name}, tie: 1}
+	name := func() query.Query {
+		t := query.NewTermQuery(nameKey(ws))
+		t.SetField(fieldName)
+		t.SetBoost(weightName)
+		return t
+	}
+	anyWord = &disMaxQuery{clauses: []query.Query{q, name()}, tie: 1}
+	if len(slots) >= 2 {
+		// A conjunction of the same slots scores a document that has them
+		// all as their disjunction does: the sum of the slots' scores.
+		if every := conjunction(slots...); every != nil {
+			everyWord = &disMaxQuery{clauses: []query.Query{every, name()}, tie: 1}
+		}
+	}
+	return anyWord, everyWord
 }
 
 // slot is the clause of the words ws[i:end], which are also the names
