@@ -42,6 +42,11 @@ const MaxLimit = 100
 // common words made the slowest searches several times slower.
 const everyWordEnough = MaxLimit
 
+// everyWordFrom is the size of index from which the every-word pass is
+// tried: in a smaller one, scoring every document that has any word costs
+// less than the extra search (the shipped catalog has a few hundred).
+const everyWordFrom = 2000
+
 // Hit is a document found, with its score: relevance, adjusted by use and
 // rating.
 type Hit struct {
@@ -62,7 +67,8 @@ var kindWeight = map[string]float64{KindService: 1, KindLicence: 0.75}
 // Search returns the number of documents that match q and the hits of the
 // page q asks for, the most relevant first.
 //
-// A text of two or more words is first searched with every word required
+// In an index of everyWordFrom documents or more, a text of two or more
+// words is first searched with every word required
 // (each still by any of its forms, or the text as a document's whole
 // name). If at least everyWordEnough documents have every word, the
 // results are those documents only, and total counts them; otherwise the
@@ -104,7 +110,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (total int, hits []Hit, er
 	if anyWord == nil {
 		return 0, nil, nil // only stop words and punctuation
 	}
-	if everyWord != nil {
+	if everyWord != nil && len(ix.docs) >= everyWordFrom { // mu is held
 		// The documents that have every word rank, with the same scores,
 		// above nearly all that lack one; when there are enough of them,
 		// the others need not be scored at all.
