@@ -80,21 +80,7 @@ func (b *browserSession) waitURL(prefix string) {
 // axe runs axe-core on the current page and reports every violation.
 func (b *browserSession) axe() {
 	b.t.Helper()
-	page := b.url()
-	if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[any](webtest.AxeScript)); err != nil {
-		b.t.Fatalf("inject axe-core into %s: %v", page, err)
-	}
-	res, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](webtest.AxeRun, chromedp.EvalAwaitPromise))
-	if err != nil {
-		b.t.Fatalf("axe-core on %s: %v", page, err)
-	}
-	var vs []webtest.AxeViolation
-	if err := json.Unmarshal([]byte(res), &vs); err != nil {
-		b.t.Fatalf("axe-core result: %v\n%s", err, res)
-	}
-	for _, v := range vs {
-		b.t.Errorf("axe-core on %s: %s", page, v)
-	}
+	webtest.Axe(b.t, b.ctx, b.url())
 }
 
 // latestCode reads the newest code sent to mobile from the development

@@ -83,20 +83,7 @@ func (c *chrome) text() string {
 // axe runs axe-core on the current page and reports every violation.
 func (c *chrome) axe(page string) {
 	c.t.Helper()
-	if _, err := chromedp.Run(c.ctx, chromedp.Evaluate[any](webtest.AxeScript)); err != nil {
-		c.t.Fatalf("inject axe-core into %s: %v", page, err)
-	}
-	res, err := chromedp.Run(c.ctx, chromedp.Evaluate[string](webtest.AxeRun, chromedp.EvalAwaitPromise))
-	if err != nil {
-		c.t.Fatalf("axe-core on %s: %v", page, err)
-	}
-	var vs []webtest.AxeViolation
-	if err := json.Unmarshal([]byte(res), &vs); err != nil {
-		c.t.Fatalf("axe-core result: %v\n%s", err, res)
-	}
-	for _, v := range vs {
-		c.t.Errorf("axe-core on %s: %s", page, v)
-	}
+	webtest.Axe(c.t, c.ctx, page)
 }
 
 // TestInBrowser uses the console in Chromium as an overseer and as staff

@@ -1,8 +1,6 @@
 package site_test
 
 import (
-	"context"
-	"encoding/json"
 	"net/url"
 	"strings"
 	"testing"
@@ -46,7 +44,7 @@ func TestAccessibility(t *testing.T) {
 				if got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.lang`)); got != lang {
 					t.Errorf("%s: lang %q, want %s", p, got, lang)
 				}
-				axe(t, ctx, p+" ("+lang+", logged in: "+who+")")
+				webtest.Axe(t, ctx, p+" ("+lang+", logged in: "+who+")")
 			}
 		}
 	}
@@ -66,28 +64,10 @@ func TestAccessibility(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	axe(t, ctx, "home with suggestions")
+	webtest.Axe(t, ctx, "home with suggestions")
 }
 
 func firstWord(s string) string {
 	f := strings.Fields(s)
 	return f[len(f)-1]
-}
-
-func axe(t *testing.T, bctx context.Context, page string) {
-	t.Helper()
-	if _, err := chromedp.Run(bctx, chromedp.Evaluate[any](webtest.AxeScript)); err != nil {
-		t.Fatalf("inject axe-core into %s: %v", page, err)
-	}
-	res, err := chromedp.Run(bctx, chromedp.Evaluate[string](webtest.AxeRun, chromedp.EvalAwaitPromise))
-	if err != nil {
-		t.Fatalf("axe-core on %s: %v", page, err)
-	}
-	var vs []webtest.AxeViolation
-	if err := json.Unmarshal([]byte(res), &vs); err != nil {
-		t.Fatalf("axe-core result: %v\n%s", err, res)
-	}
-	for _, v := range vs {
-		t.Errorf("axe-core on %s: %s", page, v)
-	}
 }

@@ -1,9 +1,14 @@
 package webtest
 
 import (
+	"context"
 	_ "embed"
+	"encoding/json"
 	"fmt"
 	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
 )
 
 // AxeScript is axe-core (MPL-2.0, see axe/README.md), for browser tests to
@@ -26,4 +31,24 @@ type AxeViolation struct {
 
 func (v AxeViolation) String() string {
 	return fmt.Sprintf("%s (%s): %s at %s", v.ID, v.Impact, v.Help, strings.Join(v.Nodes, ", "))
+}
+
+// Axe runs axe-core on the page the browser in ctx shows and reports
+// every violation as an error of t, naming page.
+func Axe(t testing.TB, ctx context.Context, page string) {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](AxeScript)); err != nil {
+		t.Fatalf("inject axe-core into %s: %v", page, err)
+	}
+	res, err := chromedp.Run(ctx, chromedp.Evaluate[string](AxeRun, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("axe-core on %s: %v", page, err)
+	}
+	var vs []AxeViolation
+	if err := json.Unmarshal([]byte(res), &vs); err != nil {
+		t.Fatalf("axe-core result: %v\n%s", err, res)
+	}
+	for _, v := range vs {
+		t.Errorf("axe-core on %s: %s", page, v)
+	}
 }
