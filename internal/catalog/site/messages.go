@@ -77,8 +77,6 @@ var messages = web.Messages{
 	"service.events":        {Fa: "رویدادهای زندگی", En: "Life events"},
 	"service.categories":    {Fa: "موضوع‌ها", En: "Topics"},
 	"service.details":       {Fa: "شناسنامهٔ خدمت", En: "Service record"},
-	"avail.24x7":            {Fa: "شبانه‌روزی، همهٔ روزهای هفته", En: "Around the clock, every day"},
-	"avail.office-hours":    {Fa: "ساعات اداری", En: "Office hours"},
 
 	"mine.title":  {Fa: "خدمات من", En: "My services"},
 	"mine.saved":  {Fa: "خدمات ذخیره‌شده", En: "Saved services"},

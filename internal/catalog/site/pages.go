@@ -265,8 +265,8 @@ func (s *Site) searchPage(w http.ResponseWriter, r *http.Request) {
 			d.Agencies = append(d.Agencies, option{Value: a.Code, Label: a.Name, Selected: a.Code == q.Agency})
 		}
 	}
-	d.Audiences = options(q.Audience, audienceNames, catalog.AudiencePeople, catalog.AudienceHouseholds, catalog.AudienceBusinesses, catalog.AudienceForeigners)
-	d.Channels = options(q.Channel, channelNames, catalog.ChannelNational, catalog.ChannelAgency, catalog.ChannelApp, catalog.ChannelUSSD,
+	d.Audiences = options(q.Audience, "audience", catalog.AudiencePeople, catalog.AudienceHouseholds, catalog.AudienceBusinesses, catalog.AudienceForeigners)
+	d.Channels = options(q.Channel, "channel", catalog.ChannelNational, catalog.ChannelAgency, catalog.ChannelApp, catalog.ChannelUSSD,
 		catalog.ChannelSMS, catalog.ChannelCounter, catalog.ChannelInPerson)
 	d.Events = []option{{Value: "", Label: messages["filter.any"]}}
 	for _, t := range v.sn.LifeEvents {
@@ -279,10 +279,10 @@ func (s *Site) searchPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, status, "search.html", "search.title", d)
 }
 
-func options(selected string, names map[string]catalog.Text, values ...string) []option {
+func options(selected, field string, values ...string) []option {
 	out := []option{{Value: "", Label: messages["filter.any"]}}
 	for _, v := range values {
-		out = append(out, option{Value: v, Label: names[v], Selected: v == selected})
+		out = append(out, option{Value: v, Label: catalog.Label(field, v), Selected: v == selected})
 	}
 	return out
 }
@@ -292,56 +292,6 @@ func pageURL(r *http.Request, page int) string {
 	q.Set("page", strconv.Itoa(page))
 	return "/services?" + q.Encode()
 }
-
-// Names of the vocabularies' values, as pages show them.
-var (
-	audienceNames = map[string]catalog.Text{
-		catalog.AudiencePeople:     {Fa: "شهروندان", En: "People"},
-		catalog.AudienceHouseholds: {Fa: "خانوارها", En: "Households"},
-		catalog.AudienceBusinesses: {Fa: "کسب‌وکارها", En: "Businesses"},
-		catalog.AudienceForeigners: {Fa: "اتباع خارجی", En: "Foreign nationals"},
-	}
-	channelNames = map[string]catalog.Text{
-		catalog.ChannelNational: {Fa: "پنجرهٔ ملی خدمات", En: "National window"},
-		catalog.ChannelAgency:   {Fa: "درگاه دستگاه", En: "Agency window"},
-		catalog.ChannelApp:      {Fa: "اپلیکیشن همراه", En: "Mobile app"},
-		catalog.ChannelUSSD:     {Fa: "کد دستوری (USSD)", En: "USSD code"},
-		catalog.ChannelSMS:      {Fa: "پیامک", En: "SMS"},
-		catalog.ChannelCounter:  {Fa: "دفاتر پیشخوان", En: "Counter offices"},
-		catalog.ChannelInPerson: {Fa: "مراجعهٔ حضوری", En: "In person"},
-	}
-	maturityNames = map[string]catalog.Text{
-		catalog.MaturityInformational: {Fa: "اطلاع‌رسانی", En: "Informational"},
-		catalog.MaturityInteractive:   {Fa: "تعاملی", En: "Interactive"},
-		catalog.MaturityTransactional: {Fa: "تراکنشی", En: "Transactional"},
-		catalog.MaturitySmart:         {Fa: "هوشمند", En: "Smart"},
-	}
-	stageNames = map[string]catalog.Text{
-		catalog.StageDefine:     {Fa: "تعریف", En: "Define"},
-		catalog.StageValidate:   {Fa: "اعتبارسنجی", En: "Validate"},
-		catalog.StageDiagnose:   {Fa: "عارضه‌یابی", En: "Diagnose"},
-		catalog.StageFix:        {Fa: "اصلاح", En: "Fix"},
-		catalog.StageElectronic: {Fa: "الکترونیکی", En: "Electronic"},
-		catalog.StageSmart:      {Fa: "هوشمند", En: "Smart"},
-	}
-	assuranceNames = map[string]catalog.Text{
-		"loa1": {Fa: "سطح ۱: کد ملی و رمز یک‌بارمصرف پیامکی", En: "Level 1: national code and an SMS one-time code"},
-		"loa2": {Fa: "سطح ۲: احراز هویت با تطبیق شاهکار و ثبت احوال", En: "Level 2: identity checked with Shahkar and the civil registry"},
-		"loa3": {Fa: "سطح ۳: احراز هویت حضوری یا امضای دیجیتال", En: "Level 3: identity checked in person or a digital signature"},
-	}
-	paymentNames = map[string]catalog.Text{
-		catalog.PayOnline:  {Fa: "پرداخت برخط", En: "Paid online"},
-		catalog.PayCounter: {Fa: "پرداخت در دفتر پیشخوان", En: "Paid at the counter office"},
-		catalog.PayBank:    {Fa: "پرداخت در بانک", En: "Paid at a bank"},
-		catalog.PayNone:    {Fa: "رایگان", En: "Free"},
-	}
-	evaluationNames = map[string]catalog.Text{
-		catalog.EvalSurveyAfter: {Fa: "نظرسنجی پس از پایان درخواست", En: "A survey when the request ends"},
-		catalog.EvalSMSSurvey:   {Fa: "نظرسنجی پیامکی از ۴۰۴۰", En: "An SMS survey from 4040"},
-		catalog.EvalCounter:     {Fa: "نظرسنجی در دفتر پیشخوان", En: "A survey at the counter office"},
-		catalog.EvalMystery:     {Fa: "ارزیابی مستقل (مشتری پنهان)", En: "Independent assessment (mystery shopper)"},
-	}
-)
 
 type feeView struct {
 	Title   catalog.Text
@@ -404,15 +354,15 @@ func (s *Site) servicePage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (v *view) serviceData(sv *catalog.Service, lang web.Lang, now time.Time) serviceData {
-	d := serviceData{S: sv, AgencyURL: "/agencies/" + sv.Agency, Maturity: maturityNames[sv.Maturity], Stage: stageNames[sv.Stage],
-		Assurance: assuranceNames[sv.Assurance], Evaluation: evaluationNames[sv.Evaluation], Version: v.sn.Meta[sv.ID].Version,
+	d := serviceData{S: sv, AgencyURL: "/agencies/" + sv.Agency, Maturity: catalog.Label("maturity", sv.Maturity), Stage: catalog.Label("stage", sv.Stage),
+		Assurance: catalog.Label("assurance", sv.Assurance), Evaluation: catalog.Label("evaluation", sv.Evaluation), Version: v.sn.Meta[sv.ID].Version,
 		StartURL: "/services/" + sv.ID + "/start"}
 	if a := v.agencies[sv.Agency]; a != nil {
 		d.AgencyName = a.Name
 	}
-	d.Availability = messages["avail."+sv.Availability]
+	d.Availability = catalog.Label("availability", sv.Availability)
 	for _, a := range sv.Audiences {
-		d.Audiences = append(d.Audiences, audienceNames[a])
+		d.Audiences = append(d.Audiences, catalog.Label("audience", a))
 	}
 	for _, k := range sv.LifeEvents {
 		if t := v.events[k]; t != nil {
@@ -425,10 +375,10 @@ func (v *view) serviceData(sv *catalog.Service, lang web.Lang, now time.Time) se
 		}
 	}
 	for _, ch := range sv.Channels {
-		d.Channels = append(d.Channels, channelNames[ch])
+		d.Channels = append(d.Channels, catalog.Label("channel", ch))
 	}
 	for _, f := range sv.Fees {
-		d.Fees = append(d.Fees, feeView{Title: f.Title, Rials: f.Rials, Payment: paymentNames[f.Payment]})
+		d.Fees = append(d.Fees, feeView{Title: f.Title, Rials: f.Rials, Payment: catalog.Label("payment", f.Payment)})
 	}
 	for _, o := range v.outages[sv.ID] {
 		if now.Before(o.Ends) {
