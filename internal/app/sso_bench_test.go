@@ -9,20 +9,18 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"regexp"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
 	"golang.org/x/oauth2"
 
 	"github.com/panjereh/panjereh/internal/audit"
+	"github.com/panjereh/panjereh/internal/benchtest"
 	"github.com/panjereh/panjereh/internal/identity"
 	"github.com/panjereh/panjereh/internal/identity/oidc"
 	"github.com/panjereh/panjereh/internal/iran"
@@ -152,9 +150,8 @@ func BenchmarkCompleteLogin(b *testing.B) {
 	b.Cleanup(browsers.CloseIdleConnections)
 	var next atomic.Int64
 	b.SetParallelism(8)
-	busy0, idle0 := machineCPU()
-	var ru0, ru1 syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru0)
+	busy0, idle0 := benchtest.MachineCPU()
+	cpu0 := benchtest.ProcessCPU()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
@@ -166,9 +163,8 @@ func BenchmarkCompleteLogin(b *testing.B) {
 		}
 	})
 	b.StopTimer()
-	busy1, idle1 := machineCPU()
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru1)
-	b.ReportMetric(float64(ru1.Utime.Nano()+ru1.Stime.Nano()-ru0.Utime.Nano()-ru0.Stime.Nano())/float64(b.Elapsed().Nanoseconds()), "process-cores")
+	busy1, idle1 := benchtest.MachineCPU()
+	b.ReportMetric(float64(benchtest.ProcessCPU()-cpu0)/float64(b.Elapsed()), "process-cores")
 	b.ReportMetric(float64(busy1-busy0)/float64(busy1-busy0+idle1-idle0)*float64(runtime.NumCPU()), "machine-cores")
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "logins/s")
 }
@@ -240,18 +236,4 @@ func completeLogin(issuer string, rp *oauth2.Config, tr http.RoundTripper, natio
 		return fmt.Errorf("no ID token")
 	}
 	return nil
-}
-
-func machineCPU() (busy, idle int64) {
-	data, _ := os.ReadFile("/proc/stat")
-	f := strings.Fields(strings.SplitN(string(data), "\n", 2)[0])
-	for i, v := range f[1:] {
-		n, _ := strconv.ParseInt(v, 10, 64)
-		if i == 3 || i == 4 {
-			idle += n
-		} else {
-			busy += n
-		}
-	}
-	return busy, idle
 }

@@ -18,10 +18,10 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/panjereh/panjereh/internal/benchtest"
 	"github.com/panjereh/panjereh/internal/exchange"
 	"github.com/panjereh/panjereh/internal/exchange/msglog"
 	"github.com/panjereh/panjereh/internal/exchange/pki"
@@ -267,7 +267,7 @@ func runBenchClients(b *testing.B, bt benchTarget, wantKeys, clients int) int {
 
 	var mu sync.Mutex
 	lat := make([]time.Duration, 0, 1<<16)
-	cpu0 := cpuTime()
+	cpu0 := benchtest.ProcessCPU()
 	b.ResetTimer()
 	if clients == 1 {
 		for range b.N {
@@ -297,7 +297,7 @@ func runBenchClients(b *testing.B, bt benchTarget, wantKeys, clients int) int {
 		})
 	}
 	b.StopTimer()
-	b.ReportMetric((cpuTime()-cpu0).Seconds()/b.Elapsed().Seconds(), "cores")
+	b.ReportMetric((benchtest.ProcessCPU()-cpu0).Seconds()/b.Elapsed().Seconds(), "cores")
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
 	if len(lat) > 0 {
 		slices.Sort(lat)
@@ -362,13 +362,4 @@ func BenchmarkGatewayNoFilter(b *testing.B) {
 	bt, _, _ := benchGateway(b, nil)
 	runBench(b, bt, 5)
 	reportHeap(b)
-}
-
-// cpuTime is the process's user and system CPU time so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

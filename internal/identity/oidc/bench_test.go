@@ -6,19 +6,12 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"golang.org/x/oauth2"
-)
 
-// cpuTime returns the process's user and system CPU time so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
+	"github.com/panjereh/panjereh/internal/benchtest"
+)
 
 // benchEnv is a provider whose log is quiet, for benchmarks.
 func benchEnv(b *testing.B) *env {
@@ -47,14 +40,14 @@ func BenchmarkTokenClientCredentials(b *testing.B) {
 		b.Fatalf("%d %s", w.Code, w.Body)
 	}
 	b.ReportAllocs()
-	start := cpuTime()
+	start := benchtest.ProcessCPU()
 	b.ResetTimer()
 	for b.Loop() {
 		if w := e.token(form, "agency", secret); w.Code != http.StatusOK {
 			b.Fatalf("%d %s", w.Code, w.Body)
 		}
 	}
-	b.ReportMetric(float64(cpuTime()-start)/float64(b.N)/1e3, "cpu-µs/op")
+	b.ReportMetric(float64(benchtest.ProcessCPU()-start)/float64(b.N)/1e3, "cpu-µs/op")
 }
 
 // BenchmarkTokenCodeExchange measures the token endpoint's CPU time per
@@ -74,7 +67,7 @@ func BenchmarkTokenCodeExchange(b *testing.B) {
 		codes = append(codes, pending{back.Query().Get("code"), v})
 	}
 	b.ReportAllocs()
-	start := cpuTime()
+	start := benchtest.ProcessCPU()
 	b.ResetTimer()
 	for i := range n {
 		w := e.token(url.Values{"grant_type": {"authorization_code"}, "code": {codes[i].code},
@@ -84,5 +77,5 @@ func BenchmarkTokenCodeExchange(b *testing.B) {
 		}
 	}
 	b.StopTimer()
-	b.ReportMetric(float64(cpuTime()-start)/float64(n)/1e3, "cpu-µs/op")
+	b.ReportMetric(float64(benchtest.ProcessCPU()-start)/float64(n)/1e3, "cpu-µs/op")
 }
