@@ -46,7 +46,7 @@ func (s consoleSessions) Viewer(r *http.Request) (console.Viewer, bool) {
 
 // seedCatalog loads the catalog shipped in the binary into db: new
 // services are added, agencies' edits kept.
-func seedCatalog(ctx context.Context, db *sqldb.DB, store *catalog.Store) (catalog.SeedStats, error) {
+func seedCatalog(ctx context.Context, store *catalog.Store) (catalog.SeedStats, error) {
 	c, err := catalog.Embedded()
 	if err != nil {
 		return catalog.SeedStats{}, err

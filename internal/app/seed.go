@@ -47,7 +47,7 @@ func runSeed(ctx context.Context, e env, args []string) int {
 		return 1
 	}
 	fmt.Fprintf(e.stdout, "seeded %d persons with seed %d in %s\n", cfg.Persons, cfg.Seed, stats.Duration.Round(time.Millisecond))
-	cs, err := seedCatalog(ctx, db, &catalog.Store{DB: db})
+	cs, err := seedCatalog(ctx, &catalog.Store{DB: db})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "panjereh seed: %v\n", err)
 		return 1
