@@ -38,6 +38,14 @@ type MessageLog interface {
 	Append(ctx context.Context, rec msglog.Record) (msglog.Record, error)
 }
 
+// announcer is a MessageLog that batches better when told which records
+// are on their way (msglog.Log.Coming).
+type announcer interface {
+	Coming() (arrived func())
+}
+
+func noAnnouncement() {}
+
 // Gateway forwards calls between members: it authenticates the caller,
 // checks the right, forwards to the provider, filters the answer to the
 // granted data items, and records the exchange durably before the caller
@@ -180,11 +188,18 @@ type call struct {
 	service  Service
 	right    Right
 	grant    tree // right.Items as a tree; nil grants everything
+	// arrived ends the call's announcement to the message log (Coming):
+	// every call is recorded once, refused or not.
+	arrived func()
 }
 
 // forward serves /r1/{instance}/{class}/{member}/{subsystem}/{service}/{path...}.
 func (g *Gateway) forward(w http.ResponseWriter, r *http.Request) {
-	c := &call{start: g.now()}
+	c := &call{start: g.now(), arrived: noAnnouncement}
+	if a, ok := g.Log.(announcer); ok {
+		c.arrived = a.Coming()
+	}
+	defer c.arrived()
 	c.rec.MessageID = newMessageID()
 	c.rec.Client = r.Header.Get(HeaderClient)
 	c.rec.TrackingCode = r.Header.Get(HeaderTrackingCode)
@@ -359,6 +374,7 @@ func (g *Gateway) refuse(w http.ResponseWriter, r *http.Request, c *call, p *web
 func (g *Gateway) record(ctx context.Context, c *call) error {
 	c.rec.Time = c.start.UTC()
 	c.rec.Duration = g.now().Sub(c.start)
+	c.arrived()
 	stored, err := g.Log.Append(context.WithoutCancel(ctx), c.rec)
 	if err == nil && g.Index != nil {
 		g.Index.Add(stored)

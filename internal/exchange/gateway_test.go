@@ -14,6 +14,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -34,11 +35,51 @@ type world struct {
 	certs    *pki.Store
 	revoked  *pki.RevocationCache
 	log      *msglog.Log
+	counted  *countingLog
 	logDir   string
 	key      *ecdsa.PrivateKey
 	index    *exchange.Index
 	provider *httptest.Server
 	lastReq  chan *http.Request
+}
+
+// countingLog is the message log with its announcements counted, to check
+// that every call announces its record, ends the announcement before it
+// appends, and ends it once.
+type countingLog struct {
+	*msglog.Log
+	mu          sync.Mutex
+	announced   int
+	outstanding int
+	early       int // appends while an announcement was outstanding
+	appends     int
+}
+
+func (c *countingLog) Coming() func() {
+	c.mu.Lock()
+	c.announced++
+	c.outstanding++
+	c.mu.Unlock()
+	arrived := c.Log.Coming()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			c.mu.Lock()
+			c.outstanding--
+			c.mu.Unlock()
+		})
+		arrived()
+	}
+}
+
+func (c *countingLog) Append(ctx context.Context, rec msglog.Record) (msglog.Record, error) {
+	c.mu.Lock()
+	c.appends++
+	if c.outstanding != 0 {
+		c.early++
+	}
+	c.mu.Unlock()
+	return c.Log.Append(ctx, rec)
 }
 
 const (
@@ -111,12 +152,13 @@ func newWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { w.log.Close() })
+	w.counted = &countingLog{Log: w.log}
 	w.index = &exchange.Index{DB: db}
 	w.gw = &exchange.Gateway{
 		Store:       w.st,
 		Auth:        exchange.CertAuth{Authenticator: &pki.Authenticator{CA: w.ca.Cert, Revoked: w.revoked}},
 		AuthProblem: pki.ProblemFor,
-		Log:         w.log,
+		Log:         w.counted,
 		Index:       w.index,
 		Operators:   []string{window},
 		Limiter:     exchange.NewLimiter(1000, 1000),
@@ -287,6 +329,16 @@ func TestGatewayForwardsAndRefuses(t *testing.T) {
 	}
 	if want := 2 + len(cases) - 1 + 1; rep.Records < want {
 		t.Errorf("log holds %d records, want at least %d", rep.Records, want)
+	}
+
+	// Each of those calls, one after another, announced its record to the
+	// log's group commit and ended the announcement before appending.
+	c := w.counted
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.announced != c.appends || c.outstanding != 0 || c.early != 0 || c.appends < rep.Records {
+		t.Errorf("%d calls announced, %d appended, %d announcements outstanding, %d appends before their announcement ended; the log holds %d records",
+			c.announced, c.appends, c.outstanding, c.early, rep.Records)
 	}
 }
 

@@ -31,7 +31,11 @@
 //
 // [Log.Append] returns only once its record is fsynced. A single writer
 // goroutine takes whatever appends are pending, writes them with one write
-// and one fsync (group commit), and acknowledges them together. The live
+// and one fsync (group commit), and acknowledges them together. A caller
+// that knows it will append soon announces it with [Log.Coming]; while
+// announced records are outstanding the writer holds a batch open for them,
+// at most [Options.CommitDelay], so that under load they share one fsync
+// instead of each waiting for the previous one. The live
 // segment is filled with zeros a chunk ahead of its frames (a quarter of
 // [Options.RotateBytes], at most 4 MiB), so a write changes no file size and
 // syncing its data (fdatasync) is enough; a zero frame header marks where
