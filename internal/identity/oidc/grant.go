@@ -143,16 +143,22 @@ func approveGrant(ctx context.Context, q sqldb.Querier, g *grant, code string, n
 
 var errGrantSpent = errors.New("already approved or revoked")
 
-// redeemCode marks the grant's code used; it reports false when another
-// request used it first.
-func redeemCode(ctx context.Context, q sqldb.Querier, id string, now, expires time.Time) (bool, error) {
-	res, err := q.ExecContext(ctx, `UPDATE oidc_grants SET code_used_at = $1, expires_at = $2
-		WHERE id = $3 AND code_used_at IS NULL AND revoked_at IS NULL`, now, expires, id)
+// redeemByCode spends a code in one statement when everything the
+// database can check holds: the code is client's, unused, its grant not
+// revoked and the code not expired. The grant then lasts until
+// refreshExpires if it is offline, accessExpires if not. It returns the
+// grant as updated, or an error wrapping sqldb.ErrNotFound when any check
+// fails; grantByCode then tells which. (offline is never NULL: the ELSE
+// only gives PostgreSQL the type of the parameters.)
+func redeemByCode(ctx context.Context, q sqldb.Querier, code, client string, now, accessExpires, refreshExpires time.Time) (*grant, error) {
+	g, err := scanGrant(q.QueryRowContext(ctx, `UPDATE oidc_grants SET code_used_at = $1,
+		expires_at = CASE WHEN offline THEN $2 WHEN NOT offline THEN $3 ELSE expires_at END
+		WHERE code_hash = $4 AND client_id = $5 AND code_used_at IS NULL AND revoked_at IS NULL AND code_expires > $1
+		RETURNING `+grantColumns, now.UTC(), refreshExpires.UTC(), accessExpires.UTC(), digest(code), client))
 	if err != nil {
-		return false, fmt.Errorf("oidc: redeem code: %w", err)
+		return nil, fmt.Errorf("oidc: redeem code: %w", sqldb.NotFound(err))
 	}
-	n, _ := res.RowsAffected()
-	return n == 1, nil
+	return g, nil
 }
 
 // revokeGrant ends a grant: its access tokens fail at userinfo and

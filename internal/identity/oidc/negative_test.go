@@ -96,6 +96,16 @@ func TestTokenRefusals(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+	t.Run("a failed exchange spends the code", func(t *testing.T) {
+		v := oauth2.GenerateVerifier()
+		c := code(v)
+		if _, err := r.cfg.Exchange(ctx, c, oauth2.VerifierOption(oauth2.GenerateVerifier())); !isOAuthError(err, "invalid_grant") {
+			t.Fatal(err)
+		}
+		if _, err := r.cfg.Exchange(ctx, c, oauth2.VerifierOption(v)); !isOAuthError(err, "invalid_grant") {
+			t.Fatalf("the right verifier after a wrong one: %v, want invalid_grant", err)
+		}
+	})
 	t.Run("missing verifier", func(t *testing.T) {
 		_, err := r.cfg.Exchange(ctx, code(oauth2.GenerateVerifier()))
 		if !isOAuthError(err, "invalid_grant") {

@@ -180,23 +180,17 @@ func (p *Provider) spendAssertion(ctx context.Context, clientID, jti string, exp
 func (s *server) CodeExchange(ctx context.Context, r *op.ClientRequest[oidc.AccessTokenRequest]) (*op.Response, error) {
 	p := s.p
 	c := r.Client.(opClient).Client
-	g, err := grantByCode(ctx, p.opts.DB.Read, r.Data.Code)
+	now := p.now()
+	// The code is spent first, in one statement, and the checks only Go
+	// can make follow: an exchange that fails them has still used the
+	// code, which is single-use either way (RFC 6749 section 4.1.2).
+	g, err := redeemByCode(ctx, p.opts.DB.Write, r.Data.Code, c.ID, now,
+		now.Add(p.opts.AccessTokenLifetime), now.Add(p.opts.RefreshTokenLifetime))
 	if errors.Is(err, sqldb.ErrNotFound) {
-		return nil, oidc.ErrInvalidGrant().WithDescription("code unknown or expired")
+		return nil, p.whyNotRedeemed(ctx, c, r.Data.Code, now)
 	}
 	if err != nil {
 		return nil, oidc.ErrServerError().WithParent(err)
-	}
-	now := p.now()
-	if g.CodeUsed || g.Revoked {
-		p.codeReplayed(ctx, g, now)
-		return nil, oidc.ErrInvalidGrant().WithDescription("code already used")
-	}
-	if g.ClientID != c.ID {
-		return nil, oidc.ErrInvalidGrant().WithDescription("code issued to another client")
-	}
-	if !now.Before(g.CodeExpiry) {
-		return nil, oidc.ErrInvalidGrant().WithDescription("code expired")
 	}
 	if r.Data.RedirectURI != g.Req.RedirectURI {
 		return nil, oidc.ErrInvalidGrant().WithDescription("redirect_uri does not match the authorization request")
@@ -207,42 +201,39 @@ func (s *server) CodeExchange(ctx context.Context, r *op.ClientRequest[oidc.Acce
 		}
 	}
 	var refresh string
-	expires := now.Add(p.opts.AccessTokenLifetime)
 	if g.Offline {
-		expires = now.Add(p.opts.RefreshTokenLifetime)
 		refresh = randomToken(32)
-	}
-	redeem := func(q sqldb.Querier) error {
-		ok, err := redeemCode(ctx, q, g.ID, now, expires)
-		if err != nil {
-			return err
+		if err := insertRefresh(ctx, p.opts.DB.Write, refresh, g.ID, now, g.ExpiresAt); err != nil {
+			// No token was issued; the spent code cannot be tried again.
+			return nil, oidc.ErrServerError().WithParent(err)
 		}
-		if !ok {
-			return errGrantSpent
-		}
-		if refresh != "" {
-			return insertRefresh(ctx, q, refresh, g.ID, now, expires)
-		}
-		return nil
-	}
-	if refresh == "" {
-		// One conditional update redeems the code; no transaction needed.
-		err = redeem(p.opts.DB.Write)
-	} else {
-		err = p.opts.DB.InTx(ctx, func(tx *sqldb.Tx) error { return redeem(tx) })
-	}
-	if errors.Is(err, errGrantSpent) {
-		p.codeReplayed(ctx, g, now)
-		return nil, oidc.ErrInvalidGrant().WithDescription("code already used")
-	}
-	if err != nil {
-		return nil, oidc.ErrServerError().WithParent(err)
 	}
 	resp, err := p.issueForGrant(ctx, c, g, refresh)
 	if err != nil {
 		return nil, oidc.DefaultToServerError(err, "cannot issue tokens")
 	}
 	return op.NewResponse(resp), nil
+}
+
+// whyNotRedeemed tells why a code could not be spent: it is unknown, was
+// used before (a replay, which revokes the grant and every token issued
+// for it), belongs to another client, or has expired.
+func (p *Provider) whyNotRedeemed(ctx context.Context, c *Client, code string, now time.Time) error {
+	g, err := grantByCode(ctx, p.opts.DB.Write, code)
+	switch {
+	case errors.Is(err, sqldb.ErrNotFound):
+		return oidc.ErrInvalidGrant().WithDescription("code unknown or expired")
+	case err != nil:
+		return oidc.ErrServerError().WithParent(err)
+	case g.CodeUsed || g.Revoked:
+		p.codeReplayed(ctx, g, now)
+		return oidc.ErrInvalidGrant().WithDescription("code already used")
+	case g.ClientID != c.ID:
+		return oidc.ErrInvalidGrant().WithDescription("code issued to another client")
+	case !now.Before(g.CodeExpiry):
+		return oidc.ErrInvalidGrant().WithDescription("code expired")
+	}
+	return oidc.ErrServerError().WithDescription("the code could not be redeemed")
 }
 
 func (p *Provider) codeReplayed(ctx context.Context, g *grant, now time.Time) {
