@@ -39,9 +39,10 @@
 // serialise every such transaction on every node. So RecordTx inserts the
 // event into audit_pending, inside the caller's transaction, which costs
 // one insert and shares no lock. It commits or rolls back with the
-// caller's change. An after-commit hook wakes this node's writer, whose
-// next batch moves committed pending events into the chain (deleting them
-// in the same transaction, so each is chained exactly once); every node
+// caller's change. An after-commit hook has this node's writer, within
+// [Log.PendingDelay], move committed pending events into the chain in one
+// batch for all the transactions meanwhile (deleting them in the same
+// transaction, so each is chained exactly once); every node
 // also looks for pending events every SealEvery, which covers events whose
 // node stopped before chaining them. A pending event gets its seq when it
 // is chained, so seq order is chaining order, not always event time order.

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/panjereh/panjereh/internal/sqldb"
@@ -39,6 +40,12 @@ type Log struct {
 	SealEvery time.Duration
 	// BatchTimeout bounds one batch's transaction; zero means 30 seconds.
 	BatchTimeout time.Duration
+	// PendingDelay is how long this node lets events recorded by RecordTx
+	// gather, after their transaction commits, before it chains them;
+	// zero means 50 milliseconds. Nobody waits for that chaining, so one
+	// batch every PendingDelay serves every transaction meanwhile, instead
+	// of one batch (seven statements) per transaction.
+	PendingDelay time.Duration
 
 	once       sync.Once
 	startErr   error
@@ -51,6 +58,9 @@ type Log struct {
 	mu     sync.Mutex
 	cur    *batch // collecting; the writer takes it whole
 	closed bool
+
+	chainArmed atomic.Bool  // a timer will ask the writer to chain pending events
+	batches    atomic.Int64 // transactions the writer ran, to observe batching
 }
 
 // batch is what the writer commits in one transaction: the events of many
@@ -159,8 +169,20 @@ func (l *Log) RecordTx(ctx context.Context, tx *sqldb.Tx, ev Event) error {
 	if err != nil {
 		return fmt.Errorf("audit: record %s in transaction: %w", ev.Kind, err)
 	}
-	tx.AfterCommit(func() { _, _ = l.enqueue(nil, true) })
+	tx.AfterCommit(l.chainSoon)
 	return nil
+}
+
+// chainSoon has the writer chain this node's pending events within
+// PendingDelay, once for however many transactions commit meanwhile.
+func (l *Log) chainSoon() {
+	if !l.chainArmed.CompareAndSwap(false, true) {
+		return
+	}
+	time.AfterFunc(l.pendingDelay(), func() {
+		l.chainArmed.Store(false)
+		_, _ = l.enqueue(nil, true) // after Close, the stopping writer chains them
+	})
 }
 
 // Sync chains every pending event that is committed now and returns once
@@ -244,6 +266,13 @@ func (l *Log) sealEvery() time.Duration {
 		return l.SealEvery
 	}
 	return time.Second
+}
+
+func (l *Log) pendingDelay() time.Duration {
+	if l.PendingDelay > 0 {
+		return l.PendingDelay
+	}
+	return 50 * time.Millisecond
 }
 
 func (l *Log) batchTimeout() time.Duration {

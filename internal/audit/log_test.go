@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/panjereh/panjereh/internal/sqldb"
@@ -83,6 +84,38 @@ func TestTwoNodesShareOneChain(t *testing.T) {
 	rep := mustVerify(t, db, &key.PublicKey)
 	if !rep.OK() || rep.Seals < 2 || rep.LastSealed != rep.LastSeq {
 		t.Errorf("report %+v; want ok with several seals up to the end", rep)
+	}
+}
+
+func TestPendingEventsChainTogetherWithoutSync(t *testing.T) {
+	db := sqldbtest.Open(t)
+	l := newLog(t, db, newKey(t))
+	l.PendingDelay = time.Second
+	ctx := context.Background()
+	mustRecord(t, l, event(1, "0012345678")) // starts the writer
+	before := l.batches.Load()
+	for i := range 5 {
+		err := db.InTx(ctx, func(tx *sqldb.Tx) error {
+			return l.RecordTx(ctx, tx, Event{Kind: KindConsentGranted, Subject: "0012345678",
+				Details: map[string]string{"client": fmt.Sprintf("agency-%d", i)}})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	var entries, pending int
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		db.Read.QueryRow(`SELECT count(*) FROM audit_entries`).Scan(&entries)
+		db.Read.QueryRow(`SELECT count(*) FROM audit_pending`).Scan(&pending)
+		if entries == 6 && pending == 0 {
+			break
+		}
+	}
+	if entries != 6 || pending != 0 {
+		t.Fatalf("%d entries and %d pending events, want 6 and 0: the committed events were not chained", entries, pending)
+	}
+	if n := l.batches.Load() - before; n != 1 {
+		t.Errorf("five transactions' events were chained in %d batches, want 1", n)
 	}
 }
 

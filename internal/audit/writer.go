@@ -77,6 +77,7 @@ func (w *writer) pendingWaiting() bool {
 // callers with the outcome.
 func (w *writer) commit(b *batch) {
 	l := w.log
+	l.batches.Add(1)
 	ctx, cancel := context.WithTimeout(context.Background(), l.batchTimeout())
 	defer cancel()
 	morePending, appended := false, false
