@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/panjereh/panjereh/internal/config"
+	"github.com/panjereh/panjereh/internal/sqldb"
 	"github.com/panjereh/panjereh/internal/sqldb/sqldbtest"
 	"github.com/panjereh/panjereh/internal/web"
 )
@@ -18,16 +19,7 @@ import (
 // serves it, even when a server is started with PANJEREH_SMS=dev.
 func TestDevSMSPageOnlyInTheDemo(t *testing.T) {
 	ctx := context.Background()
-	cfg := config.Default()
-	cfg.DataDir = t.TempDir()
-	cfg.SMS = "dev"
-	db := sqldbtest.Open(t)
-	if _, err := ensureCA(cfg); err != nil {
-		t.Fatal(err)
-	}
-	if err := ensureDemoCert(ctx, cfg, db); err != nil {
-		t.Fatal(err)
-	}
+	cfg, db := demoSetup(t)
 	log := slog.New(slog.DiscardHandler)
 	for _, demo := range []bool{false, true} {
 		a, err := openAccess(ctx, cfg, log, db, "https://127.0.0.1:1", demo, io.Discard)
@@ -51,4 +43,22 @@ func TestDevSMSPageOnlyInTheDemo(t *testing.T) {
 		m.Close(ctx)
 		a.close()
 	}
+}
+
+// demoSetup is a configuration with the development SMS sink and a data
+// directory holding the platform CA, and a database with the demo's
+// certificates recorded.
+func demoSetup(t *testing.T) (config.Config, *sqldb.DB) {
+	t.Helper()
+	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
+	cfg.SMS = "dev"
+	db := sqldbtest.Open(t)
+	if _, err := ensureCA(cfg); err != nil {
+		t.Fatal(err)
+	}
+	if err := ensureDemoCert(context.Background(), cfg, db); err != nil {
+		t.Fatal(err)
+	}
+	return cfg, db
 }

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/panjereh/panjereh/api"
 	"github.com/panjereh/panjereh/internal/config"
 	"github.com/panjereh/panjereh/internal/exchange"
 	"github.com/panjereh/panjereh/internal/exchange/pki"
@@ -160,6 +161,7 @@ func (st *stack) startWindow(ctx context.Context, cfg config.Config, log *slog.L
 	if err := st.openCatalog(ctx, log, db, acc, mux); err != nil {
 		return err
 	}
+	mux.API("GET /api/openapi.yaml", api.Handler(api.Window))
 	mux.Mount(&portal.Portal{RegistryURL: gw + "/r1/", Path: "/developers"})
 	acc.mount(mux)
 	mux.Mount(sso)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/panjereh/panjereh/api"
 	"github.com/panjereh/panjereh/internal/sqldb"
 	"github.com/panjereh/panjereh/internal/web"
 )
@@ -24,6 +25,7 @@ func (g *Gateway) Mount(m *web.Mux) {
 	m.API("GET "+sub+"/allowedMethods", g.authenticated(g.allowedMethods))
 	m.API("GET "+sub+"/getOpenAPI", g.authenticated(g.getOpenAPI))
 	g.mountAdmin(m)
+	m.API("GET /openapi.yaml", api.Handler(api.Exchange))
 	m.API("GET /metrics", g.operator(func(w http.ResponseWriter, r *http.Request) {
 		if g.Metrics == nil {
 			web.WriteProblem(w, r, web.NewProblem(http.StatusNotFound, "no-metrics",

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -36,8 +37,9 @@ type Mux struct {
 	cop     *http.CrossOriginProtection
 	handler http.Handler
 
-	mu  sync.Mutex
-	nav []NavItem
+	mu   sync.Mutex
+	nav  []NavItem
+	apis []string // API route patterns, in registration order
 }
 
 // New returns a Mux with the shell's own routes (assets, /healthz)
@@ -99,10 +101,21 @@ func (m *Mux) Page(pattern string, h http.HandlerFunc) {
 // API registers a JSON API route: no cookies, no CSRF token (APIs
 // authenticate each call), errors as problem+json.
 func (m *Mux) API(pattern string, h http.HandlerFunc) {
+	m.mu.Lock()
+	m.apis = append(m.apis, pattern)
+	m.mu.Unlock()
 	m.mux.Handle(pattern, routed(func(w http.ResponseWriter, r *http.Request) {
 		stateOf(r.Context()).setAPI()
 		h(w, r)
 	}))
+}
+
+// APIRoutes returns the patterns of the API routes registered so far, so
+// that the published API description can be checked against them.
+func (m *Mux) APIRoutes() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return slices.Clone(m.apis)
 }
 
 // AddNav appends an entry to the site navigation.
