@@ -187,8 +187,7 @@ func (g *Gateway) accesses(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if g.Index == nil {
-		web.WriteProblem(w, r, web.NewProblem(http.StatusServiceUnavailable, "no-index",
-			"This gateway keeps no index of its log.", "این درگاه نمایه‌ای از گزارش خود نگه نمی‌دارد."))
+		g.noIndex(w, r)
 		return
 	}
 	before, _ := strconv.ParseUint(r.URL.Query().Get("before"), 10, 64)
@@ -202,7 +201,18 @@ func (g *Gateway) accesses(w http.ResponseWriter, r *http.Request) {
 
 // monthly answers the inquiries per member in a Jalali month (B7), given
 // as month=1405-09.
+// noIndex answers a question only the log's index can answer, on a
+// gateway that keeps none.
+func (g *Gateway) noIndex(w http.ResponseWriter, r *http.Request) {
+	web.WriteProblem(w, r, web.NewProblem(http.StatusServiceUnavailable, "no-index",
+		"This gateway keeps no index of its log.", "این درگاه نمایه‌ای از گزارش خود نگه نمی‌دارد."))
+}
+
 func (g *Gateway) monthly(w http.ResponseWriter, r *http.Request) {
+	if g.Index == nil {
+		g.noIndex(w, r)
+		return
+	}
 	d, err := iran.ParseJalali(r.URL.Query().Get("month") + "-01")
 	if err != nil {
 		web.WriteProblem(w, r, web.NewProblem(http.StatusBadRequest, "month",

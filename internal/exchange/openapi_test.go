@@ -36,3 +36,16 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		t.Errorf("GET /openapi.yaml: %d %s, %d bytes", rec.Code, rec.Header().Get("Content-Type"), len(body))
 	}
 }
+
+// TestReportsWithoutIndex: a gateway that keeps no index of its log says
+// so for both questions only the index answers.
+func TestReportsWithoutIndex(t *testing.T) {
+	w := newWorld(t)
+	w.gw.Index = nil
+	win, _ := w.client(t, window)
+	for _, path := range []string{"/api/v1/exchange/reports/monthly?month=1405-09", "/api/v1/exchange/subjects/0012345679/accesses"} {
+		if r := do(t, win, "GET", w.srv.URL+path, nil, ""); r.status != http.StatusServiceUnavailable || r.json["code"] != "no-index" {
+			t.Errorf("GET %s: %d %s, want 503 no-index", path, r.status, r.body)
+		}
+	}
+}

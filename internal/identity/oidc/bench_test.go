@@ -22,7 +22,13 @@ func benchEnv(b *testing.B) *env {
 
 // token posts a token request to the provider's handler in process.
 func (e *env) token(form url.Values, user, pass string) *httptest.ResponseRecorder {
-	req := httptest.NewRequest(http.MethodPost, e.url+"/oauth2/token", strings.NewReader(form.Encode()))
+	return e.post("/oauth2/token", form, user, pass)
+}
+
+// post posts a form with HTTP basic client authentication to the
+// provider's handler in process.
+func (e *env) post(path string, form url.Values, user, pass string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodPost, e.url+path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.SetBasicAuth(user, pass)
 	w := httptest.NewRecorder()

@@ -2,6 +2,7 @@ package oidc
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/zitadel/oidc/v3/pkg/oidc"
@@ -17,7 +18,11 @@ func (p *Provider) discovery(w http.ResponseWriter, r *http.Request) {
 	}
 	claims := []string{"iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr", "azp", "sid", "at_hash"}
 	for _, s := range knownScopes {
-		claims = append(claims, s.Claims...)
+		for _, c := range s.Claims {
+			if !slices.Contains(claims, c) {
+				claims = append(claims, c)
+			}
+		}
 	}
 	auth := []oidc.AuthMethod{oidc.AuthMethodBasic, oidc.AuthMethodPrivateKeyJWT, oidc.AuthMethodNone}
 	algs := []string{"ES256", "RS256"}

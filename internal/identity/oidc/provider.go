@@ -282,10 +282,10 @@ func (p *Provider) Mount(m *web.Mux) {
 	p.pages = m.MustParseTemplates(templates, messages, "templates/*.html")
 	m.API("GET "+PathDiscovery, p.discovery)
 	for _, path := range []string{PathToken, PathIntrospect, PathRevoke} {
-		m.API("POST "+path, p.ops.ServeHTTP)
+		m.API("POST "+path, noStore(p.ops.ServeHTTP))
 	}
 	m.API("GET "+PathJWKS, p.ops.ServeHTTP)
-	m.API(PathUserinfo, p.ops.ServeHTTP)
+	m.API(PathUserinfo, noStore(p.ops.ServeHTTP))
 	m.API("GET "+PathCompatUser, p.compatUserinfo)
 	m.API("GET "+PathClientLogos+"{id}", p.logo)
 	m.Page("GET "+PathAuthorize, p.authorize)
@@ -294,6 +294,17 @@ func (p *Provider) Mount(m *web.Mux) {
 	m.Page("GET "+PathLogout, p.logout)
 	m.Page("POST "+PathLogout, p.logoutConfirmed)
 	p.mountConsole(m)
+}
+
+// noStore marks answers that carry tokens or what a token stands for as
+// not to be kept by any cache (RFC 6749 section 5.1, RFC 7662 section 2.2,
+// OpenID Connect Core section 5.3.2), errors included.
+func noStore(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("Pragma", "no-cache")
+		h(w, r)
+	}
 }
 
 // Issuer returns the provider's issuer URL.
