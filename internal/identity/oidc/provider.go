@@ -285,7 +285,7 @@ func (p *Provider) Mount(m *web.Mux) {
 		m.API("POST "+path, noStore(p.ops.ServeHTTP))
 	}
 	m.API("GET "+PathJWKS, p.ops.ServeHTTP)
-	m.API(PathUserinfo, noStore(p.ops.ServeHTTP))
+	m.API(PathUserinfo, noStore(bearerChallenge(p.ops.ServeHTTP)))
 	m.API("GET "+PathCompatUser, p.compatUserinfo)
 	m.API("GET "+PathClientLogos+"{id}", p.logo)
 	m.Page("GET "+PathAuthorize, p.authorize)
@@ -306,6 +306,33 @@ func noStore(h http.HandlerFunc) http.HandlerFunc {
 		h(w, r)
 	}
 }
+
+// bearerChallenge adds to a 401 answer the challenge RFC 6750 section 3
+// asks of a resource server: what failed, for the client's library.
+func bearerChallenge(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		h(&challengeWriter{ResponseWriter: w, r: r}, r)
+	}
+}
+
+type challengeWriter struct {
+	http.ResponseWriter
+	r *http.Request
+}
+
+func (c *challengeWriter) WriteHeader(status int) {
+	if status == http.StatusUnauthorized {
+		challenge := `Bearer realm="userinfo"`
+		// The form, if any, is parsed by now; it is not read here.
+		if c.r.Header.Get("Authorization") != "" || c.r.Form.Get("access_token") != "" {
+			challenge += `, error="invalid_token"`
+		}
+		c.Header().Set("WWW-Authenticate", challenge)
+	}
+	c.ResponseWriter.WriteHeader(status)
+}
+
+func (c *challengeWriter) Unwrap() http.ResponseWriter { return c.ResponseWriter }
 
 // Issuer returns the provider's issuer URL.
 func (p *Provider) Issuer() string { return p.issuer }

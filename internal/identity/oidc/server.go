@@ -365,7 +365,8 @@ func (s *server) UserInfo(ctx context.Context, r *op.Request[oidc.UserInfoReques
 	p := s.p
 	c, err := p.checkAccess(ctx, r.Data.AccessToken)
 	if err != nil || c.grantID() == "" {
-		return nil, op.NewStatusError(oidc.ErrAccessDenied().WithDescription("access token invalid"), http.StatusUnauthorized)
+		// RFC 6750 section 3.1; the route adds the Bearer challenge.
+		return nil, op.NewStatusError(&oidc.Error{ErrorType: "invalid_token", Description: "access token invalid"}, http.StatusUnauthorized)
 	}
 	acct, err := p.opts.Accounts.Claims(ctx, c.Subject)
 	if err != nil {
