@@ -68,7 +68,9 @@ func (p *Provider) discovery(w http.ResponseWriter, r *http.Request) {
 // compatUserinfo serves /api/v1/user/userinfo with the field names the
 // national SSO's relying parties already read.
 func (p *Provider) compatUserinfo(w http.ResponseWriter, r *http.Request) {
-	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	// The scheme's name is case-insensitive (RFC 7235 section 2.1).
+	scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	ok = ok && strings.EqualFold(scheme, "Bearer")
 	var c *accessClaims
 	var err error
 	if ok {

@@ -111,6 +111,10 @@ func TestCodeFlowWithPKCE(t *testing.T) {
 	if len(got) != len(want) {
 		t.Errorf("compat userinfo releases more than the scopes allow: %v", got)
 	}
+	// The scheme's name is case-insensitive.
+	if lower := e.compatAs(t, "bearer "+tok.AccessToken, http.StatusOK); lower["nationalId"] != "0084575948" {
+		t.Errorf("compat userinfo with «bearer»: %v", lower)
+	}
 
 	// The consent is remembered: a second login does not ask again.
 	_, asked := e.authorize(b, r.cfg.AuthCodeURL("st-2", oauth2.S256ChallengeOption(oauth2.GenerateVerifier())))
@@ -137,8 +141,14 @@ func TestCodeFlowWithPKCE(t *testing.T) {
 
 func (e *env) compat(t testing.TB, token string, status int) map[string]any {
 	t.Helper()
+	return e.compatAs(t, "Bearer "+token, status)
+}
+
+// compatAs calls the compatibility userinfo with an Authorization header.
+func (e *env) compatAs(t testing.TB, authorization string, status int) map[string]any {
+	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, e.url+"/api/v1/user/userinfo", nil)
-	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Authorization", authorization)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
