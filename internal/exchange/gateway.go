@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -420,9 +421,10 @@ func isTimeout(err error) bool {
 
 // hashingReader hashes and counts what is read through it.
 type hashingReader struct {
-	r io.Reader
-	h hash.Hash
-	n int64
+	r    io.Reader
+	h    hash.Hash
+	n    int64
+	over atomic.Bool // the reader hit its size limit
 }
 
 func newHashingReader(r io.Reader) *hashingReader { return &hashingReader{r: r, h: sha256.New()} }
@@ -431,6 +433,9 @@ func (h *hashingReader) Read(p []byte) (int, error) {
 	n, err := h.r.Read(p)
 	h.h.Write(p[:n])
 	h.n += int64(n)
+	if mbe := (*http.MaxBytesError)(nil); err != nil && errors.As(err, &mbe) {
+		h.over.Store(true)
+	}
 	return n, err
 }
 

@@ -81,6 +81,11 @@ func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, c *call) {
 		g.refuse(w, r, c, g.internal(r, err))
 		return
 	}
+	if r.ContentLength > g.maxRequest() {
+		// Announced too large: refused before the provider is called.
+		g.refuse(w, r, c, tooLarge(g.maxRequest()))
+		return
+	}
 	body := newHashingReader(http.MaxBytesReader(w, r.Body, g.maxRequest()))
 	// The request is built as http.NewRequestWithContext would, without
 	// printing the URL only to parse it again; the method is the
@@ -115,6 +120,11 @@ func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, c *call) {
 	resp, err := transport.RoundTrip(out)
 	if err != nil {
 		c.rec.RequestHash, c.rec.RequestBytes = body.sum(), body.n
+		if body.over.Load() {
+			// The body outgrew the limit while it streamed to the provider.
+			g.refuse(w, r, c, tooLarge(g.maxRequest()))
+			return
+		}
 		g.refuse(w, r, c, g.providerProblem(r, c, err))
 		return
 	}
