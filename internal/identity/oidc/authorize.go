@@ -51,13 +51,19 @@ func (p *Provider) authorize(w http.ResponseWriter, r *http.Request) {
 		p.errorPage(w, r, http.StatusBadRequest, "error.redirect")
 		return
 	}
+	lang, asked := web.LangOf(r), ""
+	if q.Get("lang") == "" {
+		if l, ok := uiLang(q.Get("ui_locales")); ok {
+			lang, asked = l, "&lang="+string(l)
+		}
+	}
 	req := authRequest{
 		ClientID:    c.ID,
 		RedirectURI: redirect,
 		State:       q.Get("state"),
 		Nonce:       q.Get("nonce"),
 		Prompt:      strings.Fields(q.Get("prompt")),
-		Lang:        string(web.LangOf(r)),
+		Lang:        string(lang),
 	}
 	if ae := p.checkAuthRequest(c, q, &req); ae != nil {
 		p.redirectError(w, r, &req, ae)
@@ -70,7 +76,22 @@ func (p *Provider) authorize(w http.ResponseWriter, r *http.Request) {
 		p.redirectError(w, r, &req, &authError{errServer, "try again later"})
 		return
 	}
-	http.Redirect(w, r, PathLogin+"?id="+url.QueryEscape(g.ID), http.StatusFound)
+	http.Redirect(w, r, PathLogin+"?id="+url.QueryEscape(g.ID)+asked, http.StatusFound)
+}
+
+// uiLang is the first language of ui_locales (OpenID Connect Core section
+// 3.1.2.1, BCP 47 tags in order of preference) that the window speaks.
+func uiLang(locales string) (web.Lang, bool) {
+	for _, tag := range strings.Fields(locales) {
+		primary, _, _ := strings.Cut(strings.ToLower(tag), "-")
+		switch primary {
+		case "fa":
+			return web.Fa, true
+		case "en":
+			return web.En, true
+		}
+	}
+	return "", false
 }
 
 // checkAuthRequest validates everything but the client and redirect URI

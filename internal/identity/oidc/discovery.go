@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/zitadel/oidc/v3/pkg/oidc"
+	"golang.org/x/text/language"
 
 	"github.com/panjereh/panjereh/internal/web"
 )
@@ -54,7 +55,7 @@ func (p *Provider) discovery(w http.ResponseWriter, r *http.Request) {
 			IntrospectionEndpointAuthMethodsSupported:  auth[:2],
 			ClaimsSupported:                            claims,
 			CodeChallengeMethodsSupported:              []oidc.CodeChallengeMethod{oidc.CodeChallengeMethodS256},
-			UILocalesSupported:                         nil,
+			UILocalesSupported:                         []language.Tag{language.Persian, language.English},
 			RequestParameterSupported:                  false,
 		},
 		BackchannelLogout:        true,
