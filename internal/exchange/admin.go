@@ -176,6 +176,9 @@ func (g *Gateway) deleteRight(w http.ResponseWriter, r *http.Request) {
 
 func (g *Gateway) rightsAudit(w http.ResponseWriter, r *http.Request) {
 	entries, err := g.Store.Audit(r.Context(), 500)
+	if entries == nil {
+		entries = []AuditEntry{}
+	}
 	g.answer(w, r, err, http.StatusOK, map[string]any{"entries": entries})
 }
 

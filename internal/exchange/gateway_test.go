@@ -483,7 +483,7 @@ func TestRightsAdminAPI(t *testing.T) {
 		t.Errorf("revoke: %d %s", r.status, r.body)
 	}
 	r := do(t, win, "GET", w.srv.URL+"/api/v1/exchange/rights/audit", nil, "")
-	if r.status != 200 || !strings.Contains(r.body, `"Action":"revoke"`) || !strings.Contains(r.body, `"Action":"grant"`) {
+	if r.status != 200 || !strings.Contains(r.body, `"action":"revoke"`) || !strings.Contains(r.body, `"action":"grant"`) {
 		t.Errorf("audit: %d %s", r.status, r.body)
 	}
 	// A provider publishes its own service, not another member's.

@@ -45,13 +45,13 @@ type Right struct {
 
 // AuditEntry is one change of a right.
 type AuditEntry struct {
-	ID      string
-	At      time.Time
-	Actor   string
-	Action  string // grant, change, revoke
-	Client  string
-	Service string
-	Items   Items
+	ID      string    `json:"id"`
+	At      time.Time `json:"at"`
+	Actor   string    `json:"actor"`
+	Action  string    `json:"action"` // grant, change, revoke
+	Client  string    `json:"client"`
+	Service string    `json:"service"`
+	Items   Items     `json:"items"`
 }
 
 // ErrInvalid marks input the exchange refuses; its message says why.
