@@ -125,8 +125,13 @@ func (s *Site) apiSuggest(w http.ResponseWriter, r *http.Request) {
 	v := s.cur.Load()
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	lang := r.URL.Query().Get("lang")
-	if lang != "en" {
+	switch lang {
+	case "":
 		lang = "fa"
+	case "fa", "en":
+	default:
+		web.WriteProblem(w, r, badQuery("lang must be fa or en.", "زبان باید fa یا en باشد."))
+		return
 	}
 	if len([]rune(q)) > maxQuery {
 		web.WriteProblem(w, r, badQuery("q is longer than 200 characters.", "متن جست‌وجو بیش از ۲۰۰ نویسه است."))

@@ -229,6 +229,9 @@ func TestSearchAPI(t *testing.T) {
 	if res.StatusCode != http.StatusOK || !strings.Contains(body, `"results":[`) {
 		t.Errorf("suggest: %d %s", res.StatusCode, body)
 	}
+	if res, body := e.get(t, "/api/v1/suggest?lang=de&q=x"); res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `"code":"bad-query"`) {
+		t.Errorf("suggest in an unknown language: %d %s, want 400 bad-query as search answers", res.StatusCode, body)
+	}
 }
 
 // TestStartSaveAndMine follows a person who starts a service, saves
