@@ -160,7 +160,10 @@ func TestBrowserRegisterAndLogin(t *testing.T) {
 	b.waitURL(d.agency + "/me")
 	b.run("the agency's page", chromedp.WaitVisible(chromedp.CSS(`code.acr`)))
 	text, err = chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector('main').innerText`))
-	if err != nil || !strings.Contains(iran.ToASCIIDigits(text), p.NationalCode) || !strings.Contains(text, p.FirstName) || !strings.Contains(text, "loa1") {
+	// The postal code is the persona's legal residence, which registration
+	// asked the civil registry for through the exchange (address scope).
+	if err != nil || !strings.Contains(iran.ToASCIIDigits(text), p.NationalCode) || !strings.Contains(text, p.FirstName) || !strings.Contains(text, "loa1") ||
+		!strings.Contains(iran.ToASCIIDigits(text), p.PostalCode) {
 		t.Errorf("agency attributes page: %v\n%s", err, text)
 	}
 	b.axe()

@@ -50,7 +50,7 @@ func startAgency(ctx context.Context, cfg config.Config, log *slog.Logger, db *s
 	client := &oidc.Client{ID: agencyClientID, NameFa: "پلیس راهور (سامانهٔ نمایشی)", NameEn: "Traffic police (demo)",
 		RedirectURIs: []string{srv.url + agency.PathCallback}, PostLogoutURIs: []string{srv.url + agency.PathLoggedOut},
 		BackchannelURI: srv.url + agency.PathBackchannel,
-		Scopes:         []string{"openid", "profile", "national_code", "birthdate", "phone"},
+		Scopes:         []string{"openid", "profile", "national_code", "birthdate", "phone", "address"},
 		MaxACR:         "loa1", AuthMethod: oidc.AuthSecretBasic, IDTokenAlg: "ES256", RequirePKCE: true, SessionSeconds: 3600}
 	secret, err := st.sso.SaveClient(ctx, "demo", client, true)
 	if err != nil {

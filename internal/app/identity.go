@@ -104,6 +104,7 @@ func openAccess(ctx context.Context, cfg config.Config, log *slog.Logger, db *sq
 			Shahkar:      prefix + "sazmantanzim/shahkar/ServiceIDmatching",
 			LegalPersons: prefix + "ssaa/registry/legal-persons",
 			Foreigners:   prefix + "bafia/registry/foreigners",
+			Residence:    prefix + "sabteahval/registry/residence",
 		}},
 		SMS:       a.outbox,
 		Audit:     auditAdapter{a.audit},

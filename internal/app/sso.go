@@ -76,7 +76,8 @@ func (a ssoAccounts) Claims(ctx context.Context, subject string) (oidc.Claims, e
 		return oidc.Claims{}, err
 	}
 	c := oidc.Claims{Kind: string(acc.Kind), NationalID: acc.NationalCode, ForeignID: acc.ForeignID, Mobile: acc.Mobile,
-		FirstName: acc.FirstName, LastName: acc.LastName, FatherName: acc.FatherName, Gender: acc.Gender, BirthDate: acc.BirthDate}
+		FirstName: acc.FirstName, LastName: acc.LastName, FatherName: acc.FatherName, Gender: acc.Gender, BirthDate: acc.BirthDate,
+		PostalCode: acc.PostalCode, Province: acc.Province, City: acc.City}
 	if !acc.BirthDate.IsZero() {
 		c.BirthDateShamsi = iran.ToJalali(acc.BirthDate).String()
 	}

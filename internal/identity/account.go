@@ -38,7 +38,10 @@ type Account struct {
 	Gender        string // "MALE" or "FEMALE"
 	CompanyName   string
 	SignatoryRole string
-	Roles         []string
+	// The legal residence (C5): the civil registry's postal code and the
+	// Post's province and city for it; empty when the registry had none.
+	PostalCode, Province, City string
+	Roles                      []string
 	// Source names, for each attribute, the registry service that gave
 	// it, so the account page can say where each datum comes from.
 	Source  map[string]string

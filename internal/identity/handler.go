@@ -351,6 +351,9 @@ func profileRows(a Account) []profileRow {
 		rows = append(rows, profileRow{Label: messages["profile.birthDate"], Date: a.BirthDate, Source: src("birthDate")})
 	}
 	add("mobile", a.Mobile, "mobile")
+	add("postalCode", a.PostalCode, "postalCode")
+	add("province", a.Province, "province")
+	add("city", a.City, "city")
 	return rows
 }
 

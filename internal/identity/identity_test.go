@@ -28,6 +28,7 @@ var services = identity.ExchangeServices{
 	Shahkar:      "IR/GOV/sazmantanzim/shahkar/ServiceIDmatching",
 	LegalPersons: "IR/GOV/ssaa/registry/legal-persons",
 	Foreigners:   "IR/GOV/bafia/registry/foreigners",
+	Residence:    "IR/GOV/sabteahval/registry/residence",
 }
 
 var servicePaths = map[string]string{
@@ -35,6 +36,7 @@ var servicePaths = map[string]string{
 	services.Shahkar:      "/registry/sazmantanzim/shahkar/ServiceIDmatching",
 	services.LegalPersons: "/registry/legal-persons",
 	services.Foreigners:   "/registry/foreigners",
+	services.Residence:    "/registry/residence",
 }
 
 // sentSMS records what the outbox was given; it is the operator's side.
@@ -253,6 +255,12 @@ func TestRegisterAndLogin(t *testing.T) {
 	got, gotAcc, err := w.svc.Authenticate(ctx, token)
 	if err != nil || got.ID != sess.ID || gotAcc.ID != a.ID {
 		t.Fatalf("Authenticate: %+v %v", got, err)
+	}
+	// The legal residence came from the civil registry through the
+	// exchange, and is kept with the account.
+	if gotAcc.PostalCode != p.PostalCode || gotAcc.Province == "" || gotAcc.City == "" || gotAcc.Source["postalCode"] != "residence" {
+		t.Errorf("residence: postal code %q (want %q), province %q, city %q, source %q",
+			gotAcc.PostalCode, p.PostalCode, gotAcc.Province, gotAcc.City, gotAcc.Source["postalCode"])
 	}
 	// The overseer role comes from the configuration, whenever the
 	// account was registered.
@@ -641,5 +649,21 @@ func TestForeignNationalRegistration(t *testing.T) {
 	}
 	if _, _, _, err := w.svc.Login(ctx, ch.ID, w.sms.lastCode(t, f.Mobiles[0]), cl, identity.LoginOptions{}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestRegisterWithoutResidence: the legal residence is a convenience, so a
+// residence service that fails does not stop a registration.
+func TestRegisterWithoutResidence(t *testing.T) {
+	w := newWorld(t)
+	reg := w.svc.Registries.(*identity.ExchangeRegistries)
+	reg.Services.Residence = "IR/GOV/nowhere/registry/residence" // the gateway answers 404
+	p := persona(t, "ordinary")
+	a, _, err := w.svc.Register(context.Background(), natural(p), cl)
+	if err != nil {
+		t.Fatalf("registration failed with the residence service down: %v", err)
+	}
+	if a.PostalCode != "" || a.Province != "" || a.City != "" || a.Source["postalCode"] != "" {
+		t.Errorf("an address without its registry: %q %q %q %q", a.PostalCode, a.Province, a.City, a.Source["postalCode"])
 	}
 }

@@ -69,12 +69,16 @@ var messages = web.Messages{
 	"profile.gender":        {Fa: "جنسیت", En: "Gender"},
 	"profile.birthDate":     {Fa: "تاریخ تولد", En: "Birth date"},
 	"profile.mobile":        {Fa: "شمارهٔ همراه", En: "Mobile"},
+	"profile.postalCode":    {Fa: "کد پستی اقامتگاه قانونی", En: "Postal code of legal residence"},
+	"profile.province":      {Fa: "استان", En: "Province"},
+	"profile.city":          {Fa: "شهر", En: "City"},
 
 	"gender.MALE":   {Fa: "مرد", En: "Male"},
 	"gender.FEMALE": {Fa: "زن", En: "Female"},
 
 	"source.civil-registry":    {Fa: "سازمان ثبت احوال", En: "Civil registry"},
 	"source.shahkar":           {Fa: "سامانهٔ شاهکار", En: "Shahkar"},
+	"source.residence":         {Fa: "ثبت احوال و شرکت ملی پست (اقامتگاه قانونی)", En: "Civil registry and Iran Post (legal residence)"},
 	"source.legal-persons":     {Fa: "سازمان ثبت اسناد و املاک (اشخاص حقوقی)", En: "Deeds registration (legal persons)"},
 	"source.foreign-nationals": {Fa: "ادارهٔ کل امور اتباع", En: "Bureau for foreign nationals"},
 	"source.":                  {Fa: "پنجره", En: "Panjereh"},

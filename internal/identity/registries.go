@@ -62,6 +62,20 @@ type ExchangeServices struct {
 	Shahkar      string // Shahkar ServiceIDmatching
 	LegalPersons string
 	Foreigners   string
+	Residence    string // the civil registry's legal residence; optional
+}
+
+// Address is a legal residence as the account keeps it.
+type Address struct {
+	PostalCode, Province, City string
+}
+
+// ResidenceBook is Registries that can also tell a person's legal
+// residence (C5). Registration asks it when it can; the address is a
+// convenience for agencies (the address scope), so a registration neither
+// waits on it failing nor is refused for it.
+type ResidenceBook interface {
+	Residence(ctx context.Context, nationalCode string) (Address, error)
 }
 
 // ExchangeRegistries reaches the base registries through the national
@@ -158,6 +172,35 @@ func (x *ExchangeRegistries) LegalPerson(ctx context.Context, legalID string) (C
 			LastName: s.LastName, Role: s.Role, Current: s.To == ""})
 	}
 	return c, nil
+}
+
+// Residence asks the civil registry for a person's legal residence: the
+// postal code and the Post's address for it. The city is the locality's
+// name, or the township's where the locality is not a city.
+func (x *ExchangeRegistries) Residence(ctx context.Context, code string) (Address, error) {
+	if x.Services.Residence == "" {
+		return Address{}, ErrNoRecord
+	}
+	var out struct {
+		PostalCode string `json:"postalCode"`
+		Address    *struct {
+			Province     string `json:"province"`
+			TownShip     string `json:"townShip"`
+			LocalityType string `json:"localityType"`
+			LocalityName string `json:"localityName"`
+		} `json:"address"`
+	}
+	if _, err := x.Client.JSON(ctx, nixclient.Call{Service: x.Services.Residence, Path: code, Subject: code, User: code}, &out); err != nil {
+		return Address{}, lookupErr(err)
+	}
+	a := Address{PostalCode: out.PostalCode}
+	if out.Address != nil {
+		a.Province, a.City = out.Address.Province, out.Address.TownShip
+		if out.Address.LocalityType == "شهر" && out.Address.LocalityName != "" {
+			a.City = out.Address.LocalityName
+		}
+	}
+	return a, nil
 }
 
 // Foreigner asks the foreign-nationals registry.

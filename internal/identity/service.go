@@ -342,6 +342,18 @@ func (s *Service) checkRegistration(ctx context.Context, in RegisterInput, cl Cl
 		return a, mobileNotOwner()
 	}
 	a.Source["mobile"] = "shahkar"
+	if rb, ok := reg.(ResidenceBook); ok && a.NationalCode != "" {
+		addr, err := rb.Residence(ctx, a.NationalCode)
+		switch {
+		case err == nil:
+			a.PostalCode, a.Province, a.City = addr.PostalCode, addr.Province, addr.City
+			for _, k := range []string{"postalCode", "province", "city"} {
+				a.Source[k] = "residence"
+			}
+		case !errors.Is(err, ErrNoRecord):
+			s.logger().WarnContext(ctx, "identity: legal residence not available; registering without it", "err", err)
+		}
+	}
 	return a, nil
 }
 
