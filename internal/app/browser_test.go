@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,30 +19,15 @@ import (
 // browserSession drives a headless Chromium and checks every page it
 // visits with axe-core.
 type browserSession struct {
-	t        *testing.T
-	ctx      context.Context
-	mu       sync.Mutex
-	problems []string // console errors and CSP violations
+	t       *testing.T
+	ctx     context.Context
+	console *webtest.Console
 }
 
 func newBrowser(t *testing.T) *browserSession {
 	t.Helper()
 	ctx := webtest.Chromium(t, 120*time.Second)
-	b := &browserSession{t: t, ctx: ctx}
-	go func() {
-		for m, err := range chromedp.Console(ctx) {
-			if err != nil {
-				return
-			}
-			switch m.Type {
-			case chromedp.ConsoleError, chromedp.ConsoleException:
-				b.mu.Lock()
-				b.problems = append(b.problems, m.String()+" "+m.URL)
-				b.mu.Unlock()
-			}
-		}
-	}()
-	return b
+	return &browserSession{t: t, ctx: ctx, console: webtest.WatchConsole(ctx)}
 }
 
 // run performs actions, failing the test on error.
@@ -178,9 +162,5 @@ func TestBrowserRegisterAndLogin(t *testing.T) {
 	// end-session, which ends the window's session too; confirm if asked.
 	b.run("account after the agency's logout", chromedp.Navigate(d.window+"/account"), chromedp.WaitVisible(chromedp.CSS(`#login-id`)))
 
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	for _, p := range b.problems {
-		t.Errorf("browser console: %s", p)
-	}
+	b.console.Check(t)
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,35 +17,17 @@ import (
 // chrome drives a headless Chromium and checks every page it is asked to
 // with axe-core.
 type chrome struct {
-	t        *testing.T
-	ctx      context.Context
-	mu       sync.Mutex
-	problems []string // console errors and CSP violations
+	t       *testing.T
+	ctx     context.Context
+	console *webtest.Console
 }
 
 func newChrome(t *testing.T) *chrome {
 	t.Helper()
 	ctx := webtest.Chromium(t, 120*time.Second)
-	c := &chrome{t: t, ctx: ctx}
-	go func() {
-		for m, err := range chromedp.Console(ctx) {
-			if err != nil {
-				return
-			}
-			// The refusal and the forms sent back with problems answer
-			// 403 and 422 on purpose; Chromium logs every such status.
-			if strings.Contains(m.String(), "the server responded with a status of 4") {
-				continue
-			}
-			switch m.Type {
-			case chromedp.ConsoleError, chromedp.ConsoleException:
-				c.mu.Lock()
-				c.problems = append(c.problems, m.String()+" "+m.URL)
-				c.mu.Unlock()
-			}
-		}
-	}()
-	return c
+	// The refusal and the forms sent back with problems answer 403 and
+	// 422 on purpose; Chromium logs every such status.
+	return &chrome{t: t, ctx: ctx, console: webtest.WatchConsole(ctx, "the server responded with a status of 4")}
 }
 
 func (c *chrome) run(what string, actions ...chromedp.Action[chromedp.Void]) {
@@ -152,9 +133,5 @@ func TestInBrowser(t *testing.T) {
 		c.axe("the new service form, " + lang)
 	}
 
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, p := range c.problems {
-		t.Errorf("browser console: %s", p)
-	}
+	c.console.Check(t)
 }
