@@ -136,11 +136,7 @@ func (c *Console) outageSection(r *http.Request, a access, id string, f outageFo
 func clock(t time.Time) string { return t.In(iran.Tehran()).Format("15:04") }
 
 func (c *Console) addOutage(w http.ResponseWriter, r *http.Request) {
-	a, ok := c.agencyAccess(w, r)
-	if !ok {
-		return
-	}
-	ver, ok := c.record(w, r, a)
+	a, ver, ok := c.record(w, r)
 	if !ok {
 		return
 	}
@@ -171,11 +167,7 @@ func (c *Console) addOutage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (c *Console) endOutage(w http.ResponseWriter, r *http.Request) {
-	a, ok := c.agencyAccess(w, r)
-	if !ok {
-		return
-	}
-	ver, ok := c.record(w, r, a)
+	a, ver, ok := c.record(w, r)
 	if !ok {
 		return
 	}

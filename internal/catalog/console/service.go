@@ -50,29 +50,30 @@ type serviceState struct {
 	status   *web.Text
 }
 
-// record returns the saved record of the service in the URL, which must
-// be the agency's, or answers 404 or 500 itself. The newest version is
-// read from the database, not from the snapshot, so that the editor
-// starts from what is saved even before the site has reloaded.
-func (c *Console) record(w http.ResponseWriter, r *http.Request, a access) (catalog.Version, bool) {
+// record checks the person's access to the agency in the URL (agencyAccess)
+// and returns the saved record of the service in the URL, which must be
+// the agency's, or answers itself. The newest version is read from the
+// database, not from the snapshot, so that the editor starts from what is
+// saved even before the site has reloaded.
+func (c *Console) record(w http.ResponseWriter, r *http.Request) (access, catalog.Version, bool) {
+	a, ok := c.agencyAccess(w, r)
+	if !ok {
+		return a, catalog.Version{}, false
+	}
 	vs, err := c.Store.Versions(r.Context(), r.PathValue("id"))
 	if err != nil {
 		c.m.ServerError(w, r, err)
-		return catalog.Version{}, false
+		return a, catalog.Version{}, false
 	}
 	if len(vs) == 0 || vs[0].Record.Agency != a.agency.Code {
 		c.m.NotFound(w, r)
-		return catalog.Version{}, false
+		return a, catalog.Version{}, false
 	}
-	return vs[0], true
+	return a, vs[0], true
 }
 
 func (c *Console) editService(w http.ResponseWriter, r *http.Request) {
-	a, ok := c.agencyAccess(w, r)
-	if !ok {
-		return
-	}
-	ver, ok := c.record(w, r, a)
+	a, ver, ok := c.record(w, r)
 	if !ok {
 		return
 	}
@@ -97,11 +98,7 @@ func (c *Console) newService(w http.ResponseWriter, r *http.Request) {
 }
 
 func (c *Console) postService(w http.ResponseWriter, r *http.Request) {
-	a, ok := c.agencyAccess(w, r)
-	if !ok {
-		return
-	}
-	ver, ok := c.record(w, r, a)
+	a, ver, ok := c.record(w, r)
 	if !ok {
 		return
 	}
