@@ -220,13 +220,7 @@ func filterQuery(q Query) query.Query {
 	if q.Electronic != nil {
 		add(fieldElectronic, fmt.Sprint(*q.Electronic))
 	}
-	switch len(must) {
-	case 0:
-		return nil
-	case 1:
-		return must[0]
-	}
-	return query.NewConjunctionQuery(must)
+	return conjunction(must...)
 }
 
 // field is a text field searched, with its weight.
