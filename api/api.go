@@ -252,6 +252,10 @@ func load(name string) (*doc, error) {
 	if err != nil {
 		return nil, err
 	}
+	return parse(name, b)
+}
+
+func parse(name string, b []byte) (*doc, error) {
 	var d doc
 	if err := yaml.Unmarshal(b, &d); err != nil {
 		return nil, fmt.Errorf("api: %s: %w", name, err)
@@ -324,14 +328,11 @@ func (d *doc) checkRefs() error {
 	for _, s := range d.Components.Schemas {
 		walk(s)
 	}
-	ref := func(kind, r string, ok func(string) bool) {
-		if r != "" && !ok(strings.TrimPrefix(r, "#/components/"+kind+"/")) {
+	check := func(r string, found bool) {
+		if r != "" && !found {
 			bad = append(bad, r)
 		}
 	}
-	hasParam := func(n string) bool { _, ok := d.Components.Parameters[n]; return ok }
-	hasResp := func(n string) bool { _, ok := d.Components.Responses[n]; return ok }
-	hasHeader := func(n string) bool { _, ok := d.Components.Headers[n]; return ok }
 	for _, par := range d.Components.Parameters {
 		walk(par.Schema)
 	}
@@ -340,7 +341,8 @@ func (d *doc) checkRefs() error {
 			walk(mt.Schema)
 		}
 		for _, h := range r.Headers {
-			ref("headers", h.Ref, hasHeader)
+			_, ok := component(d.Components.Headers, "headers", h.Ref)
+			check(h.Ref, ok)
 			walk(h.Schema)
 		}
 	}
@@ -350,7 +352,8 @@ func (d *doc) checkRefs() error {
 	for _, p := range d.paths {
 		for _, o := range p.ops {
 			for _, par := range o.Parameters {
-				ref("parameters", par.Ref, hasParam)
+				_, ok := component(d.Components.Parameters, "parameters", par.Ref)
+				check(par.Ref, ok)
 				walk(par.Schema)
 			}
 			if o.RequestBody != nil {
@@ -359,12 +362,14 @@ func (d *doc) checkRefs() error {
 				}
 			}
 			for _, r := range o.Responses {
-				ref("responses", r.Ref, hasResp)
+				_, ok := component(d.Components.Responses, "responses", r.Ref)
+				check(r.Ref, ok)
 				for _, mt := range r.Content {
 					walk(mt.Schema)
 				}
 				for _, h := range r.Headers {
-					ref("headers", h.Ref, hasHeader)
+					_, ok := component(d.Components.Headers, "headers", h.Ref)
+					check(h.Ref, ok)
 					walk(h.Schema)
 				}
 			}
@@ -375,6 +380,13 @@ func (d *doc) checkRefs() error {
 		return fmt.Errorf("unresolved references: %s", strings.Join(slices.Compact(bad), ", "))
 	}
 	return nil
+}
+
+// component returns what a reference such as
+// "#/components/responses/NotFound" names among m, the components of kind.
+func component[T any](m map[string]*T, kind, ref string) (*T, bool) {
+	c, ok := m[strings.TrimPrefix(ref, "#/components/"+kind+"/")]
+	return c, ok && c != nil
 }
 
 func refName(ref string) string {

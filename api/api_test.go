@@ -82,3 +82,35 @@ func TestCheckRoutes(t *testing.T) {
 		t.Errorf("problems (-want +got):\n%s", diff)
 	}
 }
+
+func TestUnresolvedReferences(t *testing.T) {
+	doc := `openapi: 3.1.0
+paths:
+  /a:
+    get:
+      operationId: getA
+      parameters:
+        - $ref: '#/components/parameters/Missing'
+      responses:
+        '200':
+          $ref: '#/components/responses/Ok'
+        '404':
+          $ref: '#/components/responses/Gone'
+components:
+  responses:
+    Ok:
+      description: fine
+      headers:
+        X-Id:
+          $ref: '#/components/headers/Nope'
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/Thing'
+`
+	_, err := parse("test.yaml", []byte(doc))
+	want := "unresolved references: #/components/headers/Nope, #/components/parameters/Missing, #/components/responses/Gone, #/components/schemas/Thing"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("got %v, want %q", err, want)
+	}
+}

@@ -301,34 +301,28 @@ func (r *refWriter) typeOf(s *schema) string {
 }
 
 func (r *refWriter) param(p parameter) parameter {
-	if p.Ref != "" {
-		if c, ok := r.d.Components.Parameters[strings.TrimPrefix(p.Ref, "#/components/parameters/")]; ok {
-			return *c
-		}
+	if c, ok := component(r.d.Components.Parameters, "parameters", p.Ref); p.Ref != "" && ok {
+		return *c
 	}
 	return p
 }
 
 func (r *refWriter) response(resp *response) *response {
-	if resp != nil && resp.Ref != "" {
-		if c, ok := r.d.Components.Responses[strings.TrimPrefix(resp.Ref, "#/components/responses/")]; ok {
-			return c
-		}
-	}
 	if resp == nil {
 		return &response{}
+	}
+	if c, ok := component(r.d.Components.Responses, "responses", resp.Ref); resp.Ref != "" && ok {
+		return c
 	}
 	return resp
 }
 
 func (r *refWriter) header(h *header) *header {
-	if h != nil && h.Ref != "" {
-		if c, ok := r.d.Components.Headers[strings.TrimPrefix(h.Ref, "#/components/headers/")]; ok {
-			return c
-		}
-	}
 	if h == nil {
 		return &header{}
+	}
+	if c, ok := component(r.d.Components.Headers, "headers", h.Ref); h.Ref != "" && ok {
+		return c
 	}
 	return h
 }
