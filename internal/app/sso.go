@@ -32,6 +32,9 @@ func openSSO(ctx context.Context, log *slog.Logger, db *sqldb.DB, a *access, iss
 		// The signing keys are sealed in the database with a key derived
 		// from the window's secret, which the database does not hold.
 		KeyEncryptionKey: deriveKey(a.service.Secret, "oidc signing keys"),
+		// Pending authorization requests travel sealed in the browser's
+		// URL; every node derives the same key from the same secret.
+		RequestKey: deriveKey(a.service.Secret, "oidc authorization requests"),
 	})
 	if err != nil {
 		return nil, err

@@ -162,7 +162,7 @@ func (l *Log) RecordTx(ctx context.Context, tx *sqldb.Tx, ev Event) error {
 	}
 	var id [16]byte
 	_, _ = rand.Read(id[:])
-	_, err = tx.ExecContext(ctx, `INSERT INTO audit_pending
+	err = tx.Queue(ctx, `INSERT INTO audit_pending
 		(id, at, kind, actor, subject, ip, user_agent, details, queued_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 		hex.EncodeToString(id[:]), r.at, r.kind, r.actor, r.subject, r.ip, r.ua, r.details, now.UTC())

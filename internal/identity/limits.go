@@ -51,29 +51,25 @@ func hit(ctx context.Context, q sqldb.Querier, counters []counter, now time.Time
 		return nil, nil
 	}
 	const stale = `identity_limits.expires_at IS NULL OR identity_limits.expires_at <= excluded.window_start`
-	rows, err := q.QueryContext(ctx, `INSERT INTO identity_limits (key, window_start, expires_at, hits) VALUES `+
+	var over []exceeded
+	err := sqldb.EachRow(ctx, q, `INSERT INTO identity_limits (key, window_start, expires_at, hits) VALUES `+
 		strings.Join(values, ", ")+` ON CONFLICT (key) DO UPDATE SET
     hits = CASE WHEN `+stale+` THEN 1 ELSE identity_limits.hits + 1 END,
     window_start = CASE WHEN `+stale+` THEN excluded.window_start ELSE identity_limits.window_start END,
     expires_at = CASE WHEN `+stale+` THEN excluded.expires_at ELSE identity_limits.expires_at END
-RETURNING key, expires_at, hits`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("identity: rate limits: %w", err)
-	}
-	defer rows.Close()
-	var over []exceeded
-	for rows.Next() {
+RETURNING key, expires_at, hits`, args, func(scan func(...any) error) error {
 		var key string
 		var end time.Time
 		var hits int
-		if err := rows.Scan(&key, &end, &hits); err != nil {
-			return nil, fmt.Errorf("identity: rate limits: %w", err)
+		if err := scan(&key, &end, &hits); err != nil {
+			return err
 		}
 		if hits > limits[key].Max {
 			over = append(over, exceeded{key: key, wait: max(end.Sub(now), time.Second)})
 		}
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("identity: rate limits: %w", err)
 	}
 	return over, nil

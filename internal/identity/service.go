@@ -471,7 +471,7 @@ func (s *Service) newChallenge(ctx context.Context, tx sqldb.Querier, a Account,
 	}
 	id := newID()
 	exp := now.Add(s.Policy.CodeTTL)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO identity_challenges
+	if err := sqldb.Queue(ctx, tx, `INSERT INTO identity_challenges
 (id, account_id, purpose, mobile, code_hash, attempts, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, 0, $6, $7)`,
 		id, a.ID, purpose, mobile, codeHash(s.Secret, id, code), exp, now); err != nil {
 		return Challenge{}, fmt.Errorf("identity: store code: %w", err)

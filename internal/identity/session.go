@@ -65,7 +65,7 @@ func (s *Service) createSession(ctx context.Context, q sqldb.Querier, a Account,
 	token := newToken()
 	sess := Session{ID: newID(), AccountID: a.ID, ACR: LoA1, AMR: []string{"otp", "sms"}, AuthTime: now, Created: now,
 		LastSeen: now, Idle: s.idleFor(opts.Idle), Expires: now.Add(s.Policy.SessionMax), IP: cl.IP, UserAgent: clip(cl.UserAgent, 256)}
-	_, err := q.ExecContext(ctx, `INSERT INTO identity_sessions
+	err := sqldb.Queue(ctx, q, `INSERT INTO identity_sessions
 (id, token_hash, account_id, acr, amr, auth_time, created_at, last_seen, idle, expires_at, ip, user_agent, end_reason)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '')`,
 		sess.ID, tokenHash(token), sess.AccountID, sess.ACR, strings.Join(sess.AMR, " "), sess.AuthTime, sess.Created,

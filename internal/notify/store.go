@@ -53,7 +53,7 @@ func nullTime(t time.Time) sql.NullTime {
 // insertMessage is the whole enqueue path: one INSERT.
 func insertMessage(ctx context.Context, q sqldb.Querier, id string, m Message, now time.Time) error {
 	now = dbTime(now)
-	_, err := q.ExecContext(ctx, `INSERT INTO notify_sms (id, to_mobile, sender, body, purpose, status, attempts,
+	err := sqldb.Queue(ctx, q, `INSERT INTO notify_sms (id, to_mobile, sender, body, purpose, status, attempts,
 		next_attempt_at, expires_at, claimed_by, provider_ref, last_error, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, 'queued', 0, $6, $7, '', '', '', $6, $6)`,
 		id, m.To, m.Sender, m.Body, m.Purpose, now, nullTime(m.ExpiresAt))

@@ -140,6 +140,20 @@ func (db *DB) insertSQLite(ctx context.Context, table string, cols []string, bat
 // ScanOne runs a query expected to return exactly one row and scans it,
 // returning a wrapped ErrNotFound when there is none.
 func ScanOne(ctx context.Context, q Querier, query string, args []any, dest ...any) error {
+	if tx, ok := q.(*Tx); ok && tx.conn != nil {
+		found := false
+		err := tx.query(ctx, query, args, func(scan func(...any) error) error {
+			if found {
+				return nil
+			}
+			found = true
+			return scan(dest...)
+		})
+		if err == nil && !found {
+			return ErrNotFound
+		}
+		return err
+	}
 	err := q.QueryRowContext(ctx, query, args...).Scan(dest...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ErrNotFound

@@ -277,3 +277,121 @@ func TestMeta(t *testing.T) {
 		}
 	}
 }
+
+// TestQueuedWrites: writes given to Queue take effect in order with the
+// transaction's other statements, commit or roll back with it, and a
+// queued write that fails makes the transaction fail as a whole.
+func TestQueuedWrites(t *testing.T) {
+	db, ctx := setup(t)
+	ins := `INSERT INTO things (id, name, n, at) VALUES ($1, $1, $2, $3)`
+	now := time.Now().UTC()
+	names := func() []string {
+		var out []string
+		err := sqldb.EachRow(ctx, db.Read, `SELECT id FROM things ORDER BY id`, nil, func(scan func(...any) error) error {
+			var id string
+			err := scan(&id)
+			out = append(out, id)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+
+	err := db.InTx(ctx, func(tx *sqldb.Tx) error {
+		if err := tx.Queue(ctx, ins, "a", 1, now); err != nil {
+			return err
+		}
+		var n int64
+		if err := sqldb.ScanOne(ctx, tx, `SELECT n FROM things WHERE id = $1`, []any{"a"}, &n); err != nil || n != 1 {
+			t.Errorf("the transaction's own queued write: n = %d, %v", n, err)
+		}
+		tx.Queue(ctx, ins, "b", 2, now)
+		var seen []string
+		err := sqldb.EachRow(ctx, tx, `SELECT id FROM things ORDER BY id`, nil, func(scan func(...any) error) error {
+			var id string
+			err := scan(&id)
+			seen = append(seen, id)
+			return err
+		})
+		if diff := cmp.Diff([]string{"a", "b"}, seen); err != nil || diff != "" {
+			t.Errorf("rows in the transaction (-want +got):\n%s %v", diff, err)
+		}
+		tx.Queue(ctx, ins, "c", 3, now)
+		res, err := tx.ExecContext(ctx, `UPDATE things SET n = n + 10 WHERE n >= $1`, 2)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 2 {
+			t.Errorf("rows updated after two queued inserts: %d, want 2", n)
+		}
+		return tx.Queue(ctx, ins, "d", 4, now) // sent with the commit
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"a", "b", "c", "d"}, names()); diff != "" {
+		t.Errorf("committed rows (-want +got):\n%s", diff)
+	}
+
+	// A queued write that breaks a constraint fails the commit; the
+	// transaction's earlier statements are undone and its hooks not run.
+	err = db.InTx(ctx, func(tx *sqldb.Tx) error {
+		tx.AfterCommit(func() { t.Error("hook ran after a failed commit") })
+		if _, err := tx.ExecContext(ctx, ins, "e", 5, now); err != nil {
+			return err
+		}
+		return tx.Queue(ctx, `INSERT INTO things (id, name, n, at) VALUES ('f', 'a', 6, $1)`, now)
+	})
+	if !sqldb.IsUniqueViolation(err) {
+		t.Errorf("duplicate name queued: got %v, want a unique violation", err)
+	}
+	// Rolled back: queued and sent writes alike.
+	boom := errors.New("boom")
+	err = db.InTx(ctx, func(tx *sqldb.Tx) error {
+		tx.Queue(ctx, ins, "g", 7, now)
+		var n int64
+		if err := sqldb.ScanOne(ctx, tx, `SELECT n FROM things WHERE id = $1`, []any{"g"}, &n); err != nil {
+			return err
+		}
+		tx.Queue(ctx, ins, "h", 8, now)
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Errorf("got %v, want boom", err)
+	}
+	// A context cancelled inside the transaction: nothing of it stays,
+	// and the connection does not go back to the pool in a transaction
+	// that a later commit would complete.
+	cctx, cancel := context.WithCancel(ctx)
+	err = db.InTx(cctx, func(tx *sqldb.Tx) error {
+		if _, err := tx.ExecContext(cctx, ins, "i", 9, now); err != nil {
+			return err
+		}
+		cancel()
+		_, err := tx.ExecContext(cctx, ins, "j", 10, now)
+		return err
+	})
+	if err == nil {
+		t.Error("a cancelled transaction committed")
+	}
+	for i := range 40 {
+		if err := db.InTx(ctx, func(tx *sqldb.Tx) error {
+			return tx.Queue(ctx, `UPDATE things SET n = n + 1 WHERE id = $1`, "a")
+		}); err != nil {
+			t.Fatalf("transaction %d after the cancelled one: %v", i, err)
+		}
+	}
+	if diff := cmp.Diff([]string{"a", "b", "c", "d"}, names()); diff != "" {
+		t.Errorf("rows after failed, rolled back and cancelled transactions (-want +got):\n%s", diff)
+	}
+	var n int64
+	if err := sqldb.ScanOne(ctx, db.Read, `SELECT n FROM things WHERE id = $1`, []any{"a"}, &n); err != nil || n != 41 {
+		t.Errorf("a after 40 queued updates: %d, %v; want 41", n, err)
+	}
+	// A transaction that does nothing commits.
+	if err := db.InTx(ctx, func(*sqldb.Tx) error { return nil }); err != nil {
+		t.Errorf("empty transaction: %v", err)
+	}
+}

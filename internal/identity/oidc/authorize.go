@@ -31,8 +31,9 @@ const (
 	errServer              = "server_error"
 )
 
-// authorize is the authorization endpoint. It checks the request, keeps
-// it, and sends the browser to the login bridge. Until the client and
+// authorize is the authorization endpoint. It checks the request and
+// sends the browser to the login bridge with the request sealed in the
+// URL (nothing is written until the person approves). Until the client and
 // its redirect URI are known to be genuine, errors are shown to the
 // person; after that they go back to the relying party.
 func (p *Provider) authorize(w http.ResponseWriter, r *http.Request) {
@@ -71,12 +72,13 @@ func (p *Provider) authorize(w http.ResponseWriter, r *http.Request) {
 	}
 	now := p.now()
 	g := &grant{ID: randomToken(18), ClientID: c.ID, Req: req, CreatedAt: now, ExpiresAt: now.Add(requestLifetime)}
-	if err := createGrant(r.Context(), p.opts.DB.Write, g); err != nil {
+	sealed, err := p.sealRequest(g)
+	if err != nil {
 		p.log.ErrorContext(r.Context(), "oidc: keep authorization request", "err", err)
 		p.redirectError(w, r, &req, &authError{errServer, "try again later"})
 		return
 	}
-	http.Redirect(w, r, PathLogin+"?id="+url.QueryEscape(g.ID)+asked, http.StatusFound)
+	http.Redirect(w, r, PathLogin+"?id="+url.QueryEscape(sealed)+asked, http.StatusFound)
 }
 
 // uiLang is the first language of ui_locales (OpenID Connect Core section

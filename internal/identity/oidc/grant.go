@@ -68,20 +68,6 @@ func digest(token string) string {
 	return base64.RawURLEncoding.EncodeToString(h[:])
 }
 
-func createGrant(ctx context.Context, q sqldb.Querier, g *grant) error {
-	req, err := json.Marshal(g.Req)
-	if err != nil {
-		return err
-	}
-	_, err = q.ExecContext(ctx, `INSERT INTO oidc_grants (id, client_id, request, created_at, expires_at,
-		subject, session_id, acr, amr, offline) VALUES ($1, $2, $3, $4, $5, '', '', '', '', $6)`,
-		g.ID, g.ClientID, string(req), g.CreatedAt, g.ExpiresAt, false)
-	if err != nil {
-		return fmt.Errorf("oidc: create grant: %w", err)
-	}
-	return nil
-}
-
 const grantColumns = `id, client_id, request, created_at, expires_at, subject, session_id, acr, amr, auth_time,
 	offline, code_expires, code_used_at, revoked_at`
 
@@ -124,24 +110,34 @@ func grantByCode(ctx context.Context, q sqldb.Querier, code string) (*grant, err
 	return g, nil
 }
 
-// approveGrant records who logged in and the code that stands for the
-// grant. It succeeds once per grant.
-func approveGrant(ctx context.Context, q sqldb.Querier, g *grant, code string, now time.Time) error {
-	res, err := q.ExecContext(ctx, `UPDATE oidc_grants SET subject = $1, session_id = $2, acr = $3, amr = $4,
-		auth_time = $5, offline = $6, code_hash = $7, code_expires = $8, expires_at = $8
-		WHERE id = $9 AND code_hash IS NULL AND revoked_at IS NULL`,
-		g.Subject, g.SessionID, g.ACR, strings.Join(g.AMR, " "), g.AuthTime, g.Offline, digest(code),
-		now.Add(codeLifetime), g.ID)
+// insertApprovedGrant records a grant once the person has logged in and
+// consented: the request, who they are, and the code that stands for the
+// grant. The grant's ID, sealed in the request the browser carried, is
+// the primary key, so a request is approved once; a second approval fails
+// with errGrantSpent. Until its code is redeemed the grant lasts as long
+// as the code.
+func insertApprovedGrant(ctx context.Context, q sqldb.Querier, g *grant, code string, now time.Time) error {
+	req, err := json.Marshal(g.Req)
 	if err != nil {
 		return fmt.Errorf("oidc: approve grant: %w", err)
 	}
-	if n, _ := res.RowsAffected(); n != 1 {
+	// Queued in a transaction: a second approval then fails the commit,
+	// which complete also takes for a spent request.
+	err = sqldb.Queue(ctx, q, `INSERT INTO oidc_grants (id, client_id, request, created_at, expires_at,
+		subject, session_id, acr, amr, auth_time, offline, code_hash, code_expires)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $5)`,
+		g.ID, g.ClientID, string(req), g.CreatedAt.UTC(), now.Add(codeLifetime).UTC(), g.Subject, g.SessionID, g.ACR,
+		strings.Join(g.AMR, " "), g.AuthTime.UTC(), g.Offline, digest(code))
+	if sqldb.IsUniqueViolation(err) {
 		return fmt.Errorf("oidc: approve grant %s: %w", g.ID, errGrantSpent)
+	}
+	if err != nil {
+		return fmt.Errorf("oidc: approve grant: %w", err)
 	}
 	return nil
 }
 
-var errGrantSpent = errors.New("already approved or revoked")
+var errGrantSpent = errors.New("already approved")
 
 // redeemByCode spends a code in one statement when everything the
 // database can check holds: the code is client's, unused, its grant not

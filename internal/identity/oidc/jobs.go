@@ -44,7 +44,10 @@ func (p *Provider) Maintain(ctx context.Context) (Maintenance, error) {
 		// Refresh tokens go with their grant; a grant lasts as long as
 		// its longest-lived token, so nothing valid is lost.
 		{&m.RefreshTokens, `DELETE FROM oidc_refresh_tokens WHERE expires_at < $1`, []any{now}},
-		{&m.Grants, `DELETE FROM oidc_grants WHERE expires_at < $1`, []any{now}},
+		// A grant also stays while the sealed request it was approved
+		// from could still be presented: its row is what refuses a second
+		// approval.
+		{&m.Grants, `DELETE FROM oidc_grants WHERE expires_at < $1 AND created_at < $2`, []any{now, now.Add(-requestLifetime)}},
 		{&m.Assertions, `DELETE FROM oidc_assertion_jtis WHERE expires_at < $1`, []any{now}},
 		{&m.Deliveries, `DELETE FROM oidc_logout_deliveries
 			WHERE delivered_at < $1 OR failed_at < $2`, []any{now.Add(-keepDelivered), now.Add(-keepFailed)}},

@@ -14,15 +14,14 @@ import (
 	"github.com/panjereh/panjereh/internal/web"
 )
 
-// pendingGrant loads the authorization request a browser is completing,
-// if it is still waiting.
+// pendingGrant opens the authorization request a browser is completing,
+// sealed in id, and loads its client. An error wraps sqldb.ErrNotFound
+// when the request does not open, has expired or its client is gone.
+// Whether it was approved already is known only at the approval.
 func (p *Provider) pendingGrant(ctx context.Context, id string) (*grant, *Client, error) {
-	g, err := loadGrant(ctx, p.opts.DB.Read, id)
+	g, err := p.openRequest(id)
 	if err != nil {
 		return nil, nil, err
-	}
-	if g.Subject != "" || g.Revoked || !p.now().Before(g.ExpiresAt) {
-		return nil, nil, fmt.Errorf("oidc: grant %s: %w", id, sqldb.ErrNotFound)
 	}
 	c, err := p.clients.get(ctx, g.ClientID)
 	if err != nil {
@@ -67,7 +66,7 @@ func (p *Provider) login(w http.ResponseWriter, r *http.Request) {
 				p.redirectError(w, r, &g.Req, &authError{errConsentRequired, ""})
 				return
 			}
-			p.renderConsent(w, r, g, c, needed)
+			p.renderConsent(w, r, id, c, needed)
 			return
 		}
 	}
@@ -104,8 +103,9 @@ type consentView struct {
 	Attributes []web.Text
 }
 
-func (p *Provider) renderConsent(w http.ResponseWriter, r *http.Request, g *grant, c *Client, scopes []string) {
-	v := consentView{ID: g.ID, ClientID: c.ID, ClientName: c.Name(string(web.LangOf(r))), Attributes: describeScopes(scopes)}
+// renderConsent shows the consent page for the request sealed in id.
+func (p *Provider) renderConsent(w http.ResponseWriter, r *http.Request, id string, c *Client, scopes []string) {
+	v := consentView{ID: id, ClientID: c.ID, ClientName: c.Name(string(web.LangOf(r))), Attributes: describeScopes(scopes)}
 	if c.LogoType != "" {
 		v.Logo = PathClientLogos + url.PathEscape(c.ID)
 	}
@@ -114,7 +114,8 @@ func (p *Provider) renderConsent(w http.ResponseWriter, r *http.Request, g *gran
 
 // consent receives the person's decision on the consent page.
 func (p *Provider) consent(w http.ResponseWriter, r *http.Request) {
-	g, c, err := p.pendingGrant(r.Context(), r.PostFormValue("id"))
+	id := r.PostFormValue("id")
+	g, c, err := p.pendingGrant(r.Context(), id)
 	if errors.Is(err, sqldb.ErrNotFound) {
 		p.errorPage(w, r, http.StatusBadRequest, "error.expired")
 		return
@@ -125,7 +126,7 @@ func (p *Provider) consent(w http.ResponseWriter, r *http.Request) {
 	}
 	sess, ok := p.opts.Sessions.Current(r)
 	if need, _ := p.needsLogin(g, sess, ok); need {
-		http.Redirect(w, r, PathLogin+"?id="+url.QueryEscape(g.ID), http.StatusSeeOther)
+		http.Redirect(w, r, PathLogin+"?id="+url.QueryEscape(id), http.StatusSeeOther)
 		return
 	}
 	scopes := consentScopes(g.Req.Scopes)
@@ -138,11 +139,13 @@ func (p *Provider) consent(w http.ResponseWriter, r *http.Request) {
 	p.complete(w, r, g, c, sess, scopes)
 }
 
-// complete approves the grant for the session's person, records that the
-// session entered the client (for back-channel logout) and, with consent
-// set, the consent to those scopes, and sends the browser back to the
-// relying party with a code. It all commits at once, audit events
-// included.
+// complete approves the grant for the session's person (writing it, with
+// its code, for the first time), records that the session entered the
+// client (for back-channel logout) and, with consent set, the consent to
+// those scopes, and sends the browser back to the relying party with a
+// code. It all commits at once, audit events included. A request
+// approved already, its bridge URL or consent form replayed, gets the
+// expired page.
 func (p *Provider) complete(w http.ResponseWriter, r *http.Request, g *grant, c *Client, s Session, consent []string) {
 	ctx := r.Context()
 	now := p.now()
@@ -153,10 +156,10 @@ func (p *Provider) complete(w http.ResponseWriter, r *http.Request, g *grant, c 
 	g.Offline = slices.Contains(g.Req.Scopes, ScopeOffline)
 	code := randomToken(32)
 	err := p.opts.DB.InTx(ctx, func(tx *sqldb.Tx) error {
-		if err := approveGrant(ctx, tx, g, code, now); err != nil {
+		if err := insertApprovedGrant(ctx, tx, g, code, now); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO oidc_session_clients (session_id, client_id, subject, first_at)
+		if err := tx.Queue(ctx, `INSERT INTO oidc_session_clients (session_id, client_id, subject, first_at)
 			VALUES ($1, $2, $3, $4) ON CONFLICT (session_id, client_id) DO NOTHING`, s.ID, c.ID, s.Subject, now); err != nil {
 			return err
 		}
@@ -172,7 +175,11 @@ func (p *Provider) complete(w http.ResponseWriter, r *http.Request, g *grant, c 
 		return p.opts.Audit.RecordTx(ctx, tx, fromRequest(r, AuditEvent{Kind: "oidc.authorize", Actor: s.Subject, Subject: c.ID,
 			Details: map[string]string{"client_id": c.ID, "scopes": strings.Join(g.Req.Scopes, " "), "acr": g.ACR}}))
 	})
-	if errors.Is(err, errGrantSpent) {
+	// insertApprovedGrant tells a second approval by the grant's unique
+	// ID; a database that reports the conflict only at commit gives the
+	// bare violation, and no other statement here can violate a unique
+	// constraint (the others insert fresh IDs or upsert).
+	if errors.Is(err, errGrantSpent) || sqldb.IsUniqueViolation(err) {
 		p.errorPage(w, r, http.StatusBadRequest, "error.expired")
 		return
 	}
@@ -227,9 +234,9 @@ type Consent struct {
 // holding one can starve the pool.
 func (p *Provider) consented(ctx context.Context, q sqldb.Querier, subject, clientID string) ([]string, error) {
 	var scopes string
-	err := q.QueryRowContext(ctx, `SELECT scopes FROM oidc_consents WHERE subject = $1 AND client_id = $2`,
-		subject, clientID).Scan(&scopes)
-	if err := sqldb.NotFound(err); errors.Is(err, sqldb.ErrNotFound) {
+	err := sqldb.ScanOne(ctx, q, `SELECT scopes FROM oidc_consents WHERE subject = $1 AND client_id = $2`,
+		[]any{subject, clientID}, &scopes)
+	if errors.Is(err, sqldb.ErrNotFound) {
 		return nil, nil
 	} else if err != nil {
 		return nil, fmt.Errorf("oidc: read consent: %w", err)
@@ -245,7 +252,7 @@ func (p *Provider) saveConsent(ctx context.Context, q sqldb.Querier, subject, cl
 		return err
 	}
 	all := consentScopes(append(have, scopes...))
-	_, err = q.ExecContext(ctx, `INSERT INTO oidc_consents (subject, client_id, scopes, granted_at)
+	err = sqldb.Queue(ctx, q, `INSERT INTO oidc_consents (subject, client_id, scopes, granted_at)
 		VALUES ($1, $2, $3, $4) ON CONFLICT (subject, client_id) DO UPDATE SET scopes = $3, granted_at = $4`,
 		subject, clientID, strings.Join(all, " "), p.now())
 	if err != nil {

@@ -2,6 +2,7 @@ package oidc
 
 import (
 	"context"
+	"crypto/cipher"
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
@@ -164,6 +165,15 @@ type Options struct {
 	// Without it they are stored as PKCS #8. Keys stored before it was
 	// set are still read, and sealed by the next maintenance run.
 	KeyEncryptionKey []byte
+	// RequestKey is a 32-byte AES-256 key that seals, with AES-GCM, the
+	// pending authorization requests the browser carries in its URL to
+	// the login bridge and the consent page, so that they need no
+	// database row. Every node of one deployment must have the same key:
+	// a browser may come back to any of them. When it is empty New makes
+	// a random key, which suits a single node only, and the requests in
+	// flight (at most ten minutes old) are lost when the process
+	// restarts: the person starts again at the agency.
+	RequestKey []byte
 }
 
 // Route paths, mirroring the national SSO.
@@ -187,16 +197,17 @@ const (
 // on the site's Mux, and run Run in the background for back-channel
 // logout deliveries, the removal of expired state and key rotation.
 type Provider struct {
-	opts    Options
-	issuer  string
-	log     *slog.Logger
-	now     func() time.Time
-	ops     http.Handler // zitadel's handler for the token-side endpoints
-	m       *web.Mux
-	pages   *web.Templates
-	wake    chan struct{}
-	keys    *keyring
-	clients *clientCache
+	opts     Options
+	issuer   string
+	log      *slog.Logger
+	now      func() time.Time
+	ops      http.Handler // zitadel's handler for the token-side endpoints
+	m        *web.Mux
+	pages    *web.Templates
+	wake     chan struct{}
+	keys     *keyring
+	clients  *clientCache
+	requests cipher.AEAD // seals pending authorization requests
 }
 
 // New checks the options, makes sure signing keys exist and returns the
@@ -240,12 +251,22 @@ func New(ctx context.Context, opts Options) (*Provider, error) {
 	if err != nil {
 		return nil, err
 	}
+	requestKey := opts.RequestKey
+	if len(requestKey) == 0 {
+		requestKey = make([]byte, 32)
+		_, _ = rand.Read(requestKey)
+	}
+	requests, err := newGCM("RequestKey", requestKey)
+	if err != nil {
+		return nil, err
+	}
 	p := &Provider{
-		opts:   opts,
-		issuer: strings.TrimSuffix(opts.Issuer, "/"),
-		log:    opts.Logger,
-		now:    func() time.Time { return opts.Now().UTC() },
-		wake:   make(chan struct{}, 1),
+		opts:     opts,
+		issuer:   strings.TrimSuffix(opts.Issuer, "/"),
+		log:      opts.Logger,
+		now:      func() time.Time { return opts.Now().UTC() },
+		wake:     make(chan struct{}, 1),
+		requests: requests,
 	}
 	p.keys = &keyring{db: opts.DB, ttl: opts.CacheTTL, now: p.now, seal: seal}
 	p.clients = &clientCache{db: opts.DB, ttl: opts.CacheTTL, now: p.now, items: map[string]cachedClient{}}

@@ -20,12 +20,18 @@ func newKeySeal(kek []byte) (cipher.AEAD, error) {
 	if len(kek) == 0 {
 		return nil, nil
 	}
-	if len(kek) != 32 {
-		return nil, fmt.Errorf("oidc: KeyEncryptionKey must be 32 bytes, not %d", len(kek))
+	return newGCM("KeyEncryptionKey", kek)
+}
+
+// newGCM returns AES-256-GCM with key, which must be 32 bytes; option
+// names the option that holds it, for the error.
+func newGCM(option string, key []byte) (cipher.AEAD, error) {
+	if len(key) != 32 {
+		return nil, fmt.Errorf("oidc: %s must be 32 bytes, not %d", option, len(key))
 	}
-	block, err := aes.NewCipher(kek)
+	block, err := aes.NewCipher(key)
 	if err != nil {
-		return nil, fmt.Errorf("oidc: KeyEncryptionKey: %w", err)
+		return nil, fmt.Errorf("oidc: %s: %w", option, err)
 	}
 	return cipher.NewGCM(block)
 }
