@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto"
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -160,17 +161,40 @@ func (l *Log) RecordTx(ctx context.Context, tx *sqldb.Tx, ev Event) error {
 	if err != nil {
 		return fmt.Errorf("audit: record %s: %w", ev.Kind, err)
 	}
-	var id [16]byte
-	_, _ = rand.Read(id[:])
 	err = tx.Queue(ctx, `INSERT INTO audit_pending
 		(id, at, kind, actor, subject, ip, user_agent, details, queued_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		hex.EncodeToString(id[:]), r.at, r.kind, r.actor, r.subject, r.ip, r.ua, r.details, now.UTC())
+		pendingID(), r.at, r.kind, r.actor, r.subject, r.ip, r.ua, r.details, now.UTC())
 	if err != nil {
 		return fmt.Errorf("audit: record %s in transaction: %w", ev.Kind, err)
 	}
 	tx.AfterCommit(l.chainSoon)
 	return nil
+}
+
+// lastPending is the order part of the last pending event's ID.
+var lastPending atomic.Int64
+
+// pendingID returns a new ID for a pending event: its first half rises
+// with every call in this process, its second half is random. Pending
+// events are chained in the order of their queued_at, then their ID, so
+// events this node records at the same instant of its clock keep the
+// order they were recorded in.
+func pendingID() string {
+	n := time.Now().UnixNano()
+	for {
+		last := lastPending.Load()
+		if n <= last {
+			n = last + 1
+		}
+		if lastPending.CompareAndSwap(last, n) {
+			break
+		}
+	}
+	var id [16]byte
+	binary.BigEndian.PutUint64(id[:8], uint64(n))
+	_, _ = rand.Read(id[8:])
+	return hex.EncodeToString(id[:])
 }
 
 // chainSoon has the writer chain this node's pending events within

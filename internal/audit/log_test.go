@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -274,5 +275,39 @@ func TestEventsAreCleaned(t *testing.T) {
 	}
 	if e.Time.IsZero() || e.Actor != "" {
 		t.Errorf("entry %+v", e)
+	}
+}
+
+// TestPendingEventsKeepTheirOrder: events recorded in transactions one
+// after another at the same instant of the log's clock are chained in
+// the order they were recorded, not in the order of a random ID.
+func TestPendingEventsKeepTheirOrder(t *testing.T) {
+	db := sqldbtest.Open(t)
+	l := newLog(t, db, newKey(t))
+	l.Now = func() time.Time { return time.Date(2026, 3, 21, 8, 0, 0, 0, time.UTC) }
+	ctx := context.Background()
+	var want []string
+	for i := range 20 {
+		client := fmt.Sprintf("agency-%02d", i)
+		want = append(want, client)
+		if err := db.InTx(ctx, func(tx *sqldb.Tx) error {
+			return l.RecordTx(ctx, tx, Event{Kind: KindConsentGranted, Subject: "0012345678", Details: map[string]string{"client": client}})
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := l.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	page, err := l.List(ctx, Filter{Subject: "0012345678"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range page.Entries {
+		got = append([]string{e.Details["client"]}, got...) // newest first
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("chained order %v, want %v", got, want)
 	}
 }
