@@ -101,18 +101,18 @@ func (m *Mux) ParseTemplates(fsys fs.FS, own Messages, patterns ...string) (*Tem
 	}
 	files = pages
 	for _, lang := range []Lang{Fa, En} {
-		base, err := template.New("").Funcs(m.funcs(lang, own)).ParseFS(shellTemplates, "templates/*.html")
+		base, err := parseFS(template.New("").Funcs(m.funcs(lang, own)), shellTemplates, lang, own, "templates/*.html")
 		if err != nil {
 			return nil, fmt.Errorf("web: shell templates: %w", err)
 		}
 		if len(partials) > 0 {
-			if base, err = base.ParseFS(fsys, partials...); err != nil {
+			if base, err = parseFS(base, fsys, lang, own, partials...); err != nil {
 				return nil, fmt.Errorf("web: partials: %w", err)
 			}
 		}
 		t.pages[lang] = map[string]*template.Template{}
 		for _, f := range files {
-			page, err := template.Must(base.Clone()).ParseFS(fsys, f)
+			page, err := parseFS(template.Must(base.Clone()), fsys, lang, own, f)
 			if err != nil {
 				return nil, fmt.Errorf("web: template %s: %w", f, err)
 			}
