@@ -48,20 +48,13 @@ func (s *Service) ChangeMobile(ctx context.Context, accountID, mobile string, cl
 // account's mobile.
 func (s *Service) ConfirmMobile(ctx context.Context, accountID, challengeID, code string, cl Client) (Account, error) {
 	now := s.now()
-	c, err := s.check(ctx, challengeID, code, PurposeMobile, now)
-	if err != nil {
-		return Account{}, err
-	}
-	if c.AccountID != accountID {
-		return Account{}, codeExpired(errors.New("challenge of another account"))
-	}
 	var a Account
-	err = s.DB.InTx(ctx, func(tx *sqldb.Tx) error {
-		var err error
-		if a, err = s.consume(ctx, tx, c, now); err != nil {
-			return err
+	c, err := s.answer(ctx, challengeID, code, PurposeMobile, now, func(tx *sqldb.Tx, c challenge) error {
+		if c.AccountID != accountID {
+			return codeExpired(errors.New("challenge of another account"))
 		}
-		if _, err = tx.ExecContext(ctx, `UPDATE identity_accounts SET mobile = $2, updated_at = $3 WHERE id = $1`, a.ID, c.Mobile, now); err != nil {
+		a = c.account
+		if err := tx.Queue(ctx, `UPDATE identity_accounts SET mobile = $2, updated_at = $3 WHERE id = $1`, a.ID, c.Mobile, now); err != nil {
 			return err
 		}
 		return s.auditTx(ctx, tx, EventMobileChange, a.NationalCode, a.LoginID, cl,

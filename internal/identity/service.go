@@ -557,51 +557,54 @@ func codeExpired(err error) *Error {
 		Fa: "این کد دیگر معتبر نیست؛ کد تازه‌ای درخواست کنید.", En: "this code is no longer valid; please ask for a new one"}
 }
 
-// check checks a code against challenge id. A wrong code is counted at
-// once, outside any transaction; the MaxAttempts-th burns the challenge.
-// A right code is not yet consumed: consume does that, in the transaction
-// that acts on it.
-func (s *Service) check(ctx context.Context, id, code, purpose string, now time.Time) (challenge, error) {
-	c, err := loadChallengeAccount(ctx, s.DB.Write, id)
-	if err != nil || c.Purpose != purpose {
-		return c, codeExpired(err)
+// answer checks code against challenge id in one transaction, which
+// holds the challenge locked while it decides. A right code consumes the
+// challenge and act runs in the same transaction, with the challenge and
+// its account; of two requests racing with the same right code only one
+// gets that far. A wrong code is counted and committed; the
+// MaxAttempts-th burns the challenge. On PostgreSQL, the reading of the
+// challenge goes with BEGIN, and the writes with COMMIT: two round trips.
+func (s *Service) answer(ctx context.Context, id, code, purpose string, now time.Time, act func(tx *sqldb.Tx, c challenge) error) (challenge, error) {
+	var c challenge
+	var wrong error
+	err := s.DB.InTx(ctx, func(tx *sqldb.Tx) error {
+		var err error
+		c, err = loadChallengeAccount(ctx, tx, id, s.DB.Dialect == sqldb.Postgres)
+		if errors.Is(err, sqldb.ErrNotFound) || err == nil && c.Purpose != purpose {
+			return codeExpired(err)
+		} else if err != nil {
+			return err
+		}
+		switch {
+		case c.Consumed.Valid || !now.Before(c.Expires):
+			return codeExpired(nil)
+		case c.Attempts >= s.Policy.MaxAttempts:
+			return tooManyAttempts()
+		}
+		if !codeMatches(s.Secret, c.ID, iran.ToASCIIDigits(strings.TrimSpace(code)), c.Hash) {
+			wrong = s.wrongCode(c.Attempts + 1)
+			return tx.Queue(ctx, `UPDATE identity_challenges SET attempts = attempts + 1 WHERE id = $1`, id)
+		}
+		if err := tx.Queue(ctx, `UPDATE identity_challenges SET consumed_at = $2 WHERE id = $1`, c.ID, now); err != nil {
+			return err
+		}
+		return act(tx, c)
+	})
+	if err == nil {
+		err = wrong
 	}
-	switch {
-	case c.Consumed.Valid || !now.Before(c.Expires):
-		return c, codeExpired(nil)
-	case c.Attempts >= s.Policy.MaxAttempts:
-		return c, tooManyAttempts()
-	}
-	code = iran.ToASCIIDigits(strings.TrimSpace(code))
-	if codeMatches(s.Secret, c.ID, code, c.Hash) {
-		return c, nil
-	}
-	var n int
-	if err := sqldb.ScanOne(ctx, s.DB.Write, `UPDATE identity_challenges SET attempts = attempts + 1 WHERE id = $1 RETURNING attempts`,
-		[]any{id}, &n); err != nil {
-		return c, err
-	}
-	if n >= s.Policy.MaxAttempts {
-		return c, tooManyAttempts()
-	}
-	left := s.Policy.MaxAttempts - n
-	return c, &Error{Status: http.StatusUnprocessableEntity, Code: CodeCodeWrong, Field: "code",
-		Fa: fmt.Sprintf("کد نادرست است. %s بار دیگر می‌توانید تلاش کنید.", iran.ToPersianDigits(fmt.Sprint(left))),
-		En: fmt.Sprintf("the code is wrong; %d more tries are left", left)}
+	return c, err
 }
 
-// consume marks a checked challenge used, in tx; of two requests racing
-// with the same right code only one succeeds.
-func (s *Service) consume(ctx context.Context, tx sqldb.Querier, c challenge, now time.Time) (Account, error) {
-	res, err := tx.ExecContext(ctx, `UPDATE identity_challenges SET consumed_at = $2
-WHERE id = $1 AND consumed_at IS NULL AND attempts < $3 AND expires_at > $2`, c.ID, now, s.Policy.MaxAttempts)
-	if err != nil {
-		return Account{}, err
+// wrongCode is the error for the n-th wrong code of a challenge.
+func (s *Service) wrongCode(n int) error {
+	if n >= s.Policy.MaxAttempts {
+		return tooManyAttempts()
 	}
-	if n, err := res.RowsAffected(); err != nil || n != 1 {
-		return Account{}, codeExpired(err)
-	}
-	return c.account, nil
+	left := s.Policy.MaxAttempts - n
+	return &Error{Status: http.StatusUnprocessableEntity, Code: CodeCodeWrong, Field: "code",
+		Fa: fmt.Sprintf("کد نادرست است. %s بار دیگر می‌توانید تلاش کنید.", iran.ToPersianDigits(fmt.Sprint(left))),
+		En: fmt.Sprintf("the code is wrong; %d more tries are left", left)}
 }
 
 func tooManyAttempts() *Error {
@@ -621,7 +624,15 @@ type LoginOptions struct {
 // returns the session and the token for its cookie.
 func (s *Service) Login(ctx context.Context, challengeID, code string, cl Client, opts LoginOptions) (Session, Account, string, error) {
 	now := s.now()
-	c, err := s.check(ctx, challengeID, code, PurposeLogin, now)
+	var sess Session
+	var token string
+	c, err := s.answer(ctx, challengeID, code, PurposeLogin, now, func(tx *sqldb.Tx, c challenge) error {
+		var err error
+		if sess, token, err = s.createSession(ctx, tx, c.account, cl, opts, now); err != nil {
+			return err
+		}
+		return s.auditTx(ctx, tx, EventLogin, c.account.NationalCode, c.account.LoginID, cl, map[string]string{"session": sess.ID, "acr": sess.ACR})
+	})
 	if err != nil {
 		var e *Error
 		if errors.As(err, &e) && c.AccountID != "" {
@@ -629,21 +640,5 @@ func (s *Service) Login(ctx context.Context, challengeID, code string, cl Client
 		}
 		return Session{}, Account{}, "", err
 	}
-	var sess Session
-	var acc Account
-	var token string
-	err = s.DB.InTx(ctx, func(tx *sqldb.Tx) error {
-		var err error
-		if acc, err = s.consume(ctx, tx, c, now); err != nil {
-			return err
-		}
-		if sess, token, err = s.createSession(ctx, tx, acc, cl, opts, now); err != nil {
-			return err
-		}
-		return s.auditTx(ctx, tx, EventLogin, acc.NationalCode, acc.LoginID, cl, map[string]string{"session": sess.ID, "acr": sess.ACR})
-	})
-	if err != nil {
-		return Session{}, Account{}, "", err
-	}
-	return sess, acc, token, nil
+	return sess, c.account, token, nil
 }

@@ -103,14 +103,20 @@ FROM identity_challenges WHERE id = $1`, []any{id},
 	return c, err
 }
 
-// loadChallengeAccount loads a challenge with its account in one query.
-func loadChallengeAccount(ctx context.Context, q sqldb.Querier, id string) (challenge, error) {
+// loadChallengeAccount loads a challenge with its account in one query,
+// locking the challenge's row until the transaction ends when lock is set
+// (PostgreSQL; SQLite's writer is alone in its transaction).
+func loadChallengeAccount(ctx context.Context, q sqldb.Querier, id string, lock bool) (challenge, error) {
 	var c challenge
 	ar := newAccountRow(&c.account)
+	forUpdate := ""
+	if lock {
+		forUpdate = " FOR UPDATE OF c"
+	}
 	dest := append([]any{&c.ID, &c.AccountID, &c.Purpose, &c.Mobile, &c.Hash, &c.Attempts, &c.Expires, &c.Consumed, &c.Created}, ar.dest()...)
 	err := sqldb.ScanOne(ctx, q, `SELECT c.id, c.account_id, c.purpose, c.mobile, c.code_hash, c.attempts, c.expires_at, c.consumed_at,
 c.created_at, `+prefixed("a.", accountCols)+` FROM identity_challenges c JOIN identity_accounts a ON a.id = c.account_id
-WHERE c.id = $1`, []any{id}, dest...)
+WHERE c.id = $1`+forUpdate, []any{id}, dest...)
 	if err != nil {
 		return c, err
 	}
