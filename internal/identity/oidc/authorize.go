@@ -31,9 +31,10 @@ const (
 	errServer              = "server_error"
 )
 
-// authorize is the authorization endpoint. It checks the request and
-// sends the browser to the login bridge with the request sealed in the
-// URL (nothing is written until the person approves). Until the client and
+// authorize is the authorization endpoint. It checks the request, seals
+// it (nothing is written until the person approves) and goes on as the
+// login bridge does: to the login with the bridge's URL to come back to,
+// to the consent page, or straight back to the relying party. Until the client and
 // its redirect URI are known to be genuine, errors are shown to the
 // person; after that they go back to the relying party.
 func (p *Provider) authorize(w http.ResponseWriter, r *http.Request) {
@@ -78,7 +79,13 @@ func (p *Provider) authorize(w http.ResponseWriter, r *http.Request) {
 		p.redirectError(w, r, &req, &authError{errServer, "try again later"})
 		return
 	}
-	http.Redirect(w, r, PathLogin+"?id="+url.QueryEscape(sealed)+asked, http.StatusFound)
+	if asked != "" {
+		// The bridge's pages are to be in the language ui_locales chose.
+		http.Redirect(w, r, PathLogin+"?id="+url.QueryEscape(sealed)+asked, http.StatusFound)
+		return
+	}
+	// The bridge's work, without the browser's round trip to it.
+	p.proceed(w, r, g, c, sealed)
 }
 
 // uiLang is the first language of ui_locales (OpenID Connect Core section

@@ -38,6 +38,14 @@ func TestUILocales(t *testing.T) {
 			}
 			resp.Body.Close()
 			loc, _ := url.Parse(resp.Header.Get("Location"))
+			if tt.want == "" {
+				// The request's own language: the authorization endpoint
+				// goes on as the bridge would, to the login in Persian.
+				if _, back := bridgeOf(resp); back == nil || loc.Query().Get("lang") != "" {
+					t.Errorf("got %d to %s, want the login in Persian, coming back to the bridge", resp.StatusCode, loc)
+				}
+				return
+			}
 			if resp.StatusCode != http.StatusFound || !strings.HasSuffix(loc.Path, "/oauth2/login") || loc.Query().Get("lang") != tt.want {
 				t.Errorf("got %d to %s, want the login bridge with lang=%q", resp.StatusCode, loc, tt.want)
 			}

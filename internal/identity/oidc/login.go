@@ -44,6 +44,12 @@ func (p *Provider) login(w http.ResponseWriter, r *http.Request) {
 		p.m.ServerError(w, r, err)
 		return
 	}
+	p.proceed(w, r, g, c, id)
+}
+
+// proceed takes a pending request, sealed in id, as far as it can go: to
+// the login, to the consent page, or to its completion.
+func (p *Provider) proceed(w http.ResponseWriter, r *http.Request, g *grant, c *Client, id string) {
 	sess, ok := p.opts.Sessions.Current(r)
 	if need, force := p.needsLogin(g, sess, ok); need {
 		if g.Req.hasPrompt("none") {

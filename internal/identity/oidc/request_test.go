@@ -30,8 +30,9 @@ func (e *env) authURL(scope string) string {
 		"code_challenge": {oauth2.S256ChallengeFromVerifier(oauth2.GenerateVerifier())}, "code_challenge_method": {"S256"}}.Encode()
 }
 
-// bridge sends a browser to authURL and returns the login bridge's URL
-// the authorization endpoint sends it on to, and the sealed request in it.
+// bridge sends a browser without a session to authURL and returns the
+// login bridge's URL, to which the login it is sent to will bring it
+// back, and the sealed request in it.
 func (e *env) bridge(authURL string) (string, string) {
 	e.t.Helper()
 	b := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -40,11 +41,27 @@ func (e *env) bridge(authURL string) (string, string) {
 		e.t.Fatal(err)
 	}
 	resp.Body.Close()
-	loc, err := url.Parse(resp.Header.Get("Location"))
-	if err != nil || resp.StatusCode != http.StatusFound || loc.Path != oidc.PathLogin || loc.Query().Get("id") == "" {
-		e.t.Fatalf("authorize: %d to %q, want the login bridge", resp.StatusCode, resp.Header.Get("Location"))
+	loc, back := bridgeOf(resp)
+	if back == nil {
+		e.t.Fatalf("authorize: %d to %q, want the login with the bridge to come back to", resp.StatusCode, loc)
 	}
-	return e.url + loc.String(), loc.Query().Get("id")
+	return e.url + back.String(), back.Query().Get("id")
+}
+
+// bridgeOf returns where an answer of the authorization endpoint sends
+// the browser and, if that is the login, the login bridge it is to come
+// back to.
+func bridgeOf(resp *http.Response) (string, *url.URL) {
+	loc := resp.Header.Get("Location")
+	u, err := url.Parse(loc)
+	if err != nil || resp.StatusCode != http.StatusFound {
+		return loc, nil
+	}
+	back, err := url.Parse(u.Query().Get("return"))
+	if err != nil || back.Path != oidc.PathLogin || back.Query().Get("id") == "" {
+		return loc, nil
+	}
+	return loc, back
 }
 
 // wantExpired checks that resp is the expired-request page and sends
