@@ -87,7 +87,22 @@ var (
 // in the outbox), takes it back, starts the session, asks for and records
 // consent, issues the authorization code, and the agency exchanges it at
 // the token endpoint for ES256 ID and access tokens. The audit log is on.
+//
+// In "first" every person logs in to the agency for the first time and
+// is asked for consent; in "returning" every person has consented
+// before, as in most logins, and the window issues the code without
+// asking again.
 func BenchmarkCompleteLogin(b *testing.B) {
+	for _, returning := range []bool{false, true} {
+		name := "first"
+		if returning {
+			name = "returning"
+		}
+		b.Run(name, func(b *testing.B) { benchmarkCompleteLogin(b, returning) })
+	}
+}
+
+func benchmarkCompleteLogin(b *testing.B, returning bool) {
 	windowGC() // as a process serving the window runs
 	ctx := context.Background()
 	db := sqldbtest.Open(b)
@@ -135,11 +150,18 @@ func BenchmarkCompleteLogin(b *testing.B) {
 	for i := range people {
 		code := fmt.Sprintf("%09d", 200000000+i)
 		code += fmt.Sprint(iran.NationalCodeCheckDigit(code))
-		if _, _, err := svc.Register(ctx, identity.RegisterInput{Kind: identity.KindNatural, NationalCode: code,
-			BirthDate: "1370/01/01", Mobile: fmt.Sprintf("0935%07d", i)}, identity.Client{IP: "192.0.2.1"}); err != nil {
+		acc, _, err := svc.Register(ctx, identity.RegisterInput{Kind: identity.KindNatural, NationalCode: code,
+			BirthDate: "1370/01/01", Mobile: fmt.Sprintf("0935%07d", i)}, identity.Client{IP: "192.0.2.1"})
+		if err != nil {
 			b.Fatal(err)
 		}
 		people[i] = code
+		if returning {
+			if _, err := db.Write.ExecContext(ctx, `INSERT INTO oidc_consents (subject, client_id, scopes, granted_at)
+				VALUES ($1, 'bench', 'profile national_code', $2)`, acc.ID, time.Now().UTC()); err != nil {
+				b.Fatal(err)
+			}
+		}
 	}
 	if err := al.Sync(ctx); err != nil {
 		b.Fatal(err)
@@ -157,7 +179,7 @@ func BenchmarkCompleteLogin(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			i := next.Add(1) - 1
-			if err := completeLogin(issuer, rp, browsers, people[i], fmt.Sprintf("0935%07d", i), sink); err != nil {
+			if err := completeLogin(issuer, rp, browsers, people[i], fmt.Sprintf("0935%07d", i), sink, returning); err != nil {
 				b.Error(err)
 				return
 			}
@@ -170,8 +192,9 @@ func BenchmarkCompleteLogin(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "logins/s")
 }
 
-// completeLogin is one person's login as a browser and an agency make it.
-func completeLogin(issuer string, rp *oauth2.Config, tr http.RoundTripper, nationalCode, mobile string, sink *codeSink) error {
+// completeLogin is one person's login as a browser and an agency make it;
+// a returning person is not asked for consent.
+func completeLogin(issuer string, rp *oauth2.Config, tr http.RoundTripper, nationalCode, mobile string, sink *codeSink, returning bool) error {
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Transport: tr, Jar: jar, CheckRedirect: func(r *http.Request, _ []*http.Request) error {
 		if !strings.HasPrefix(r.URL.String(), issuer) {
@@ -219,14 +242,23 @@ func completeLogin(issuer string, rp *oauth2.Config, tr http.RoundTripper, natio
 	if err != nil {
 		return err
 	}
-	res, body, err = read(c.PostForm(issuer+"/oauth2/consent", url.Values{"csrf_token": {field(benchCSRF, body)},
-		"id": {field(benchID, body)}, "decision": {"allow"}}))
-	if err != nil {
-		return err
-	}
-	back, err := url.Parse(webtest.ContinueTarget(body))
-	if err != nil || back.Query().Get("code") == "" {
-		return fmt.Errorf("consent: %d %.200s", res.StatusCode, body)
+	var back *url.URL
+	if returning {
+		// The bridge sends the browser back to the agency at once.
+		back, err = url.Parse(res.Header.Get("Location"))
+		if err != nil || res.StatusCode != http.StatusFound || back.Query().Get("code") == "" {
+			return fmt.Errorf("bridge: %d %.200s", res.StatusCode, body)
+		}
+	} else {
+		res, body, err = read(c.PostForm(issuer+"/oauth2/consent", url.Values{"csrf_token": {field(benchCSRF, body)},
+			"id": {field(benchID, body)}, "decision": {"allow"}}))
+		if err != nil {
+			return err
+		}
+		back, err = url.Parse(webtest.ContinueTarget(body))
+		if err != nil || back.Query().Get("code") == "" {
+			return fmt.Errorf("consent: %d %.200s", res.StatusCode, body)
+		}
 	}
 	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, &http.Client{Transport: tr})
 	tok, err := rp.Exchange(ctx, back.Query().Get("code"), oauth2.VerifierOption(verifier))
