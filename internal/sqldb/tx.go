@@ -288,12 +288,7 @@ func (tx *Tx) query(ctx context.Context, query string, args []any, fn func(scan 
 			return err
 		}
 		defer rows.Close()
-		for rows.Next() {
-			if err := fn(rows.Scan); err != nil {
-				return err
-			}
-		}
-		return rows.Err()
+		return each(rows, fn)
 	})
 }
 
@@ -309,6 +304,15 @@ func EachRow(ctx context.Context, q Querier, query string, args []any, fn func(s
 		return err
 	}
 	defer rows.Close()
+	return each(rows, fn)
+}
+
+// each calls fn with each row's Scan, of database/sql's rows or pgx's.
+func each(rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}, fn func(scan func(dest ...any) error) error) error {
 	for rows.Next() {
 		if err := fn(rows.Scan); err != nil {
 			return err
