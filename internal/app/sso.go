@@ -40,6 +40,9 @@ func openSSO(ctx context.Context, log *slog.Logger, db *sqldb.DB, a *access, iss
 		return nil, err
 	}
 	a.service.OnSessionEnd = p.SessionEnded
+	a.handler.Resume = func(w http.ResponseWriter, r *http.Request, returnTo string, sess identity.Session, acc identity.Account) bool {
+		return p.Resume(w, r, returnTo, ssoSession(sess, acc))
+	}
 	return p, nil
 }
 
@@ -51,7 +54,12 @@ func (s ssoSessions) Current(r *http.Request) (oidc.Session, bool) {
 	if !ok {
 		return oidc.Session{}, false
 	}
-	return oidc.Session{ID: sess.ID, Subject: acc.ID, ACR: sess.ACR, AMR: sess.AMR, AuthTime: sess.AuthTime, Roles: acc.Roles}, true
+	return ssoSession(sess, acc), true
+}
+
+// ssoSession is a window session as the provider sees it.
+func ssoSession(sess identity.Session, acc identity.Account) oidc.Session {
+	return oidc.Session{ID: sess.ID, Subject: acc.ID, ACR: sess.ACR, AMR: sess.AMR, AuthTime: sess.AuthTime, Roles: acc.Roles}
 }
 
 func (s ssoSessions) LoginURL(returnTo, _ string, _ bool, lang string) string {

@@ -102,10 +102,23 @@ func BenchmarkCompleteLogin(b *testing.B) {
 	}
 }
 
-func benchmarkCompleteLogin(b *testing.B, returning bool) {
+// loginRig is a window with its single sign-on on 127.0.0.1, an agency
+// registered as a client, and registered people, for complete logins.
+type loginRig struct {
+	issuer string
+	rp     *oauth2.Config
+	sink   *codeSink
+	people []string // national codes; person i's mobile is mobileOf(i)
+}
+
+func mobileOf(i int) string { return fmt.Sprintf("0935%07d", i) }
+
+// newLoginRig starts a rig with n people; returning people have let the
+// agency have what it asks for before.
+func newLoginRig(tb testing.TB, n int, returning bool) *loginRig {
 	windowGC() // as a process serving the window runs
 	ctx := context.Background()
-	db := sqldbtest.Open(b)
+	db := sqldbtest.Open(tb)
 	log := slog.New(slog.DiscardHandler)
 	slog.SetLogLoggerLevel(slog.LevelError) // zitadel's op logs through the default logger
 	sink := &codeSink{out: &notify.Outbox{DB: db}, codes: map[string]string{}}
@@ -113,59 +126,79 @@ func benchmarkCompleteLogin(b *testing.B, returning bool) {
 		Policy: identity.DefaultPolicy(), Logger: log}
 	svc.Policy.PerIP = identity.Limit{} // one benchmark client stands for many people
 	al := &audit.Log{DB: db, Logger: log}
-	b.Cleanup(func() { al.Close(context.Background()) })
+	tb.Cleanup(func() { al.Close(context.Background()) })
 	svc.Audit = auditAdapter{al}
 	acc := &access{service: svc, handler: &identity.Handler{Service: svc}, audit: al}
 
 	m, err := web.New(web.Options{Logger: log, DB: db, StatsFlushInterval: time.Hour})
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	srv := httptest.NewUnstartedServer(nil)
 	issuer := "http://" + srv.Listener.Addr().String()
 	p, err := openSSO(ctx, log, db, acc, issuer)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	acc.mount(m)
 	m.Mount(p)
 	srv.Config.Handler = m.Handler()
 	srv.Start()
-	b.Cleanup(srv.Close)
-	b.Cleanup(func() { m.Close(context.Background()) })
+	tb.Cleanup(srv.Close)
+	tb.Cleanup(func() { m.Close(context.Background()) })
 	const redirect = "http://127.0.0.1:9/callback"
 	secret, err := p.SaveClient(ctx, "bench", &oidc.Client{ID: "bench", NameFa: "دستگاه", NameEn: "Agency",
 		RedirectURIs: []string{redirect}, Scopes: []string{"openid", "profile", "national_code"}, MaxACR: "loa1",
 		AuthMethod: oidc.AuthSecretBasic, IDTokenAlg: "ES256", RequirePKCE: true}, true)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	rp := &oauth2.Config{ClientID: "bench", ClientSecret: secret, RedirectURL: redirect, Scopes: []string{"openid", "profile", "national_code"},
-		Endpoint: oauth2.Endpoint{AuthURL: issuer + "/oauth2/authorize", TokenURL: issuer + "/oauth2/token", AuthStyle: oauth2.AuthStyleInHeader}}
+	rig := &loginRig{issuer: issuer, sink: sink, people: make([]string, n),
+		rp: &oauth2.Config{ClientID: "bench", ClientSecret: secret, RedirectURL: redirect, Scopes: []string{"openid", "profile", "national_code"},
+			Endpoint: oauth2.Endpoint{AuthURL: issuer + "/oauth2/authorize", TokenURL: issuer + "/oauth2/token", AuthStyle: oauth2.AuthStyleInHeader}}}
 
 	// The people, registered beforehand; registration sent each a code,
-	// so the cooldown is set to nothing for the benchmark's own codes.
+	// so the cooldown is set to nothing for the logins' own codes.
 	svc.Policy.ResendAfter = 0
-	people := make([]string, b.N)
-	for i := range people {
+	for i := range rig.people {
 		code := fmt.Sprintf("%09d", 200000000+i)
 		code += fmt.Sprint(iran.NationalCodeCheckDigit(code))
 		acc, _, err := svc.Register(ctx, identity.RegisterInput{Kind: identity.KindNatural, NationalCode: code,
-			BirthDate: "1370/01/01", Mobile: fmt.Sprintf("0935%07d", i)}, identity.Client{IP: "192.0.2.1"})
+			BirthDate: "1370/01/01", Mobile: mobileOf(i)}, identity.Client{IP: "192.0.2.1"})
 		if err != nil {
-			b.Fatal(err)
+			tb.Fatal(err)
 		}
-		people[i] = code
+		rig.people[i] = code
 		if returning {
 			if _, err := db.Write.ExecContext(ctx, `INSERT INTO oidc_consents (subject, client_id, scopes, granted_at)
 				VALUES ($1, 'bench', 'profile national_code', $2)`, acc.ID, time.Now().UTC()); err != nil {
-				b.Fatal(err)
+				tb.Fatal(err)
 			}
 		}
 	}
 	if err := al.Sync(ctx); err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
+	return rig
+}
+
+// TestCompleteLogin runs the benchmark's complete logins through the
+// window's handlers, first and returning: a returning person's code
+// sends the browser back to the agency with its code at once.
+func TestCompleteLogin(t *testing.T) {
+	for _, returning := range []bool{false, true} {
+		rig := newLoginRig(t, 3, returning)
+		for i, code := range rig.people {
+			if err := completeLogin(rig.issuer, rig.rp, http.DefaultTransport, code, mobileOf(i), rig.sink, returning); err != nil {
+				t.Errorf("returning %v, person %d: %v", returning, i, err)
+			}
+		}
+	}
+}
+
+func benchmarkCompleteLogin(b *testing.B, returning bool) {
+	rig := newLoginRig(b, b.N, returning)
+	issuer, rp, sink, people := rig.issuer, rig.rp, rig.sink, rig.people
 
 	// Each of the concurrent browsers and the agency keep their connections
 	// open, as browsers and HTTP clients do.
@@ -179,7 +212,7 @@ func benchmarkCompleteLogin(b *testing.B, returning bool) {
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			i := next.Add(1) - 1
-			if err := completeLogin(issuer, rp, browsers, people[i], fmt.Sprintf("0935%07d", i), sink, returning); err != nil {
+			if err := completeLogin(issuer, rp, browsers, people[i], mobileOf(int(i)), sink, returning); err != nil {
 				b.Error(err)
 				return
 			}
@@ -238,18 +271,19 @@ func completeLogin(issuer string, rp *oauth2.Config, tr http.RoundTripper, natio
 	if err != nil {
 		return err
 	}
-	res, body, err = read(c.Get(issuer + webtest.ContinueTarget(body)))
-	if err != nil {
-		return err
-	}
 	var back *url.URL
 	if returning {
-		// The bridge sends the browser back to the agency at once.
-		back, err = url.Parse(res.Header.Get("Location"))
-		if err != nil || res.StatusCode != http.StatusFound || back.Query().Get("code") == "" {
-			return fmt.Errorf("bridge: %d %.200s", res.StatusCode, body)
+		// The code's answer sends the browser back to the agency.
+		back, err = url.Parse(webtest.ContinueTarget(body))
+		if err != nil || back.Query().Get("code") == "" {
+			return fmt.Errorf("code: %d %.200s", res.StatusCode, body)
 		}
 	} else {
+		// It sends the browser to the login bridge, which asks for consent.
+		res, body, err = read(c.Get(issuer + webtest.ContinueTarget(body)))
+		if err != nil {
+			return err
+		}
 		res, body, err = read(c.PostForm(issuer+"/oauth2/consent", url.Values{"csrf_token": {field(benchCSRF, body)},
 			"id": {field(benchID, body)}, "decision": {"allow"}}))
 		if err != nil {

@@ -24,6 +24,11 @@ type Handler struct {
 	Connections Connections
 	Accesses    Accesses
 	Activity    Activity
+	// Resume, if set, takes a login for single sign-on (one whose return
+	// path is under /oauth2/) on from the session just started, in the
+	// same answer; it reports whether it answered. When it does not, the
+	// browser is sent on to the return path.
+	Resume func(w http.ResponseWriter, r *http.Request, returnTo string, sess Session, acc Account) bool
 
 	m     *web.Mux
 	pages *web.Templates
@@ -250,7 +255,7 @@ func (h *Handler) codeForm(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) code(w http.ResponseWriter, r *http.Request) {
 	id, ret := r.PostFormValue("c"), safeReturn(r.PostFormValue("return"))
-	_, _, token, err := h.Service.Login(r.Context(), id, r.PostFormValue("code"), client(r), LoginOptions{})
+	sess, acc, token, err := h.Service.Login(r.Context(), id, r.PostFormValue("code"), client(r), LoginOptions{})
 	if err != nil {
 		var e *Error
 		if errors.As(err, &e) && (e.Code == CodeCodeExpired || e.Code == CodeTooManyAttempts) {
@@ -276,6 +281,9 @@ func (h *Handler) code(w http.ResponseWriter, r *http.Request) {
 		ret = "/account"
 	}
 	if strings.HasPrefix(ret, "/oauth2/") {
+		if h.Resume != nil && h.Resume(w, r, ret, sess, h.Service.withRoles(acc)) {
+			return
+		}
 		// Single sign-on goes on to an agency: a form's answer may not lead
 		// off the site by redirects (form-action 'self'), a page may.
 		h.m.Continue(w, r, ret)

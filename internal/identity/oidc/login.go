@@ -51,6 +51,40 @@ func (p *Provider) login(w http.ResponseWriter, r *http.Request) {
 // the login, to the consent page, or to its completion.
 func (p *Provider) proceed(w http.ResponseWriter, r *http.Request, g *grant, c *Client, id string) {
 	sess, ok := p.opts.Sessions.Current(r)
+	p.proceedAs(w, r, g, c, id, sess, ok)
+}
+
+// Resume goes on with the authorization request a browser logged in for,
+// returnTo being the login bridge's URL with the sealed request, now that
+// it has the session s: when the request can be completed at once (no
+// consent to ask for), it approves it and answers with the way back to
+// the relying party, sparing the browser its visit to the bridge, and
+// reports true. Otherwise it answers nothing, and the browser should be
+// sent on to returnTo.
+func (p *Provider) Resume(w http.ResponseWriter, r *http.Request, returnTo string, s Session) bool {
+	u, err := url.Parse(returnTo)
+	if err != nil || u.Path != PathLogin {
+		return false
+	}
+	g, c, err := p.pendingGrant(r.Context(), u.Query().Get("id"))
+	if err != nil {
+		return false // the bridge shows why
+	}
+	if need, _ := p.needsLogin(g, s, true); need {
+		return false
+	}
+	if needed := consentScopes(g.Req.Scopes); len(needed) > 0 {
+		have, err := p.consented(r.Context(), p.opts.DB.Read, s.Subject, c.ID)
+		if err != nil || g.Req.hasPrompt("consent") || !subset(needed, have) {
+			return false
+		}
+	}
+	p.complete(w, r, g, c, s, nil)
+	return true
+}
+
+// proceedAs is proceed with the browser's session, if ok, already known.
+func (p *Provider) proceedAs(w http.ResponseWriter, r *http.Request, g *grant, c *Client, id string, sess Session, ok bool) {
 	if need, force := p.needsLogin(g, sess, ok); need {
 		if g.Req.hasPrompt("none") {
 			p.redirectError(w, r, &g.Req, &authError{errLoginRequired, ""})

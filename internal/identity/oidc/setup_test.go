@@ -38,6 +38,9 @@ type sessions struct {
 	ended    []string
 	extended map[string]time.Duration
 	n        int
+	// resume is the provider's Resume, which the code form's answer
+	// (POST /test/login) tries as the window's does.
+	resume func(w http.ResponseWriter, r *http.Request, returnTo string, s oidc.Session) bool
 }
 
 func (s *sessions) Current(r *http.Request) (oidc.Session, bool) {
@@ -74,16 +77,28 @@ func (s *sessions) End(_ context.Context, id string) error {
 }
 
 func (s *sessions) Mount(m *web.Mux) {
-	m.Page("GET /test/login", func(w http.ResponseWriter, r *http.Request) {
+	start := func(w http.ResponseWriter) oidc.Session {
 		s.mu.Lock()
+		defer s.mu.Unlock()
 		s.n++
 		sess := s.next
 		sess.ID = "session-" + string(rune('a'+s.n))
 		sess.AuthTime = s.clock.Now()
 		s.byID[sess.ID] = sess
-		s.mu.Unlock()
 		http.SetCookie(w, &http.Cookie{Name: "test_session", Value: sess.ID, Path: "/"})
+		return sess
+	}
+	m.Page("GET /test/login", func(w http.ResponseWriter, r *http.Request) {
+		start(w)
 		http.Redirect(w, r, r.URL.Query().Get("return"), http.StatusFound)
+	})
+	// The answer to a login form, as the window's code form answers.
+	m.Page("POST /test/login", func(w http.ResponseWriter, r *http.Request) {
+		sess, ret := start(w), r.PostFormValue("return")
+		if s.resume != nil && s.resume(w, r, ret, sess) {
+			return
+		}
+		m.Continue(w, r, ret)
 	})
 }
 
@@ -167,6 +182,7 @@ func newEnv(t testing.TB, tweaks ...func(*oidc.Options)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	e.sessions.resume = e.p.Resume
 	m, err := web.New(web.Options{Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
