@@ -1,6 +1,7 @@
 package identity
 
 import (
+	"context"
 	"embed"
 	"errors"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/panjereh/panjereh/internal/sqldb"
 	"github.com/panjereh/panjereh/internal/web"
 )
 
@@ -25,10 +27,11 @@ type Handler struct {
 	Accesses    Accesses
 	Activity    Activity
 	// Resume, if set, takes a login for single sign-on (one whose return
-	// path is under /oauth2/) on from the session just started, in the
-	// same answer; it reports whether it answered. When it does not, the
-	// browser is sent on to the return path.
-	Resume func(w http.ResponseWriter, r *http.Request, returnTo string, sess Session, acc Account) bool
+	// path is under /oauth2/) on from the session it makes, in the
+	// login's transaction tx; it returns how to answer the browser once
+	// the login has committed, or nil to send the browser on to the
+	// return path.
+	Resume func(ctx context.Context, tx *sqldb.Tx, r *http.Request, returnTo string, sess Session, acc Account) (func(http.ResponseWriter, *http.Request), error)
 
 	m     *web.Mux
 	pages *web.Templates
@@ -255,7 +258,16 @@ func (h *Handler) codeForm(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) code(w http.ResponseWriter, r *http.Request) {
 	id, ret := r.PostFormValue("c"), safeReturn(r.PostFormValue("return"))
-	sess, acc, token, err := h.Service.Login(r.Context(), id, r.PostFormValue("code"), client(r), LoginOptions{})
+	var opts LoginOptions
+	var onward func(http.ResponseWriter, *http.Request)
+	if h.Resume != nil && strings.HasPrefix(ret, "/oauth2/") {
+		opts.Then = func(tx *sqldb.Tx, sess Session, acc Account) error {
+			var err error
+			onward, err = h.Resume(r.Context(), tx, r, ret, sess, acc)
+			return err
+		}
+	}
+	_, _, token, err := h.Service.Login(r.Context(), id, r.PostFormValue("code"), client(r), opts)
 	if err != nil {
 		var e *Error
 		if errors.As(err, &e) && (e.Code == CodeCodeExpired || e.Code == CodeTooManyAttempts) {
@@ -281,7 +293,8 @@ func (h *Handler) code(w http.ResponseWriter, r *http.Request) {
 		ret = "/account"
 	}
 	if strings.HasPrefix(ret, "/oauth2/") {
-		if h.Resume != nil && h.Resume(w, r, ret, sess, h.Service.withRoles(acc)) {
+		if onward != nil {
+			onward(w, r)
 			return
 		}
 		// Single sign-on goes on to an agency: a form's answer may not lead

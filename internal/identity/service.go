@@ -618,6 +618,9 @@ type LoginOptions struct {
 	// Idle asks for a longer idle timeout, for a service expected to take
 	// long (A7); it is kept within the policy's bounds.
 	Idle time.Duration
+	// Then, if set, runs in the login's transaction once the session is
+	// made, with the session and its account; an error undoes the login.
+	Then func(tx *sqldb.Tx, sess Session, acc Account) error
 }
 
 // Login checks the code of a login challenge and starts a session. It
@@ -631,7 +634,13 @@ func (s *Service) Login(ctx context.Context, challengeID, code string, cl Client
 		if sess, token, err = s.createSession(ctx, tx, c.account, cl, opts, now); err != nil {
 			return err
 		}
-		return s.auditTx(ctx, tx, EventLogin, c.account.NationalCode, c.account.LoginID, cl, map[string]string{"session": sess.ID, "acr": sess.ACR})
+		if err := s.auditTx(ctx, tx, EventLogin, c.account.NationalCode, c.account.LoginID, cl, map[string]string{"session": sess.ID, "acr": sess.ACR}); err != nil {
+			return err
+		}
+		if opts.Then != nil {
+			return opts.Then(tx, sess, s.withRoles(c.account))
+		}
+		return nil
 	})
 	if err != nil {
 		var e *Error

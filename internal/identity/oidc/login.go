@@ -54,33 +54,48 @@ func (p *Provider) proceed(w http.ResponseWriter, r *http.Request, g *grant, c *
 	p.proceedAs(w, r, g, c, id, sess, ok)
 }
 
-// Resume goes on with the authorization request a browser logged in for,
-// returnTo being the login bridge's URL with the sealed request, now that
-// it has the session s: when the request can be completed at once (no
-// consent to ask for), it approves it and answers with the way back to
-// the relying party, sparing the browser its visit to the bridge, and
-// reports true. Otherwise it answers nothing, and the browser should be
-// sent on to returnTo.
-func (p *Provider) Resume(w http.ResponseWriter, r *http.Request, returnTo string, s Session) bool {
+// Resume goes on with the authorization request a browser is logging in
+// for, returnTo being the login bridge's URL with the sealed request, in
+// the login's own transaction tx, as the person s whose session it has
+// just made: when the request can be completed at once (no consent to
+// ask for), it approves it in tx and returns how to answer the browser
+// once tx has committed, back to the relying party, sparing the browser
+// its visit to the bridge and the approval a commit of its own. It
+// returns nil when the request cannot be completed so; the browser
+// should then be sent on to returnTo, where the bridge asks or says why.
+func (p *Provider) Resume(ctx context.Context, tx *sqldb.Tx, r *http.Request, returnTo string, s Session) (func(http.ResponseWriter, *http.Request), error) {
 	u, err := url.Parse(returnTo)
 	if err != nil || u.Path != PathLogin {
-		return false
+		return nil, nil
 	}
-	g, c, err := p.pendingGrant(r.Context(), u.Query().Get("id"))
+	g, c, err := p.pendingGrant(ctx, u.Query().Get("id"))
 	if err != nil {
-		return false // the bridge shows why
+		return nil, nil // the bridge shows why
 	}
 	if need, _ := p.needsLogin(g, s, true); need {
-		return false
+		return nil, nil
 	}
-	if needed := consentScopes(g.Req.Scopes); len(needed) > 0 {
-		have, err := p.consented(r.Context(), p.opts.DB.Read, s.Subject, c.ID)
-		if err != nil || g.Req.hasPrompt("consent") || !subset(needed, have) {
-			return false
-		}
+	// The remembered consent, and whether the request was approved
+	// already, in the round trip that sends the login's own writes.
+	var have string
+	var spent bool
+	if err := sqldb.ScanOne(ctx, tx, `SELECT COALESCE((SELECT scopes FROM oidc_consents WHERE subject = $1 AND client_id = $2), ''),
+		EXISTS (SELECT 1 FROM oidc_grants WHERE id = $3)`, []any{s.Subject, c.ID, g.ID}, &have, &spent); err != nil {
+		return nil, fmt.Errorf("oidc: resume: %w", err)
 	}
-	p.complete(w, r, g, c, s, nil)
-	return true
+	if spent {
+		return func(w http.ResponseWriter, r *http.Request) {
+			p.errorPage(w, r, http.StatusBadRequest, "error.expired")
+		}, nil
+	}
+	if needed := consentScopes(g.Req.Scopes); len(needed) > 0 && (g.Req.hasPrompt("consent") || !subset(needed, strings.Fields(have))) {
+		return nil, nil
+	}
+	code, err := p.approve(ctx, tx, r, g, c, s, nil)
+	if err != nil {
+		return nil, err
+	}
+	return func(w http.ResponseWriter, r *http.Request) { p.finish(w, r, g, c, s, code) }, nil
 }
 
 // proceedAs is proceed with the browser's session, if ok, already known.
@@ -187,33 +202,11 @@ func (p *Provider) consent(w http.ResponseWriter, r *http.Request) {
 // approved already, its bridge URL or consent form replayed, gets the
 // expired page.
 func (p *Provider) complete(w http.ResponseWriter, r *http.Request, g *grant, c *Client, s Session, consent []string) {
-	ctx := r.Context()
-	now := p.now()
-	g.Subject, g.SessionID, g.ACR, g.AMR, g.AuthTime = s.Subject, s.ID, s.ACR, s.AMR, s.AuthTime
-	if acrRank(g.ACR) > acrRank(p.opts.MaxACR) {
-		g.ACR = p.opts.MaxACR
-	}
-	g.Offline = slices.Contains(g.Req.Scopes, ScopeOffline)
-	code := randomToken(32)
-	err := p.opts.DB.InTx(ctx, func(tx *sqldb.Tx) error {
-		if err := insertApprovedGrant(ctx, tx, g, code, now); err != nil {
-			return err
-		}
-		if err := tx.Queue(ctx, `INSERT INTO oidc_session_clients (session_id, client_id, subject, first_at)
-			VALUES ($1, $2, $3, $4) ON CONFLICT (session_id, client_id) DO NOTHING`, s.ID, c.ID, s.Subject, now); err != nil {
-			return err
-		}
-		if consent != nil {
-			if err := p.saveConsent(ctx, tx, s.Subject, c.ID, consent); err != nil {
-				return err
-			}
-			if err := p.opts.Audit.RecordTx(ctx, tx, fromRequest(r, AuditEvent{Kind: "oidc.consent.grant", Actor: s.Subject, Subject: c.ID,
-				Details: map[string]string{"client_id": c.ID, "scopes": strings.Join(consent, " ")}})); err != nil {
-				return err
-			}
-		}
-		return p.opts.Audit.RecordTx(ctx, tx, fromRequest(r, AuditEvent{Kind: "oidc.authorize", Actor: s.Subject, Subject: c.ID,
-			Details: map[string]string{"client_id": c.ID, "scopes": strings.Join(g.Req.Scopes, " "), "acr": g.ACR}}))
+	var code string
+	err := p.opts.DB.InTx(r.Context(), func(tx *sqldb.Tx) error {
+		var err error
+		code, err = p.approve(r.Context(), tx, r, g, c, s, consent)
+		return err
 	})
 	// insertApprovedGrant tells a second approval by the grant's unique
 	// ID; a database that reports the conflict only at commit gives the
@@ -227,9 +220,47 @@ func (p *Provider) complete(w http.ResponseWriter, r *http.Request, g *grant, c 
 		p.m.ServerError(w, r, err)
 		return
 	}
+	p.finish(w, r, g, c, s, code)
+}
+
+// approve approves g for the session's person in tx: the grant with its
+// code, the session's entry to the client (for back-channel logout),
+// with consent set the consent to those scopes, and their audit events.
+// It returns the code.
+func (p *Provider) approve(ctx context.Context, tx *sqldb.Tx, r *http.Request, g *grant, c *Client, s Session, consent []string) (string, error) {
+	now := p.now()
+	g.Subject, g.SessionID, g.ACR, g.AMR, g.AuthTime = s.Subject, s.ID, s.ACR, s.AMR, s.AuthTime
+	if acrRank(g.ACR) > acrRank(p.opts.MaxACR) {
+		g.ACR = p.opts.MaxACR
+	}
+	g.Offline = slices.Contains(g.Req.Scopes, ScopeOffline)
+	code := randomToken(32)
+	if err := insertApprovedGrant(ctx, tx, g, code, now); err != nil {
+		return "", err
+	}
+	if err := tx.Queue(ctx, `INSERT INTO oidc_session_clients (session_id, client_id, subject, first_at)
+		VALUES ($1, $2, $3, $4) ON CONFLICT (session_id, client_id) DO NOTHING`, s.ID, c.ID, s.Subject, now); err != nil {
+		return "", err
+	}
+	if consent != nil {
+		if err := p.saveConsent(ctx, tx, s.Subject, c.ID, consent); err != nil {
+			return "", err
+		}
+		if err := p.opts.Audit.RecordTx(ctx, tx, fromRequest(r, AuditEvent{Kind: "oidc.consent.grant", Actor: s.Subject, Subject: c.ID,
+			Details: map[string]string{"client_id": c.ID, "scopes": strings.Join(consent, " ")}})); err != nil {
+			return "", err
+		}
+	}
+	return code, p.opts.Audit.RecordTx(ctx, tx, fromRequest(r, AuditEvent{Kind: "oidc.authorize", Actor: s.Subject, Subject: c.ID,
+		Details: map[string]string{"client_id": c.ID, "scopes": strings.Join(g.Req.Scopes, " "), "acr": g.ACR}}))
+}
+
+// finish sends the browser back to the relying party with the code of
+// an approved grant, once the approval has committed.
+func (p *Provider) finish(w http.ResponseWriter, r *http.Request, g *grant, c *Client, s Session, code string) {
 	if c.SessionSeconds > 0 {
-		if err := p.opts.Sessions.Extend(ctx, s.ID, time.Duration(c.SessionSeconds)*time.Second); err != nil {
-			p.log.WarnContext(ctx, "oidc: extend the session for the client's service", "client", c.ID, "err", err)
+		if err := p.opts.Sessions.Extend(r.Context(), s.ID, time.Duration(c.SessionSeconds)*time.Second); err != nil {
+			p.log.WarnContext(r.Context(), "oidc: extend the session for the client's service", "client", c.ID, "err", err)
 		}
 	}
 	v := url.Values{"code": {code}, "iss": {p.issuer}}

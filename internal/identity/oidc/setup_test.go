@@ -39,8 +39,10 @@ type sessions struct {
 	extended map[string]time.Duration
 	n        int
 	// resume is the provider's Resume, which the code form's answer
-	// (POST /test/login) tries as the window's does.
-	resume func(w http.ResponseWriter, r *http.Request, returnTo string, s oidc.Session) bool
+	// (POST /test/login) tries in its transaction on db as the window's
+	// does.
+	resume func(ctx context.Context, tx *sqldb.Tx, r *http.Request, returnTo string, s oidc.Session) (func(http.ResponseWriter, *http.Request), error)
+	db     *sqldb.DB
 }
 
 func (s *sessions) Current(r *http.Request) (oidc.Session, bool) {
@@ -95,10 +97,20 @@ func (s *sessions) Mount(m *web.Mux) {
 	// The answer to a login form, as the window's code form answers.
 	m.Page("POST /test/login", func(w http.ResponseWriter, r *http.Request) {
 		sess, ret := start(w), r.PostFormValue("return")
-		if s.resume != nil && s.resume(w, r, ret, sess) {
-			return
+		var onward func(http.ResponseWriter, *http.Request)
+		err := s.db.InTx(r.Context(), func(tx *sqldb.Tx) error {
+			var err error
+			onward, err = s.resume(r.Context(), tx, r, ret, sess)
+			return err
+		})
+		switch {
+		case err != nil:
+			m.ServerError(w, r, err)
+		case onward != nil:
+			onward(w, r)
+		default:
+			m.Continue(w, r, ret)
 		}
-		m.Continue(w, r, ret)
 	})
 }
 
@@ -182,7 +194,7 @@ func newEnv(t testing.TB, tweaks ...func(*oidc.Options)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.sessions.resume = e.p.Resume
+	e.sessions.resume, e.sessions.db = e.p.Resume, db
 	m, err := web.New(web.Options{Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
