@@ -10,6 +10,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -161,8 +162,9 @@ func (m *Mux) Render(w http.ResponseWriter, r *http.Request, status int, t *Temp
 	}
 	v := m.view(r, lang, t.own, p)
 	v.Content = p.Content
-	var buf bytes.Buffer
-	if err := tmpl.ExecuteTemplate(&buf, "layout", v); err != nil {
+	buf := getBuffer()
+	defer putBuffer(buf)
+	if err := tmpl.ExecuteTemplate(buf, "layout", v); err != nil {
 		m.ServerError(w, r, fmt.Errorf("web: render %s: %w", p.Name, err))
 		return
 	}
@@ -210,4 +212,20 @@ func (m *Mux) view(r *http.Request, lang Lang, own Messages, p Page) *View {
 		v.Nav = append(v.Nav, NavLink{URL: n.Path, Label: n.Label.In(lang), Current: n.Path == r.URL.Path})
 	}
 	return v
+}
+
+// Pages are rendered into buffers kept for the next page, rather than
+// into new ones that grow from nothing to a page's size every time.
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func getBuffer() *bytes.Buffer { return buffers.Get().(*bytes.Buffer) }
+
+// putBuffer keeps b for another page unless it grew larger than pages
+// are.
+func putBuffer(b *bytes.Buffer) {
+	if b.Cap() > 256<<10 {
+		return
+	}
+	b.Reset()
+	buffers.Put(b)
 }
