@@ -3,6 +3,7 @@ package identity_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"github.com/panjereh/panjereh/internal/clocktest"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/panjereh/panjereh/internal/audit"
 	"github.com/panjereh/panjereh/internal/exchange/nixclient"
 	"github.com/panjereh/panjereh/internal/identity"
 	"github.com/panjereh/panjereh/internal/registry"
@@ -84,18 +86,28 @@ func (s *sentSMS) count() int {
 }
 
 type auditLog struct {
-	mu     sync.Mutex
-	events []identity.AuditEvent
+	mu      sync.Mutex
+	events  []identity.AuditEvent
+	invalid []error // events the window's audit log would refuse
 }
 
+// Record keeps e, or refuses it as the window's audit log would.
 func (a *auditLog) Record(_ context.Context, e identity.AuditEvent) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	if err := audit.ValidateDetails(e.Details); err != nil {
+		err = fmt.Errorf("%s: %w", e.Kind, err)
+		a.invalid = append(a.invalid, err)
+		return err
+	}
 	a.events = append(a.events, e)
 	return nil
 }
 
 func (a *auditLog) RecordTx(ctx context.Context, tx *sqldb.Tx, e identity.AuditEvent) error {
+	if err := audit.ValidateDetails(e.Details); err != nil {
+		return err // as the real log refuses it, failing the transaction
+	}
 	// The event counts only if tx commits, as in the real log.
 	tx.AfterCommit(func() { a.Record(ctx, e) })
 	return nil
@@ -166,6 +178,13 @@ func newWorld(t *testing.T) *world {
 	c := clocktest.New(time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC))
 	w := &world{sms: &sentSMS{}, audit: &auditLog{}, clock: c, db: db,
 		down: func() { mu.Lock(); up = false; mu.Unlock() }}
+	t.Cleanup(func() {
+		w.audit.mu.Lock()
+		defer w.audit.mu.Unlock()
+		for _, err := range w.audit.invalid {
+			t.Errorf("an audit event the audit log refuses: %v", err)
+		}
+	})
 	w.svc = &identity.Service{
 		DB: db,
 		Registries: &identity.ExchangeRegistries{Client: &nixclient.Client{Gateway: gw.URL, Subsystem: "IR/GOV/ito/portal", HTTP: gw.Client()},

@@ -3,6 +3,7 @@ package oidc_test
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
 	"github.com/panjereh/panjereh/internal/clocktest"
 	"github.com/panjereh/panjereh/internal/web/webtest"
 	"io"
@@ -18,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/panjereh/panjereh/internal/audit"
 	"github.com/panjereh/panjereh/internal/identity/oidc"
 	"github.com/panjereh/panjereh/internal/sqldb"
 	"github.com/panjereh/panjereh/internal/sqldb/sqldbtest"
@@ -121,8 +123,9 @@ func (a accounts) Claims(_ context.Context, subject string) (oidc.Claims, error)
 }
 
 type auditor struct {
-	mu     sync.Mutex
-	events []oidc.AuditEvent
+	mu      sync.Mutex
+	events  []oidc.AuditEvent
+	invalid []error // events the window's audit log would refuse
 }
 
 func (a *auditor) RecordTx(ctx context.Context, tx *sqldb.Tx, e oidc.AuditEvent) error {
@@ -132,8 +135,13 @@ func (a *auditor) RecordTx(ctx context.Context, tx *sqldb.Tx, e oidc.AuditEvent)
 
 func (a *auditor) Record(_ context.Context, e oidc.AuditEvent) error {
 	a.mu.Lock()
+	defer a.mu.Unlock()
+	if err := audit.ValidateDetails(e.Details); err != nil {
+		err = fmt.Errorf("%s: %w", e.Kind, err)
+		a.invalid = append(a.invalid, err)
+		return err
+	}
 	a.events = append(a.events, e)
-	a.mu.Unlock()
 	return nil
 }
 
@@ -195,6 +203,13 @@ func newEnv(t testing.TB, tweaks ...func(*oidc.Options)) *env {
 		t.Fatal(err)
 	}
 	e.sessions.resume, e.sessions.db = e.p.Resume, db
+	t.Cleanup(func() {
+		e.audit.mu.Lock()
+		defer e.audit.mu.Unlock()
+		for _, err := range e.audit.invalid {
+			t.Errorf("an audit event the audit log refuses: %v", err)
+		}
+	})
 	m, err := web.New(web.Options{Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
