@@ -62,6 +62,13 @@ func ssoSession(sess identity.Session, acc identity.Account) oidc.Session {
 	return oidc.Session{ID: sess.ID, Subject: acc.ID, ACR: sess.ACR, AMR: sess.AMR, AuthTime: sess.AuthTime, Roles: acc.Roles}
 }
 
+// LoginPage shows the window's login page at the provider's endpoint
+// (in the request's language, which is lang), so that the browser need
+// not be redirected to /login.
+func (s ssoSessions) LoginPage(w http.ResponseWriter, r *http.Request, returnTo, _ string, _ bool, _ string) {
+	s.h.LoginPage(w, r, returnTo)
+}
+
 func (s ssoSessions) LoginURL(returnTo, _ string, _ bool, lang string) string {
 	u := identity.LoginURL(returnTo)
 	if lang == "en" {

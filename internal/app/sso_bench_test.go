@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
@@ -76,8 +77,9 @@ func (s *codeSink) code(mobile string) string {
 }
 
 var (
-	benchCSRF = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
-	benchID   = regexp.MustCompile(`name="id" value="([^"]+)"`)
+	benchCSRF   = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+	benchID     = regexp.MustCompile(`name="id" value="([^"]+)"`)
+	benchReturn = regexp.MustCompile(`name="return" value="([^"]+)"`)
 )
 
 // BenchmarkCompleteLogin measures complete single sign-on logins through
@@ -254,10 +256,12 @@ func completeLogin(issuer string, rp *oauth2.Config, tr http.RoundTripper, natio
 	if err != nil {
 		return err
 	}
-	if !strings.Contains(res.Request.URL.Path, "/login") {
-		return fmt.Errorf("authorize led to %s", res.Request.URL)
+	// The authorization endpoint answers with the login page, which comes
+	// back to the login bridge.
+	ret := html.UnescapeString(field(benchReturn, body))
+	if !strings.HasPrefix(ret, "/oauth2/login?") {
+		return fmt.Errorf("authorize: %d %.200s", res.StatusCode, body)
 	}
-	ret := res.Request.URL.Query().Get("return")
 	res, body, err = read(c.PostForm(issuer+"/login", url.Values{"csrf_token": {field(benchCSRF, body)}, "loginId": {nationalCode}, "return": {ret}}))
 	if err != nil {
 		return err

@@ -206,6 +206,13 @@ func (h *Handler) renderLogin(w http.ResponseWriter, r *http.Request, status int
 	h.m.Render(w, r, status, h.pages, web.Page{Name: "login.html", Title: "login.title", Data: v})
 }
 
+// LoginPage shows the login page in answer to r, wherever r was sent,
+// coming back to returnTo (a path on this site) once logged in: single
+// sign-on shows it at its own endpoints rather than redirect to /login.
+func (h *Handler) LoginPage(w http.ResponseWriter, r *http.Request, returnTo string) {
+	h.renderLogin(w, r, http.StatusOK, newLoginView("", nil, safeReturn(returnTo)))
+}
+
 func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) {
 	h.renderLogin(w, r, http.StatusOK, newLoginView("", nil, safeReturn(r.URL.Query().Get("return"))))
 }

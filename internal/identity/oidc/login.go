@@ -106,6 +106,10 @@ func (p *Provider) proceedAs(w http.ResponseWriter, r *http.Request, g *grant, c
 			return
 		}
 		back := PathLogin + "?id=" + url.QueryEscape(id)
+		if pager, ok := p.opts.Sessions.(LoginPager); ok {
+			pager.LoginPage(w, r, back, g.Req.ACR, force, string(web.LangOf(r)))
+			return
+		}
 		http.Redirect(w, r, p.opts.Sessions.LoginURL(back, g.Req.ACR, force, string(web.LangOf(r))), http.StatusFound)
 		return
 	}

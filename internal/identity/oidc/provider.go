@@ -56,6 +56,14 @@ type Sessions interface {
 	Extend(ctx context.Context, sessionID string, d time.Duration) error
 }
 
+// LoginPager is Sessions that can show the window's login page in
+// answer to any request, sparing the browser a redirect to it. The page
+// comes back to returnTo once the person has logged in; acr, force and
+// lang are as for LoginURL.
+type LoginPager interface {
+	LoginPage(w http.ResponseWriter, r *http.Request, returnTo, acr string, force bool, lang string)
+}
+
 // Claims are the attributes of an account, from the base registries.
 type Claims struct {
 	Kind            string // "natural", "legal" or "foreign"

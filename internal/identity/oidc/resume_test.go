@@ -1,6 +1,7 @@
 package oidc_test
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -8,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/panjereh/panjereh/internal/identity/oidc"
 	"github.com/panjereh/panjereh/internal/web/webtest"
 )
 
@@ -102,4 +104,32 @@ func TestResume(t *testing.T) {
 			t.Errorf("login answered %d to %q, want /account", status, target)
 		}
 	})
+}
+
+// pagerSessions is the test's sessions with a login page of their own
+// that the provider can show in place.
+type pagerSessions struct{ *sessions }
+
+func (s pagerSessions) LoginPage(w http.ResponseWriter, _ *http.Request, returnTo, acr string, _ bool, lang string) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	fmt.Fprintf(w, "login page (%s, %s), then %s", acr, lang, returnTo)
+}
+
+// TestLoginPageInPlace: with sessions that can show their login page,
+// the authorization endpoint shows it instead of redirecting to it, and
+// the page comes back to the login bridge with the sealed request.
+func TestLoginPageInPlace(t *testing.T) {
+	e := newEnv(t, func(o *oidc.Options) { o.Sessions = pagerSessions{o.Sessions.(*sessions)} })
+	b := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := b.Get(e.authURL("openid"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	prefix := "login page (loa1, fa), then " + oidc.PathLogin + "?id=r1."
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Location") != "" || !strings.HasPrefix(string(body), prefix) {
+		t.Fatalf("authorize: %d to %q: %.200s; want the login page in place, coming back to the bridge", resp.StatusCode,
+			resp.Header.Get("Location"), body)
+	}
 }
