@@ -16,8 +16,12 @@ import (
 
 // pendingGrant opens the authorization request a browser is completing,
 // sealed in id, and loads its client. An error wraps sqldb.ErrNotFound
-// when the request does not open, has expired or its client is gone.
-// Whether it was approved already is known only at the approval.
+// when the request does not open, has expired, its client is gone or
+// disabled, or the client's registration no longer allows what the
+// request asked for (its redirect URI, a scope, its assurance level):
+// the ministry's change to a client takes effect on requests already
+// on their way. Whether it was approved already is known only at the
+// approval.
 func (p *Provider) pendingGrant(ctx context.Context, id string) (*grant, *Client, error) {
 	g, err := p.openRequest(id)
 	if err != nil {
@@ -26,6 +30,13 @@ func (p *Provider) pendingGrant(ctx context.Context, id string) (*grant, *Client
 	c, err := p.clients.get(ctx, g.ClientID)
 	if err != nil {
 		return nil, nil, err
+	}
+	allowed := slices.Contains(c.RedirectURIs, g.Req.RedirectURI) && acrRank(g.Req.ACR) <= acrRank(c.MaxACR)
+	for _, s := range g.Req.Scopes {
+		allowed = allowed && (s == ScopeOpenID || c.allows(s))
+	}
+	if !allowed {
+		return nil, nil, fmt.Errorf("oidc: request %s: the client's registration changed: %w", g.ID, sqldb.ErrNotFound)
 	}
 	return g, c, nil
 }

@@ -388,3 +388,49 @@ func TestSpentRequestOutlivesItsCode(t *testing.T) {
 		t.Errorf("maintenance once the request has expired: %+v, %v; want the grant removed", m, err)
 	}
 }
+
+// TestRequestFollowsTheClient: a change to the client's registration
+// takes effect on requests already sealed: one whose redirect URI or
+// scope the client no longer has, or whose client is disabled, gets the
+// expired page, never a code.
+func TestRequestFollowsTheClient(t *testing.T) {
+	e := newEnv(t, func(o *oidc.Options) { o.CacheTTL = time.Nanosecond })
+	save := func(change func(c *oidc.Client)) {
+		t.Helper()
+		c := &oidc.Client{ID: "agency", NameFa: "سازمان نمونه", NameEn: "Sample agency", RedirectURIs: []string{redirectRP},
+			Scopes: []string{"openid", "profile", "phone"}, MaxACR: "loa3", AuthMethod: oidc.AuthSecretBasic, IDTokenAlg: "ES256"}
+		change(c)
+		e.client(c)
+	}
+	for _, tt := range []struct {
+		name   string
+		scope  string
+		change func(c *oidc.Client)
+	}{
+		{"redirect URI removed", "openid", func(c *oidc.Client) { c.RedirectURIs = []string{"http://127.0.0.1:9/other"} }},
+		{"scope withdrawn", "openid phone", func(c *oidc.Client) { c.Scopes = []string{"openid", "profile"} }},
+		{"client disabled", "openid", func(c *oidc.Client) { c.Disabled = true }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			save(func(*oidc.Client) {})
+			bridge, _ := e.bridge(e.authURL(tt.scope))
+			save(tt.change)
+			resp, err := e.noFollow().Get(bridge)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantExpired(t, resp)
+		})
+	}
+	// As registered again, a request goes through.
+	save(func(*oidc.Client) {})
+	bridge, _ := e.bridge(e.authURL("openid phone"))
+	resp, err := e.noFollow().Get(bridge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode == http.StatusBadRequest {
+		t.Errorf("a request the client allows got %d", resp.StatusCode)
+	}
+}
