@@ -113,7 +113,7 @@ func (c *Config) settings() []setting {
 		{"seed", "seed of the synthetic data generator", (*int64Value)(&c.Seed)},
 		{"trusted-proxies", "comma-separated CIDRs whose X-Forwarded-For header is trusted", (*prefixesValue)(&c.TrustedProxies)},
 		{"shutdown-timeout", "how long a graceful shutdown may take", (*durationValue)(&c.ShutdownTimeout)},
-		{"secret", "key of the one-time code hashes, 64 hex digits, the same on every node (default: kept in data-dir)", (*stringValue)(&c.Secret)},
+		{"secret", "the window's secret, 64 hex digits, the same on every node: it keys the one-time code hashes, seals the login requests in flight and the signing keys (default: kept in data-dir)", (*stringValue)(&c.Secret)},
 		{"sms", "how one-time codes are sent: dev (printed and listed at /dev/sms) or smpp", (*stringValue)(&c.SMS)},
 		{"smpp-addr", "the SMS operator's SMPP server, host:port", (*stringValue)(&c.SMPPAddr)},
 		{"smpp-system-id", "the SMPP bind's system_id", (*stringValue)(&c.SMPPSystemID)},
