@@ -62,7 +62,36 @@ func (p *Provider) login(w http.ResponseWriter, r *http.Request) {
 // the login, to the consent page, or to its completion.
 func (p *Provider) proceed(w http.ResponseWriter, r *http.Request, g *grant, c *Client, id string) {
 	sess, ok := p.opts.Sessions.Current(r)
-	p.proceedAs(w, r, g, c, id, sess, ok)
+	if need, force := p.needsLogin(g, sess, ok); need {
+		if g.Req.hasPrompt("none") {
+			p.redirectError(w, r, &g.Req, &authError{errLoginRequired, ""})
+			return
+		}
+		back := PathLogin + "?id=" + url.QueryEscape(id)
+		if pager, ok := p.opts.Sessions.(LoginPager); ok {
+			pager.LoginPage(w, r, back, g.Req.ACR, force, string(web.LangOf(r)))
+			return
+		}
+		http.Redirect(w, r, p.opts.Sessions.LoginURL(back, g.Req.ACR, force, string(web.LangOf(r))), http.StatusFound)
+		return
+	}
+	needed := consentScopes(g.Req.Scopes)
+	if len(needed) > 0 {
+		have, err := p.consented(r.Context(), p.opts.DB.Read, sess.Subject, c.ID)
+		if err != nil {
+			p.m.ServerError(w, r, err)
+			return
+		}
+		if g.Req.hasPrompt("consent") || !subset(needed, have) {
+			if g.Req.hasPrompt("none") {
+				p.redirectError(w, r, &g.Req, &authError{errConsentRequired, ""})
+				return
+			}
+			p.renderConsent(w, r, id, c, needed)
+			return
+		}
+	}
+	p.complete(w, r, g, c, sess, nil)
 }
 
 // Resume goes on with the authorization request a browser is logging in
@@ -107,40 +136,6 @@ func (p *Provider) Resume(ctx context.Context, tx *sqldb.Tx, r *http.Request, re
 		return nil, err
 	}
 	return func(w http.ResponseWriter, r *http.Request) { p.finish(w, r, g, c, s, code) }, nil
-}
-
-// proceedAs is proceed with the browser's session, if ok, already known.
-func (p *Provider) proceedAs(w http.ResponseWriter, r *http.Request, g *grant, c *Client, id string, sess Session, ok bool) {
-	if need, force := p.needsLogin(g, sess, ok); need {
-		if g.Req.hasPrompt("none") {
-			p.redirectError(w, r, &g.Req, &authError{errLoginRequired, ""})
-			return
-		}
-		back := PathLogin + "?id=" + url.QueryEscape(id)
-		if pager, ok := p.opts.Sessions.(LoginPager); ok {
-			pager.LoginPage(w, r, back, g.Req.ACR, force, string(web.LangOf(r)))
-			return
-		}
-		http.Redirect(w, r, p.opts.Sessions.LoginURL(back, g.Req.ACR, force, string(web.LangOf(r))), http.StatusFound)
-		return
-	}
-	needed := consentScopes(g.Req.Scopes)
-	if len(needed) > 0 {
-		have, err := p.consented(r.Context(), p.opts.DB.Read, sess.Subject, c.ID)
-		if err != nil {
-			p.m.ServerError(w, r, err)
-			return
-		}
-		if g.Req.hasPrompt("consent") || !subset(needed, have) {
-			if g.Req.hasPrompt("none") {
-				p.redirectError(w, r, &g.Req, &authError{errConsentRequired, ""})
-				return
-			}
-			p.renderConsent(w, r, id, c, needed)
-			return
-		}
-	}
-	p.complete(w, r, g, c, sess, nil)
 }
 
 // needsLogin reports whether the session cannot serve the request as it
