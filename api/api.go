@@ -333,10 +333,7 @@ func (d *doc) checkRefs() error {
 			bad = append(bad, r)
 		}
 	}
-	for _, par := range d.Components.Parameters {
-		walk(par.Schema)
-	}
-	for _, r := range d.Components.Responses {
+	walkResponse := func(r *response) {
 		for _, mt := range r.Content {
 			walk(mt.Schema)
 		}
@@ -345,6 +342,12 @@ func (d *doc) checkRefs() error {
 			check(h.Ref, ok)
 			walk(h.Schema)
 		}
+	}
+	for _, par := range d.Components.Parameters {
+		walk(par.Schema)
+	}
+	for _, r := range d.Components.Responses {
+		walkResponse(r)
 	}
 	for _, h := range d.Components.Headers {
 		walk(h.Schema)
@@ -364,14 +367,7 @@ func (d *doc) checkRefs() error {
 			for _, r := range o.Responses {
 				_, ok := component(d.Components.Responses, "responses", r.Ref)
 				check(r.Ref, ok)
-				for _, mt := range r.Content {
-					walk(mt.Schema)
-				}
-				for _, h := range r.Headers {
-					_, ok := component(d.Components.Headers, "headers", h.Ref)
-					check(h.Ref, ok)
-					walk(h.Schema)
-				}
+				walkResponse(r)
 			}
 		}
 	}
