@@ -78,6 +78,16 @@ func wantExpired(t *testing.T, resp *http.Response) {
 	}
 }
 
+// wantExpiredAt checks that browser b, getting u, gets the expired page.
+func wantExpiredAt(t *testing.T, b *http.Client, u string) {
+	t.Helper()
+	resp, err := b.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantExpired(t, resp)
+}
+
 // noFollow is a browser logged in at the window, with the CSRF cookie,
 // that does not follow redirects.
 func (e *env) noFollow() *http.Client { return e.consoleBrowser(true) }
@@ -151,12 +161,8 @@ func TestBrokenRequestIsExpired(t *testing.T) {
 	b := e.noFollow()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp, err := b.Get(e.url + oidc.PathLogin + "?id=" + url.QueryEscape(tt.id))
-			if err != nil {
-				t.Fatal(err)
-			}
-			wantExpired(t, resp)
-			resp, err = b.PostForm(e.url+oidc.PathConsent, url.Values{"csrf_token": {e.csrfToken(b)}, "id": {tt.id}, "decision": {"allow"}})
+			wantExpiredAt(t, b, e.url+oidc.PathLogin+"?id="+url.QueryEscape(tt.id))
+			resp, err := b.PostForm(e.url+oidc.PathConsent, url.Values{"csrf_token": {e.csrfToken(b)}, "id": {tt.id}, "decision": {"allow"}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -195,11 +201,7 @@ func TestRequestLifetime(t *testing.T) {
 	t.Run("bridge at expiry", func(t *testing.T) {
 		bridge, _ := e.bridge(e.authURL("openid"))
 		e.clock.Add(10 * time.Minute)
-		resp, err := b.Get(bridge)
-		if err != nil {
-			t.Fatal(err)
-		}
-		wantExpired(t, resp)
+		wantExpiredAt(t, b, bridge)
 	})
 	t.Run("consent after expiry", func(t *testing.T) {
 		bridge, _ := e.bridge(e.authURL("openid birthdate"))
@@ -253,11 +255,7 @@ func TestReplayedRequest(t *testing.T) {
 		}
 		code := codeOf(t, resp)
 		for range 2 {
-			resp, err = b.Get(bridge)
-			if err != nil {
-				t.Fatal(err)
-			}
-			wantExpired(t, resp)
+			wantExpiredAt(t, b, bridge)
 		}
 		exchange(t, code, v)
 	})
@@ -279,11 +277,7 @@ func TestReplayedRequest(t *testing.T) {
 		wantExpired(t, resp)
 		// Consent is remembered now, so the bridge would approve at once:
 		// it finds the request spent too.
-		resp, err = b.Get(bridge)
-		if err != nil {
-			t.Fatal(err)
-		}
-		wantExpired(t, resp)
+		wantExpiredAt(t, b, bridge)
 		exchange(t, code, v)
 	})
 	t.Run("another browser", func(t *testing.T) {
@@ -293,11 +287,7 @@ func TestReplayedRequest(t *testing.T) {
 			t.Fatal(err)
 		}
 		codeOf(t, resp)
-		resp, err = e.noFollow().Get(bridge)
-		if err != nil {
-			t.Fatal(err)
-		}
-		wantExpired(t, resp)
+		wantExpiredAt(t, e.noFollow(), bridge)
 	})
 	if got := e.count(t, "oidc_grants"); got != 3 {
 		t.Errorf("oidc_grants has %d rows, want one per request", got)
@@ -378,11 +368,7 @@ func TestSpentRequestOutlivesItsCode(t *testing.T) {
 	if err != nil || m.Grants != 0 {
 		t.Fatalf("maintenance: %+v, %v; want the grant kept", m, err)
 	}
-	resp, err = b.Get(bridge)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantExpired(t, resp)
+	wantExpiredAt(t, b, bridge)
 	e.clock.Add(5*time.Minute + time.Second)
 	if m, err = e.p.Maintain(context.Background()); err != nil || m.Grants != 1 {
 		t.Errorf("maintenance once the request has expired: %+v, %v; want the grant removed", m, err)
@@ -415,11 +401,7 @@ func TestRequestFollowsTheClient(t *testing.T) {
 			save(func(*oidc.Client) {})
 			bridge, _ := e.bridge(e.authURL(tt.scope))
 			save(tt.change)
-			resp, err := e.noFollow().Get(bridge)
-			if err != nil {
-				t.Fatal(err)
-			}
-			wantExpired(t, resp)
+			wantExpiredAt(t, e.noFollow(), bridge)
 		})
 	}
 	// As registered again, a request goes through.

@@ -50,11 +50,7 @@ func TestResume(t *testing.T) {
 			t.Errorf("%d grants written, want 1", got-before)
 		}
 		// The request is spent: the bridge's URL does not give a second code.
-		resp, err := e.noFollow().Get(bridge)
-		if err != nil {
-			t.Fatal(err)
-		}
-		wantExpired(t, resp)
+		wantExpiredAt(t, e.noFollow(), bridge)
 		// And a second login for it is refused the same way.
 		_, status, _ = loginAnswer(t, bridge)
 		if status != http.StatusBadRequest {
@@ -93,11 +89,7 @@ func TestResume(t *testing.T) {
 		if status != http.StatusOK || e.url+target != bridge {
 			t.Fatalf("expired request: login answered %d to %q, want the bridge", status, target)
 		}
-		resp, err := b.Get(bridge)
-		if err != nil {
-			t.Fatal(err)
-		}
-		wantExpired(t, resp)
+		wantExpiredAt(t, b, bridge)
 	})
 	t.Run("not a login for an agency", func(t *testing.T) {
 		if _, status, target := loginAnswer(t, e.url+"/account"); status != http.StatusOK || target != "/account" {
