@@ -395,3 +395,46 @@ func TestQueuedWrites(t *testing.T) {
 		t.Errorf("empty transaction: %v", err)
 	}
 }
+
+// TestRelaxDurability: a relaxed transaction commits its writes like any
+// other; on PostgreSQL its commit alone does not wait for the disk, and
+// the next transaction on the same connection does again.
+func TestRelaxDurability(t *testing.T) {
+	db, ctx := setup(t)
+	db.Write.SetMaxOpenConns(1) // the next transaction gets the same connection
+	setting := func(tx *sqldb.Tx) string {
+		if db.Dialect != sqldb.Postgres {
+			return "n/a"
+		}
+		var s string
+		if err := sqldb.ScanOne(ctx, tx, `SELECT current_setting('synchronous_commit')`, nil, &s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	want := map[bool]string{true: "off", false: "on"}
+	if db.Dialect != sqldb.Postgres {
+		want = map[bool]string{true: "n/a", false: "n/a"}
+	}
+	for i, relaxed := range []bool{true, false} {
+		err := db.InTx(ctx, func(tx *sqldb.Tx) error {
+			if relaxed {
+				tx.RelaxDurability()
+			}
+			if err := tx.Queue(ctx, `INSERT INTO things (id, name, n, at) VALUES ($1, $1, $2, $3)`, fmt.Sprint(i), i, time.Now().UTC()); err != nil {
+				return err
+			}
+			if got := setting(tx); got != want[relaxed] {
+				t.Errorf("relaxed %v: synchronous_commit %q, want %q", relaxed, got, want[relaxed])
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	var n int
+	if err := db.Read.QueryRowContext(ctx, `SELECT count(*) FROM things`).Scan(&n); err != nil || n != 2 {
+		t.Errorf("rows committed: %d, %v; want 2", n, err)
+	}
+}

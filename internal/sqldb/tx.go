@@ -212,6 +212,22 @@ func (tx *Tx) Queue(ctx context.Context, query string, args ...any) error {
 	return nil
 }
 
+// RelaxDurability lets the transaction's commit return before its
+// record is on disk, for a transaction whose loss in a crash costs only a
+// retry, such as a one-time code sent. On PostgreSQL the commit then does
+// not wait for its WAL flush (synchronous_commit off for this transaction
+// only); a crash of the server or machine within about 0.6 s of it may
+// lose the transaction, whole, never in part. Any transaction that
+// commits durably afterwards makes it durable too, since the log is
+// flushed in order: whatever was built on it and made durable carries it.
+// SQLite, whose commits in WAL mode at synchronous NORMAL never wait for
+// the disk, is unchanged.
+func (tx *Tx) RelaxDurability() {
+	if tx.conn != nil {
+		tx.pending = append(tx.pending, statement{sql: "set local synchronous_commit to off"})
+	}
+}
+
 // ExecContext runs a statement in the transaction, after any pending
 // ones, in the same round trip.
 func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
