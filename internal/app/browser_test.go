@@ -164,3 +164,42 @@ func TestBrowserRegisterAndLogin(t *testing.T) {
 
 	b.console.Check(t)
 }
+
+// TestBrowserCodePage logs in with the login form in Chromium: the code
+// page that answers the form shows its own address, reloading it shows
+// the same code page without posting the form again (no second code),
+// and the code logs the person in.
+func TestBrowserCodePage(t *testing.T) {
+	rig := newLoginRig(t, 1, false)
+	b := newBrowser(t)
+	challenge := func() string {
+		c, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector('input[name=c]').value`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	b.run("open the login page", chromedp.Navigate(rig.issuer+"/login"), chromedp.WaitVisible(chromedp.CSS(`#login-id`)))
+	b.run("send the national code",
+		chromedp.SendKeys(chromedp.CSS(`#login-id`), rig.people[0]),
+		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#otp-code`)))
+	c := challenge()
+	if u := b.url(); u != rig.issuer+"/login/code?c="+c {
+		t.Errorf("the code page is at %s, want its own address", u)
+	}
+	code := rig.sink.code(mobileOf(0))
+	b.axe()
+	b.run("reload the code page", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`#otp-code`)))
+	if again := challenge(); again != c {
+		t.Errorf("reloading the code page posted the form again: challenge %s, was %s", again, c)
+	}
+	if got := rig.sink.code(mobileOf(0)); got != code {
+		t.Error("reloading the code page sent another code")
+	}
+	b.run("type the code",
+		chromedp.SendKeys(chromedp.CSS(`#otp-code`), code),
+		chromedp.Click(chromedp.CSS(`form[action="/login/code"] button[type=submit]`)))
+	b.waitURL(rig.issuer + "/account")
+	b.console.Check(t)
+}

@@ -77,9 +77,10 @@ func (s *codeSink) code(mobile string) string {
 }
 
 var (
-	benchCSRF   = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
-	benchID     = regexp.MustCompile(`name="id" value="([^"]+)"`)
-	benchReturn = regexp.MustCompile(`name="return" value="([^"]+)"`)
+	benchCSRF      = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+	benchID        = regexp.MustCompile(`name="id" value="([^"]+)"`)
+	benchReturn    = regexp.MustCompile(`name="return" value="([^"]+)"`)
+	benchChallenge = regexp.MustCompile(`name="c" value="([^"]+)"`)
 )
 
 // BenchmarkCompleteLogin measures complete single sign-on logins through
@@ -266,7 +267,8 @@ func completeLogin(issuer string, rp *oauth2.Config, tr http.RoundTripper, natio
 	if err != nil {
 		return err
 	}
-	challenge := res.Request.URL.Query().Get("c")
+	// The code page answers the form.
+	challenge := field(benchChallenge, body)
 	if challenge == "" {
 		return fmt.Errorf("login: %d %.200s", res.StatusCode, body)
 	}

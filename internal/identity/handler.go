@@ -231,7 +231,27 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
-	http.Redirect(w, r, codeURL(ch.ID, ret), http.StatusSeeOther)
+	// The code page answers the form itself rather than a redirect to
+	// it, a request fewer in every login. It is rendered as its own
+	// address would render it, and its script puts that address in the
+	// address bar, so that reloading shows the page again rather than
+	// posting the form twice.
+	at := codeURL(ch.ID, ret)
+	v := newCodeView(ch, nil, ret, "/login/code", h.Service.now())
+	v.Address = at
+	h.renderCode(w, requestAt(r, at), http.StatusOK, v)
+}
+
+// requestAt is r as if made to target, a path and query on this site, for
+// a page that answers r but is another address's page.
+func requestAt(r *http.Request, target string) *http.Request {
+	u, err := url.Parse(target)
+	if err != nil {
+		return r
+	}
+	r2 := *r
+	r2.URL = u
+	return &r2
 }
 
 type codeView struct {
@@ -241,6 +261,9 @@ type codeView struct {
 	Return    string
 	Action    string // where the code is posted
 	CanResend bool
+	// Address is the page's own address when it answers a form posted
+	// to another.
+	Address string
 }
 
 func newCodeView(ch Challenge, err *web.Text, ret, action string, now time.Time) codeView {

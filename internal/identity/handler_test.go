@@ -2,12 +2,14 @@ package identity_test
 
 import (
 	"context"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -141,12 +143,29 @@ func TestPagesRegisterLoginAccountLogout(t *testing.T) {
 		t.Errorf("account without a session redirects to %q", loc)
 	}
 
-	// Logging in again with a return address comes back to it.
+	// Logging in again with a return address comes back to it. The code
+	// page answers the login form, with the script that puts its own
+	// address, where it renders the same, in the address bar.
 	w.clock.Add(2 * time.Minute)
 	res, body = b.post("/login", url.Values{"loginId": {p.NationalCode}, "return": {"/account/sessions"}})
-	wantStatus(t, res, body, http.StatusSeeOther)
-	next = res.Header.Get("Location")
-	c = strings.TrimPrefix(strings.Split(next, "&")[0], "/login/code?c=")
+	wantStatus(t, res, body, http.StatusOK, "0912***4567", `autocomplete="one-time-code"`, `name="return" value="/account/sessions"`)
+	m := regexp.MustCompile(`<script src="/assets/js/address\.[0-9a-f]+\.js" data-address="([^"]+)" defer>`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("the code page answering the login form has no address:\n%s", body)
+	}
+	next = html.UnescapeString(m[1])
+	c = regexp.MustCompile(`name="c" value="([^"]+)"`).FindStringSubmatch(body)[1]
+	if want := "/login/code?c=" + c + "&return=%2Faccount%2Fsessions"; next != want {
+		t.Errorf("the code page's address %q, want %q", next, want)
+	}
+	res, again := b.get(next)
+	wantStatus(t, res, again, http.StatusOK, "0912***4567", `name="c" value="`+c+`"`)
+	if strings.Contains(again, "address.") {
+		t.Error("the code page at its own address has the address script")
+	}
+	if lang := `href="/login/code?c=` + c + `&amp;lang=en&amp;return=%2Faccount%2Fsessions"`; !strings.Contains(body, lang) {
+		t.Errorf("the code page answering the form does not switch language at its own address (%s):\n%s", lang, body)
+	}
 	res, body = b.post("/login/code", url.Values{"c": {c}, "code": {w.sms.lastCode(t, p.Mobiles[0])}, "return": {"/account/sessions"}})
 	wantStatus(t, res, body, http.StatusSeeOther)
 	if loc := res.Header.Get("Location"); loc != "/account/sessions" {
