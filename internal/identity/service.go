@@ -511,8 +511,9 @@ func (s *Service) StartLogin(ctx context.Context, loginID string, cl Client) (Ch
 func (s *Service) sendChallenge(ctx context.Context, a Account, purpose, mobile string, cl Client, now time.Time) (Challenge, error) {
 	var ch Challenge
 	err := s.DB.InTx(ctx, func(tx *sqldb.Tx) error {
-		// A code lost in a crash costs the person a new one; the SMS
-		// sender's durable commit of its delivery carries the code's.
+		// A code lost in a crash costs the person a new one. The SMS
+		// dispatcher claims the message with a durable commit before
+		// handing it to the operator, which makes the code durable too.
 		tx.RelaxDurability()
 		cooldown := s.cooldown(a, purpose)
 		if err := s.limitWith(ctx, tx, cl, mobile, a.LoginID, &cooldown, now); err != nil {
