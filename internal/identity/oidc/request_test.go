@@ -88,6 +88,20 @@ func wantExpiredAt(t *testing.T, b *http.Client, u string) {
 	wantExpired(t, resp)
 }
 
+// wantCodeAt checks that browser b, getting u, is sent to the redirect
+// URI with an authorization code.
+func wantCodeAt(t *testing.T, b *http.Client, u string) {
+	t.Helper()
+	resp, err := b.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusFound || !strings.HasPrefix(resp.Header.Get("Location"), redirectRP) {
+		t.Fatalf("got %d to %q, want the code at the redirect URI", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
+
 // noFollow is a browser logged in at the window, with the CSRF cookie,
 // that does not follow redirects.
 func (e *env) noFollow() *http.Client { return e.consoleBrowser(true) }
@@ -189,14 +203,7 @@ func TestRequestLifetime(t *testing.T) {
 	t.Run("bridge just before expiry", func(t *testing.T) {
 		bridge, _ := e.bridge(e.authURL("openid"))
 		e.clock.Add(10*time.Minute - time.Second)
-		resp, err := b.Get(bridge)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusFound || !strings.HasPrefix(resp.Header.Get("Location"), redirectRP) {
-			t.Fatalf("got %d to %q, want the code at the redirect URI", resp.StatusCode, resp.Header.Get("Location"))
-		}
+		wantCodeAt(t, b, bridge)
 	})
 	t.Run("bridge at expiry", func(t *testing.T) {
 		bridge, _ := e.bridge(e.authURL("openid"))
@@ -355,14 +362,7 @@ func TestSpentRequestOutlivesItsCode(t *testing.T) {
 	e := newEnv(t)
 	b := e.noFollow()
 	bridge, _ := e.bridge(e.authURL("openid"))
-	resp, err := b.Get(bridge)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusFound || !strings.HasPrefix(resp.Header.Get("Location"), redirectRP) {
-		t.Fatalf("got %d to %q, want the code at the redirect URI", resp.StatusCode, resp.Header.Get("Location"))
-	}
+	wantCodeAt(t, b, bridge)
 	e.clock.Add(5 * time.Minute) // the code has expired, the request not
 	m, err := e.p.Maintain(context.Background())
 	if err != nil || m.Grants != 0 {
