@@ -11,14 +11,20 @@ import (
 )
 
 // funcs returns the template functions for pages in lang, with the
-// feature's own messages consulted before the shell's.
-func (m *Mux) funcs(lang Lang, own Messages) template.FuncMap {
+// feature's own messages consulted before the shell's; fields renders
+// the "field" partial.
+func (m *Mux) funcs(lang Lang, own Messages, fields *fieldCache) template.FuncMap {
 	return template.FuncMap{
-		"t":         func(v any) (string, error) { return translate(lang, own, v) },
-		"num":       func(v any) (string, error) { return formatNum(lang, v) },
-		"date":      func(t time.Time) template.HTML { return formatDate(lang, t) },
-		"asset":     m.assets.URL,
-		"csrfField": func(v *View) template.HTML { return csrfFieldHTML(v.CSRFToken) },
+		"lang":          func() Lang { return lang },
+		"dir":           func() string { return lang.Dir() },
+		"otherLang":     func() Lang { return lang.Other() },
+		"otherLangName": func() string { return lang.Other().Name() },
+		"fieldHTML":     fields.render,
+		"t":             func(v any) (string, error) { return translate(lang, own, v) },
+		"num":           func(v any) (string, error) { return formatNum(lang, v) },
+		"date":          func(t time.Time) template.HTML { return formatDate(lang, t) },
+		"asset":         m.assets.URL,
+		"csrfField":     func(v *View) template.HTML { return csrfFieldHTML(v.CSRFToken) },
 	}
 }
 

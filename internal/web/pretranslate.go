@@ -19,9 +19,19 @@ import (
 // (an unknown key is then still an error).
 var constantMessage = regexp.MustCompile(`\{\{t "([A-Za-z0-9_.\-]+)"\}\}`)
 
-// parseFS is html/template's ParseFS with the constant messages of lang
-// written in.
-func parseFS(t *template.Template, fsys fs.FS, lang Lang, own Messages, patterns ...string) (*template.Template, error) {
+// constantCall is an action whose value is the same for every rendering
+// of a page in one language, which parseFS writes in as it writes in
+// messages: the page's language and direction, the other language and
+// its name, and an asset's URL (written in only when it needs no
+// escaping anywhere, as the assets' URLs do not).
+var constantCall = regexp.MustCompile(`\{\{(lang|dir|otherLang|otherLangName|asset "([A-Za-z0-9_./\-]+)")\}\}`)
+
+// plainURL is a URL that every html/template context leaves as it is.
+var plainURL = regexp.MustCompile(`^[A-Za-z0-9_./\-]+$`)
+
+// parseFS is html/template's ParseFS with the constant messages and
+// calls of lang written in; asset looks up an asset's URL.
+func parseFS(t *template.Template, fsys fs.FS, lang Lang, own Messages, asset func(string) (string, error), patterns ...string) (*template.Template, error) {
 	var files []string
 	for _, p := range patterns {
 		matches, err := fs.Glob(fsys, p)
@@ -43,7 +53,7 @@ func parseFS(t *template.Template, fsys fs.FS, lang Lang, own Messages, patterns
 		if name != t.Name() {
 			tmpl = t.New(name)
 		}
-		if _, err := tmpl.Parse(pretranslate(string(b), lang, own)); err != nil {
+		if _, err := tmpl.Parse(pretranslate(string(b), lang, own, asset)); err != nil {
 			return nil, err
 		}
 	}
@@ -52,21 +62,47 @@ func parseFS(t *template.Template, fsys fs.FS, lang Lang, own Messages, patterns
 
 // pretranslate replaces each {{t "key"}} in src with the message's text
 // in lang, escaped for HTML text and quoted attribute values, the only
-// places the window's templates use such messages (a test checks the
-// output is the same as t's).
-func pretranslate(src string, lang Lang, own Messages) string {
-	return constantMessage.ReplaceAllStringFunc(src, func(action string) string {
+// places the window's templates use such messages, and each constant
+// call with its value (a test checks the output is the same as the
+// calls').
+func pretranslate(src string, lang Lang, own Messages, asset func(string) (string, error)) string {
+	src = constantMessage.ReplaceAllStringFunc(src, func(action string) string {
 		key := constantMessage.FindStringSubmatch(action)[1]
 		text, ok := lookup(own, key)
 		if !ok {
 			return action
 		}
-		s := escapeText(text.In(lang))
-		if strings.Contains(s, "{{") {
+		return written(action, escapeText(text.In(lang)))
+	})
+	return constantCall.ReplaceAllStringFunc(src, func(action string) string {
+		m := constantCall.FindStringSubmatch(action)
+		switch m[1] {
+		case "lang":
+			return string(lang)
+		case "dir":
+			return lang.Dir()
+		case "otherLang":
+			return string(lang.Other())
+		case "otherLangName":
+			return written(action, escapeText(lang.Other().Name()))
+		}
+		if asset == nil {
 			return action
 		}
-		return s
+		url, err := asset(m[2])
+		if err != nil || !plainURL.MatchString(url) {
+			return action // left for asset, which reports an unknown one
+		}
+		return url
 	})
+}
+
+// written is s for action unless s would read as an action itself.
+func written(action, s string) string {
+	if strings.Contains(s, "{{") {
+		return action
+	}
+	return s
 }
 
 // escapeText escapes s as html/template escapes a string in HTML text

@@ -102,18 +102,20 @@ func (m *Mux) ParseTemplates(fsys fs.FS, own Messages, patterns ...string) (*Tem
 	}
 	files = pages
 	for _, lang := range []Lang{Fa, En} {
-		base, err := parseFS(template.New("").Funcs(m.funcs(lang, own)), shellTemplates, lang, own, "templates/*.html")
+		fields := &fieldCache{}
+		base, err := parseFS(template.New("").Funcs(m.funcs(lang, own, fields)), shellTemplates, lang, own, m.assets.URL, "templates/*.html")
 		if err != nil {
 			return nil, fmt.Errorf("web: shell templates: %w", err)
 		}
 		if len(partials) > 0 {
-			if base, err = parseFS(base, fsys, lang, own, partials...); err != nil {
+			if base, err = parseFS(base, fsys, lang, own, m.assets.URL, partials...); err != nil {
 				return nil, fmt.Errorf("web: partials: %w", err)
 			}
 		}
+		fields.tmpl = template.Must(base.Clone())
 		t.pages[lang] = map[string]*template.Template{}
 		for _, f := range files {
-			page, err := parseFS(template.Must(base.Clone()), fsys, lang, own, f)
+			page, err := parseFS(template.Must(base.Clone()), fsys, lang, own, m.assets.URL, f)
 			if err != nil {
 				return nil, fmt.Errorf("web: template %s: %w", f, err)
 			}
