@@ -57,9 +57,11 @@ func (s ssoSessions) Current(r *http.Request) (oidc.Session, bool) {
 	return ssoSession(sess, acc), true
 }
 
-// ssoSession is a window session as the provider sees it.
+// ssoSession is a window session as the provider sees it, with its
+// account's attributes as they were just read.
 func ssoSession(sess identity.Session, acc identity.Account) oidc.Session {
-	return oidc.Session{ID: sess.ID, Subject: acc.ID, ACR: sess.ACR, AMR: sess.AMR, AuthTime: sess.AuthTime, Roles: acc.Roles}
+	c := ssoClaims(acc)
+	return oidc.Session{ID: sess.ID, Subject: acc.ID, ACR: sess.ACR, AMR: sess.AMR, AuthTime: sess.AuthTime, Roles: acc.Roles, Claims: &c}
 }
 
 // LoginPage shows the window's login page at the provider's endpoint
@@ -93,6 +95,11 @@ func (a ssoAccounts) Claims(ctx context.Context, subject string) (oidc.Claims, e
 	if err != nil {
 		return oidc.Claims{}, err
 	}
+	return ssoClaims(acc), nil
+}
+
+// ssoClaims are an account's attributes as the provider releases them.
+func ssoClaims(acc identity.Account) oidc.Claims {
 	c := oidc.Claims{Kind: string(acc.Kind), NationalID: acc.NationalCode, ForeignID: acc.ForeignID, Mobile: acc.Mobile,
 		FirstName: acc.FirstName, LastName: acc.LastName, FatherName: acc.FatherName, Gender: acc.Gender, BirthDate: acc.BirthDate,
 		PostalCode: acc.PostalCode, Province: acc.Province, City: acc.City}
@@ -102,7 +109,7 @@ func (a ssoAccounts) Claims(ctx context.Context, subject string) (oidc.Claims, e
 	if acc.Kind == identity.KindLegal {
 		c.Legal = &oidc.LegalClaims{LegalNationalID: acc.LegalID, Name: acc.CompanyName, SignatoryRole: acc.SignatoryRole}
 	}
-	return c, nil
+	return c
 }
 
 // ssoAudit records the provider's events in the audit log.

@@ -260,3 +260,66 @@ func TestClientSessionLifetimeExtendsTheSession(t *testing.T) {
 		t.Error("no subject")
 	}
 }
+
+// TestExchangeReleasesWhatTheApprovalKept: an approval by a session
+// whose account's attributes are at hand keeps what it releases, and the
+// code's exchange puts that in the ID token without reading the account,
+// then clears it; a refresh, or an approval without them, reads the
+// account.
+func TestExchangeReleasesWhatTheApprovalKept(t *testing.T) {
+	e := newEnv(t)
+	r := e.rp("agency", e.secretFor(t), "offline_access", "profile", "phone")
+	kept := func() int {
+		t.Helper()
+		var n int
+		if err := e.db.Read.QueryRow(`SELECT COUNT(*) FROM oidc_grants WHERE claims IS NOT NULL`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	given := func(id *gooidc.IDToken) any {
+		t.Helper()
+		var c map[string]any
+		if err := id.Claims(&c); err != nil {
+			t.Fatal(err)
+		}
+		return c["given_name"]
+	}
+	// The account as the login found it; the accounts' own answer (مریم)
+	// differs, so the ID token tells where its claims came from.
+	e.sessions.mu.Lock()
+	e.sessions.next.Claims = &oidc.Claims{Kind: "natural", NationalID: "0084575948", Mobile: "09121234567", FirstName: "زهرا",
+		LastName: "احمدی", Gender: "FEMALE"}
+	e.sessions.mu.Unlock()
+	tok, id := e.login(r, e.browser())
+	if got := given(id); got != "زهرا" {
+		t.Errorf("ID token given_name = %v, want the approval's زهرا", got)
+	}
+	if n := kept(); n != 0 {
+		t.Errorf("%d grants still keep released claims after the exchange", n)
+	}
+
+	// A refresh releases the account as it is now.
+	e.clock.Add(time.Minute)
+	tok.Expiry = time.Now().Add(-time.Second)
+	next, err := r.cfg.TokenSource(context.Background(), tok).Token()
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := next.Extra("id_token").(string)
+	refreshed, err := r.verifier.Verify(context.Background(), raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := given(refreshed); got != "مریم" {
+		t.Errorf("refreshed ID token given_name = %v, want the account's مریم", got)
+	}
+
+	// Without the attributes at hand, the exchange reads the account.
+	e.sessions.mu.Lock()
+	e.sessions.next.Claims = nil
+	e.sessions.mu.Unlock()
+	if _, id := e.login(r, e.browser()); given(id) != "مریم" {
+		t.Errorf("ID token given_name = %v, want the account's مریم", given(id))
+	}
+}

@@ -54,6 +54,9 @@ type grant struct {
 	CodeExpiry time.Time
 	CodeUsed   bool
 	Revoked    bool
+	// Released is what the approval released, as JSON, kept for the
+	// code's exchange; empty when it was not kept or has been used.
+	Released string
 }
 
 // Lifetimes of what the authorization endpoint hands out.
@@ -71,12 +74,14 @@ func digest(token string) string {
 const grantColumns = `id, client_id, request, created_at, expires_at, subject, session_id, acr, amr, auth_time,
 	offline, code_expires, code_used_at, revoked_at`
 
-func scanGrant(s scanner) (*grant, error) {
+// scanGrant scans grantColumns, and then into extra, columns that follow
+// them.
+func scanGrant(s scanner, extra ...any) (*grant, error) {
 	var g grant
 	var req, amr string
 	var authTime, codeExp, used, revoked *time.Time
-	if err := s.Scan(&g.ID, &g.ClientID, &req, &g.CreatedAt, &g.ExpiresAt, &g.Subject, &g.SessionID, &g.ACR, &amr,
-		&authTime, &g.Offline, &codeExp, &used, &revoked); err != nil {
+	if err := s.Scan(append([]any{&g.ID, &g.ClientID, &req, &g.CreatedAt, &g.ExpiresAt, &g.Subject, &g.SessionID, &g.ACR, &amr,
+		&authTime, &g.Offline, &codeExp, &used, &revoked}, extra...)...); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(req), &g.Req); err != nil {
@@ -117,6 +122,10 @@ func grantByCode(ctx context.Context, q sqldb.Querier, code string) (*grant, err
 // with errGrantSpent. Until its code is redeemed the grant lasts as long
 // as the code.
 func insertApprovedGrant(ctx context.Context, q sqldb.Querier, g *grant, code string, now time.Time) error {
+	var released *string
+	if g.Released != "" {
+		released = &g.Released
+	}
 	req, err := json.Marshal(g.Req)
 	if err != nil {
 		return fmt.Errorf("oidc: approve grant: %w", err)
@@ -124,10 +133,10 @@ func insertApprovedGrant(ctx context.Context, q sqldb.Querier, g *grant, code st
 	// Queued in a transaction: a second approval then fails the commit,
 	// which complete also takes for a spent request.
 	err = sqldb.Queue(ctx, q, `INSERT INTO oidc_grants (id, client_id, request, created_at, expires_at,
-		subject, session_id, acr, amr, auth_time, offline, code_hash, code_expires)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $5)`,
+		subject, session_id, acr, amr, auth_time, offline, code_hash, code_expires, claims)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $5, $13)`,
 		g.ID, g.ClientID, string(req), g.CreatedAt.UTC(), now.Add(codeLifetime).UTC(), g.Subject, g.SessionID, g.ACR,
-		strings.Join(g.AMR, " "), g.AuthTime.UTC(), g.Offline, digest(code))
+		strings.Join(g.AMR, " "), g.AuthTime.UTC(), g.Offline, digest(code), released)
 	if sqldb.IsUniqueViolation(err) {
 		return fmt.Errorf("oidc: approve grant %s: %w", g.ID, errGrantSpent)
 	}
@@ -143,16 +152,37 @@ var errGrantSpent = errors.New("already approved")
 // database can check holds: the code is client's, unused, its grant not
 // revoked and the code not expired. The grant then lasts until
 // refreshExpires if it is offline, accessExpires if not. It returns the
-// grant as updated, or an error wrapping sqldb.ErrNotFound when any check
-// fails; grantByCode then tells which. (offline is never NULL: the ELSE
-// only gives PostgreSQL the type of the parameters.)
-func redeemByCode(ctx context.Context, q sqldb.Querier, code, client string, now, accessExpires, refreshExpires time.Time) (*grant, error) {
-	g, err := scanGrant(q.QueryRowContext(ctx, `UPDATE oidc_grants SET code_used_at = $1,
+// grant as updated, with what its approval released (which the statement
+// clears), or an error wrapping sqldb.ErrNotFound when any check fails;
+// grantByCode then tells which. (offline is never NULL: the ELSE only
+// gives PostgreSQL the type of the parameters.)
+func redeemByCode(ctx context.Context, db *sqldb.DB, code, client string, now, accessExpires, refreshExpires time.Time) (*grant, error) {
+	const spend = `UPDATE oidc_grants SET code_used_at = $1, claims = NULL,
 		expires_at = CASE WHEN offline THEN $2 WHEN NOT offline THEN $3 ELSE expires_at END
 		WHERE code_hash = $4 AND client_id = $5 AND code_used_at IS NULL AND revoked_at IS NULL AND code_expires > $1
-		RETURNING `+grantColumns, now.UTC(), refreshExpires.UTC(), accessExpires.UTC(), digest(code), client))
+		RETURNING ` + grantColumns
+	args := []any{now.UTC(), refreshExpires.UTC(), accessExpires.UTC(), digest(code), client}
+	var released *string
+	var g *grant
+	var err error
+	if db.Dialect == sqldb.Postgres {
+		// A subquery of RETURNING sees the row as it was before the
+		// statement: the claims it clears, in the same round trip.
+		g, err = scanGrant(db.Write.QueryRowContext(ctx, spend+`,
+			(SELECT was.claims FROM oidc_grants was WHERE was.id = oidc_grants.id)`, args...), &released)
+	} else {
+		// SQLite's RETURNING sees the row as updated: the claims are read
+		// first. They are only ever cleared, so a concurrent exchange at
+		// worst leaves none, and the account is read instead.
+		if err = db.Write.QueryRowContext(ctx, `SELECT claims FROM oidc_grants WHERE code_hash = $1`, digest(code)).Scan(&released); err == nil {
+			g, err = scanGrant(db.Write.QueryRowContext(ctx, spend, args...))
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("oidc: redeem code: %w", sqldb.NotFound(err))
+	}
+	if released != nil {
+		g.Released = *released
 	}
 	return g, nil
 }

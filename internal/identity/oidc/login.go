@@ -2,6 +2,7 @@ package oidc
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -244,6 +245,13 @@ func (p *Provider) approve(ctx context.Context, tx *sqldb.Tx, r *http.Request, g
 		g.ACR = p.opts.MaxACR
 	}
 	g.Offline = slices.Contains(g.Req.Scopes, ScopeOffline)
+	if s.Claims != nil && len(consentScopes(g.Req.Scopes)) > 0 {
+		released, err := json.Marshal(userClaims(*s.Claims, g.Req.Scopes))
+		if err != nil {
+			return "", fmt.Errorf("oidc: approve: %w", err)
+		}
+		g.Released = string(released)
+	}
 	code := randomToken(32)
 	if err := insertApprovedGrant(ctx, tx, g, code, now); err != nil {
 		return "", err

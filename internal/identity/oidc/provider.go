@@ -28,6 +28,10 @@ type Session struct {
 	AMR      []string // RFC 8176 values, such as "otp" and "sms"
 	AuthTime time.Time
 	Roles    []string // "overseer" may use the client console
+	// Claims are the account's attributes as the session's caller found
+	// them, when it has them at hand: an approval keeps what it releases
+	// of them for the code's exchange, which then reads no account.
+	Claims *Claims
 }
 
 // HasRole reports whether the session's account holds role.

@@ -184,7 +184,7 @@ func (s *server) CodeExchange(ctx context.Context, r *op.ClientRequest[oidc.Acce
 	// The code is spent first, in one statement, and the checks only Go
 	// can make follow: an exchange that fails them has still used the
 	// code, which is single-use either way (RFC 6749 section 4.1.2).
-	g, err := redeemByCode(ctx, p.opts.DB.Write, r.Data.Code, c.ID, now,
+	g, err := redeemByCode(ctx, p.opts.DB, r.Data.Code, c.ID, now,
 		now.Add(p.opts.AccessTokenLifetime), now.Add(p.opts.RefreshTokenLifetime))
 	if errors.Is(err, sqldb.ErrNotFound) {
 		return nil, p.whyNotRedeemed(ctx, c, r.Data.Code, now)

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -57,7 +58,14 @@ func (p *Provider) issueForGrant(ctx context.Context, c *Client, g *grant, refre
 		return nil, err
 	}
 	claims := map[string]any{}
-	if len(consentScopes(g.Req.Scopes)) > 0 {
+	if g.Released != "" {
+		// What the approval released, kept for this exchange.
+		d := json.NewDecoder(strings.NewReader(g.Released))
+		d.UseNumber()
+		if err := d.Decode(&claims); err != nil {
+			return nil, oidc.ErrServerError().WithParent(fmt.Errorf("oidc: grant %s: released claims: %w", g.ID, err))
+		}
+	} else if len(consentScopes(g.Req.Scopes)) > 0 {
 		acct, err := p.opts.Accounts.Claims(ctx, g.Subject)
 		if err != nil {
 			return nil, oidc.ErrServerError().WithParent(err)
