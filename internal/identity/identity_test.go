@@ -539,6 +539,27 @@ func TestRateLimits(t *testing.T) {
 	}
 	_, err = w.svc.StartLogin(ctx, "0000000019", probe)
 	wantCode(t, err, identity.CodeRateLimited)
+
+	// Per mobile, with the counter keyed by the account's mobile, which
+	// the login reads in the counting statement: two logins' codes fill a
+	// limit of 2 (the registration's code counts against the login, not
+	// the mobile the registration has yet to prove).
+	w.svc.Policy.PerIP, w.svc.Policy.PerMobile = identity.Limit{}, identity.Limit{Max: 2, Window: time.Hour}
+	o := persona(t, "ordinary")
+	if _, _, err := w.svc.Register(ctx, natural(o), cl); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		if _, err := w.svc.StartLogin(ctx, o.NationalCode, cl); err != nil {
+			t.Fatalf("login %d: %v", i+1, err)
+		}
+	}
+	_, err = w.svc.StartLogin(ctx, o.NationalCode, cl)
+	wantCode(t, err, identity.CodeRateLimited)
+	var hits int
+	if err := w.db.Read.QueryRow(`SELECT hits FROM identity_limits WHERE key = $1`, "mobile:"+o.Mobiles[0]).Scan(&hits); err != nil || hits != 2 {
+		t.Errorf("the mobile's counter: %d, %v; want 2 (the refused login's hit is not kept)", hits, err)
+	}
 }
 
 func TestSessionTimeouts(t *testing.T) {

@@ -16,10 +16,14 @@ type Limit struct {
 	Window time.Duration
 }
 
-// counter is one key to count under its limit.
+// counter is one key to count under its limit. A counter with a column
+// takes its key from the account whose login identifier hit is given:
+// key, the column's value, then suffix; an account that does not exist
+// counts nothing there.
 type counter struct {
-	key string
-	l   Limit
+	key            string
+	l              Limit
+	column, suffix string
 }
 
 // exceeded is a counter over its limit and how long until its window
@@ -31,29 +35,61 @@ type exceeded struct {
 
 // hit counts one event for every counter, in fixed windows kept in the
 // database (every node shares them, a restart keeps them), with one
-// statement. It returns the counters over their limits. Counters with
-// Max 0 or an empty key are not counted.
-func hit(ctx context.Context, q sqldb.Querier, counters []counter, now time.Time) ([]exceeded, error) {
+// statement, which reads the account with login identifier login for
+// the counters keyed by it. It returns the counters over their limits.
+// Counters with Max 0 or an empty key are not counted. pg says whether
+// the database is PostgreSQL, which needs the times' type spelt out.
+func hit(ctx context.Context, q sqldb.Querier, pg bool, counters []counter, login string, now time.Time) ([]exceeded, error) {
 	now = now.UTC()
-	var values []string
+	var arms []string
 	args := []any{now}
-	limits := map[string]Limit{}
-	for _, c := range counters {
-		if c.l.Max <= 0 || strings.HasSuffix(c.key, ":") {
-			continue
-		}
-		n := len(args)
-		values = append(values, "($"+strconv.Itoa(n+1)+", $1, $"+strconv.Itoa(n+2)+", 1)")
-		args = append(args, c.key, now.Add(c.l.Window))
-		limits[c.key] = c.l
+	param := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
 	}
-	if len(values) == 0 {
+	stamp := func(t time.Time) string {
+		if pg {
+			return "CAST(" + param(t) + " AS TIMESTAMPTZ)"
+		}
+		return param(t)
+	}
+	byKey := map[string]Limit{}
+	var byAccount []counter
+	loginParam := ""
+	for _, c := range counters {
+		switch {
+		case c.l.Max <= 0:
+		case c.column != "":
+			if loginParam == "" {
+				loginParam = param(login)
+			}
+			arms = append(arms, "SELECT "+param(c.key)+" || "+c.column+" || "+param(c.suffix)+" AS k, "+stamp(now.Add(c.l.Window))+
+				" AS e FROM identity_accounts WHERE login_id = "+loginParam)
+			byAccount = append(byAccount, c)
+		case !strings.HasSuffix(c.key, ":"):
+			arms = append(arms, "SELECT "+param(c.key)+" AS k, "+stamp(now.Add(c.l.Window))+" AS e")
+			byKey[c.key] = c.l
+		}
+	}
+	if len(arms) == 0 {
 		return nil, nil
+	}
+	limitOf := func(key string) Limit {
+		if l, ok := byKey[key]; ok {
+			return l
+		}
+		for _, c := range byAccount {
+			if strings.HasPrefix(key, c.key) && strings.HasSuffix(key, c.suffix) {
+				return c.l
+			}
+		}
+		return Limit{}
 	}
 	const stale = `identity_limits.expires_at IS NULL OR identity_limits.expires_at <= excluded.window_start`
 	var over []exceeded
-	err := sqldb.EachRow(ctx, q, `INSERT INTO identity_limits (key, window_start, expires_at, hits) VALUES `+
-		strings.Join(values, ", ")+` ON CONFLICT (key) DO UPDATE SET
+	err := sqldb.EachRow(ctx, q, `INSERT INTO identity_limits (key, window_start, expires_at, hits)
+SELECT k, $1, e, 1 FROM (`+strings.Join(arms, " UNION ALL ")+`) AS v WHERE true
+ON CONFLICT (key) DO UPDATE SET
     hits = CASE WHEN `+stale+` THEN 1 ELSE identity_limits.hits + 1 END,
     window_start = CASE WHEN `+stale+` THEN excluded.window_start ELSE identity_limits.window_start END,
     expires_at = CASE WHEN `+stale+` THEN excluded.expires_at ELSE identity_limits.expires_at END
@@ -64,7 +100,7 @@ RETURNING key, expires_at, hits`, args, func(scan func(...any) error) error {
 		if err := scan(&key, &end, &hits); err != nil {
 			return err
 		}
-		if hits > limits[key].Max {
+		if hits > limitOf(key).Max {
 			over = append(over, exceeded{key: key, wait: max(end.Sub(now), time.Second)})
 		}
 		return nil

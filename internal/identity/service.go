@@ -198,7 +198,7 @@ func (s *Service) Register(ctx context.Context, in RegisterInput, cl Client) (Ac
 			return err
 		}
 		// The first code starts the cooldown like any other.
-		if _, err := hit(ctx, tx, []counter{s.cooldown(a, PurposeLogin)}, now); err != nil {
+		if _, err := hit(ctx, tx, s.DB.Dialect == sqldb.Postgres, []counter{s.cooldown(a, PurposeLogin)}, "", now); err != nil {
 			return err
 		}
 		if ch, err = s.newChallenge(ctx, tx, a, PurposeLogin, a.Mobile, now); err != nil {
@@ -432,7 +432,7 @@ func (s *Service) limit(ctx context.Context, q sqldb.Querier, cl Client, mobile,
 // cooldown is the counter that lets one code a minute go to an account
 // for a purpose.
 func (s *Service) cooldown(a Account, purpose string) counter {
-	return counter{"cooldown:" + a.ID + ":" + purpose, Limit{Max: 1, Window: s.Policy.ResendAfter}}
+	return counter{key: "cooldown:" + a.ID + ":" + purpose, l: Limit{Max: 1, Window: s.Policy.ResendAfter}}
 }
 
 // limitWith is limit with one more counter, such as a cooldown, counted
@@ -440,14 +440,20 @@ func (s *Service) cooldown(a Account, purpose string) counter {
 // error.
 func (s *Service) limitWith(ctx context.Context, q sqldb.Querier, cl Client, mobile, login string, extra *counter, now time.Time) error {
 	p := s.Policy
-	counters := []counter{{"ip:" + cl.IP, p.PerIP}, {"login:" + login, p.PerLogin}, {"mobile:" + mobile, p.PerMobile}}
+	counters := []counter{{key: "ip:" + cl.IP, l: p.PerIP}, {key: "login:" + login, l: p.PerLogin}, {key: "mobile:" + mobile, l: p.PerMobile}}
 	if extra != nil {
 		counters = append(counters, *extra)
 	}
-	over, err := hit(ctx, q, counters, now)
+	over, err := hit(ctx, q, s.DB.Dialect == sqldb.Postgres, counters, "", now)
 	if err != nil {
 		return err
 	}
+	return overLimits(over)
+}
+
+// overLimits is the error for counters over their limits, if any: a
+// cooldown's, or being rate limited until the last window ends.
+func overLimits(over []exceeded) error {
 	var wait time.Duration
 	for _, o := range over {
 		if strings.HasPrefix(o.key, "cooldown:") {
@@ -493,18 +499,57 @@ func (s *Service) StartLogin(ctx context.Context, loginID string, cl Client) (Ch
 		return Challenge{}, invalidField("loginId", err)
 	}
 	now := s.now()
-	a, err := accountBy(ctx, s.DB.Read, "login_id", id)
-	if errors.Is(err, sqldb.ErrNotFound) {
-		if err := s.limit(ctx, s.DB.Write, cl, "", id, now); err != nil {
-			return Challenge{}, err
+	var ch Challenge
+	registered := false
+	err = s.DB.InTx(ctx, func(tx *sqldb.Tx) error {
+		// As in sendChallenge, whose limits and cooldown this applies too,
+		// but reading the account and counting in one round trip: the
+		// counters of the account's mobile and of its cooldown take their
+		// keys from the account in the counting statement itself.
+		tx.RelaxDurability()
+		var a Account
+		err := tx.QueueQuery(ctx, `SELECT `+accountCols+` FROM identity_accounts WHERE login_id = $1`, []any{id},
+			func(scan func(...any) error) error {
+				var err error
+				a, err = scanAccount(scanner(scan))
+				registered = err == nil
+				return err
+			})
+		if err != nil {
+			return err
 		}
-		return Challenge{}, newError(http.StatusNotFound, CodeNotRegistered, "loginId",
-			"با این شناسه حسابی ثبت نشده است؛ نخست ثبت‌نام کنید.", "no account is registered with this identifier; please register first")
-	} else if err != nil {
+		p := s.Policy
+		over, err := hit(ctx, tx, s.DB.Dialect == sqldb.Postgres, []counter{
+			{key: "ip:" + cl.IP, l: p.PerIP},
+			{key: "login:" + id, l: p.PerLogin},
+			{key: "mobile:", column: "mobile", l: p.PerMobile},
+			{key: "cooldown:", column: "id", suffix: ":" + PurposeLogin, l: s.cooldown(Account{}, PurposeLogin).l},
+		}, id, now)
+		if err != nil {
+			return err
+		}
+		if err := overLimits(over); err != nil || !registered {
+			return err // an unknown identifier's counts commit
+		}
+		if ch, err = s.newChallenge(ctx, tx, a, PurposeLogin, a.Mobile, now); err != nil {
+			return err
+		}
+		return s.auditTx(ctx, tx, EventOTPSent, a.NationalCode, a.LoginID, cl, map[string]string{"purpose": PurposeLogin, "mobile": MaskMobile(a.Mobile)})
+	})
+	if err != nil {
 		return Challenge{}, err
 	}
-	return s.sendChallenge(ctx, a, PurposeLogin, a.Mobile, cl, now)
+	if !registered {
+		return Challenge{}, newError(http.StatusNotFound, CodeNotRegistered, "loginId",
+			"با این شناسه حسابی ثبت نشده است؛ نخست ثبت‌نام کنید.", "no account is registered with this identifier; please register first")
+	}
+	return ch, nil
 }
+
+// scanner lets a row's Scan function stand for a row.
+type scanner func(dest ...any) error
+
+func (f scanner) Scan(dest ...any) error { return f(dest...) }
 
 // sendChallenge applies the cooldown and the limits, then sends a code,
 // all in one transaction: one commit per code.

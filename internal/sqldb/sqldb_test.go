@@ -396,6 +396,66 @@ func TestQueuedWrites(t *testing.T) {
 	}
 }
 
+// TestQueuedQuery: a queued query's rows are read by the time the
+// transaction's next result is (on PostgreSQL in its round trip, not
+// before), in order, seeing the writes queued before it; one queued last
+// is read at the commit; one that fails fails the statement it went with
+// and the transaction.
+func TestQueuedQuery(t *testing.T) {
+	db, ctx := setup(t)
+	ins := `INSERT INTO things (id, name, n, at) VALUES ($1, $1, $2, $3)`
+	now := time.Now().UTC()
+	ids := func(out *[]string) func(scan func(...any) error) error {
+		return func(scan func(...any) error) error {
+			var id string
+			err := scan(&id)
+			*out = append(*out, id)
+			return err
+		}
+	}
+	var first, last []string
+	var n int64
+	err := db.InTx(ctx, func(tx *sqldb.Tx) error {
+		tx.Queue(ctx, ins, "a", 1, now)
+		tx.Queue(ctx, ins, "b", 2, now)
+		if err := tx.QueueQuery(ctx, `SELECT id FROM things ORDER BY id`, nil, ids(&first)); err != nil {
+			return err
+		}
+		if db.Dialect == sqldb.Postgres && first != nil {
+			t.Error("the queued query was read before the next statement was sent")
+		}
+		tx.Queue(ctx, ins, "c", 3, now)
+		if err := sqldb.ScanOne(ctx, tx, `SELECT n FROM things WHERE id = $1`, []any{"c"}, &n); err != nil {
+			return err
+		}
+		if diff := cmp.Diff([]string{"a", "b"}, first); diff != "" {
+			t.Errorf("queued query's rows when the next read came (-want +got):\n%s", diff)
+		}
+		return tx.QueueQuery(ctx, `SELECT id FROM things WHERE n >= $1 ORDER BY id`, []any{2}, ids(&last))
+	})
+	if err != nil || n != 3 {
+		t.Fatalf("n = %d, %v", n, err)
+	}
+	if diff := cmp.Diff([]string{"b", "c"}, last); diff != "" {
+		t.Errorf("query queued before the commit (-want +got):\n%s", diff)
+	}
+
+	err = db.InTx(ctx, func(tx *sqldb.Tx) error {
+		tx.Queue(ctx, ins, "d", 4, now)
+		if err := tx.QueueQuery(ctx, `SELECT nothing FROM things`, nil, ids(new([]string))); err != nil {
+			return err
+		}
+		return sqldb.ScanOne(ctx, tx, `SELECT n FROM things WHERE id = $1`, []any{"a"}, &n)
+	})
+	if err == nil {
+		t.Error("a failing queued query did not fail the transaction")
+	}
+	var count int64
+	if err := sqldb.ScanOne(ctx, db.Read, `SELECT COUNT(*) FROM things`, nil, &count); err != nil || count != 3 {
+		t.Errorf("rows after the failed transaction: %d, %v; want 3", count, err)
+	}
+}
+
 // TestRelaxDurability: a relaxed transaction commits its writes like any
 // other; on PostgreSQL its commit alone does not wait for the disk, and
 // the next transaction on the same connection does again.

@@ -39,6 +39,8 @@ type Tx struct {
 type statement struct {
 	sql  string
 	args []any
+	// rows, when set, reads the statement's rows (QueueQuery).
+	rows func(scan func(dest ...any) error) error
 }
 
 // AfterCommit registers f to run after the transaction commits. It is not
@@ -168,8 +170,13 @@ func (tx *Tx) send(ctx context.Context, last statement, read func(pgx.BatchResul
 		b.Queue(last.sql, last.args...)
 		br := pc.SendBatch(ctx, b)
 		var err error
-		for range stmts {
-			if _, err = br.Exec(); err != nil {
+		for _, s := range stmts {
+			if s.rows != nil {
+				err = readRows(br, s.rows)
+			} else {
+				_, err = br.Exec()
+			}
+			if err != nil {
 				break
 			}
 		}
@@ -249,6 +256,36 @@ func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 	return pgResult(tag.RowsAffected()), nil
 }
 
+// QueueQuery runs a query whose rows fn reads once they come. On
+// PostgreSQL it goes to the server with the transaction's next statement
+// whose result is needed, or with its commit, in the same round trip, and
+// fn runs before that statement's own result is read; an error of fn or
+// of the query is that statement's error. On SQLite it runs now. It lets
+// a transaction read two things at once, when the second does not depend
+// on the first.
+func (tx *Tx) QueueQuery(ctx context.Context, query string, args []any, fn func(scan func(dest ...any) error) error) error {
+	if tx.sqlTx != nil {
+		rows, err := tx.sqlTx.QueryContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		return each(rows, fn)
+	}
+	tx.pending = append(tx.pending, statement{sql: query, args: args, rows: fn})
+	return nil
+}
+
+// readRows reads a pipelined query's rows with fn.
+func readRows(br pgx.BatchResults, fn func(scan func(dest ...any) error) error) error {
+	rows, err := br.Query()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	return each(rows, fn)
+}
+
 type pgResult int64
 
 func (r pgResult) LastInsertId() (int64, error) {
@@ -298,14 +335,7 @@ func (tx *Tx) query(ctx context.Context, query string, args []any, fn func(scan 
 	if tx.err != nil {
 		return tx.err
 	}
-	return tx.send(ctx, statement{sql: query, args: args}, func(br pgx.BatchResults) error {
-		rows, err := br.Query()
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		return each(rows, fn)
-	})
+	return tx.send(ctx, statement{sql: query, args: args}, func(br pgx.BatchResults) error { return readRows(br, fn) })
 }
 
 // EachRow runs query with q and calls fn with each row's Scan. In a
