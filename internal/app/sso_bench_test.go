@@ -317,6 +317,7 @@ type loadBrowser struct {
 	conn    net.Conn
 	r       *bufio.Reader
 	w       *bufio.Writer
+	body    bytes.Buffer // the last answer's body, until the next request
 	cookies map[string]string
 }
 
@@ -363,13 +364,9 @@ func (b *loadBrowser) do(method, target string, form url.Values) (int, string, e
 				b.cookies[c.Name] = c.Value
 			}
 		}
-		page, err := io.ReadAll(res.Body)
-		if err != nil {
-			return 0, "", err
-		}
 		loc, err := res.Location()
 		if res.StatusCode < 300 || res.StatusCode >= 400 || err != nil || !strings.HasPrefix(loc.String(), b.origin) {
-			return res.StatusCode, string(page), nil
+			return res.StatusCode, b.body.String(), nil
 		}
 		method, target, form = http.MethodGet, loc.String(), nil
 	}
@@ -377,8 +374,9 @@ func (b *loadBrowser) do(method, target string, form url.Values) (int, string, e
 }
 
 // RoundTrip sends req on the browser's connection and reads the whole
-// answer, dialling again once when the window closed the connection
-// kept open. It serves the agency's oauth2 client as its transport.
+// answer, into a buffer the next request reuses, dialling again once
+// when the window closed the connection kept open. It serves the
+// agency's oauth2 client as its transport.
 func (b *loadBrowser) RoundTrip(req *http.Request) (*http.Response, error) {
 	for attempt := 0; ; attempt++ {
 		fresh := b.conn == nil
@@ -416,12 +414,13 @@ func (b *loadBrowser) exchange(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	body, err := io.ReadAll(res.Body)
+	b.body.Reset()
+	_, err = b.body.ReadFrom(res.Body)
 	res.Body.Close()
 	if err != nil {
 		return nil, err
 	}
-	res.Body = io.NopCloser(bytes.NewReader(body))
+	res.Body = io.NopCloser(bytes.NewReader(b.body.Bytes()))
 	if res.Close {
 		b.close()
 	}
