@@ -3,7 +3,11 @@ package identity
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
 	"regexp"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -13,6 +17,7 @@ import (
 	"github.com/panjereh/panjereh/internal/notify"
 	"github.com/panjereh/panjereh/internal/sqldb"
 	"github.com/panjereh/panjereh/internal/sqldb/sqldbtest"
+	"github.com/panjereh/panjereh/internal/web"
 )
 
 // benchSMS enqueues every code in the real outbox, as the window does,
@@ -97,4 +102,31 @@ func BenchmarkLogin(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "logins/s")
+}
+
+// BenchmarkLoginPage measures the login page as the window serves it to
+// an agency's request: the site's middleware (security headers, request
+// ID, visitor statistics, CSRF cookie) and the page's template in the
+// layout, with the sealed authorization request in its links and form.
+func BenchmarkLoginPage(b *testing.B) {
+	db := sqldbtest.Open(b)
+	m, err := web.New(web.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), DB: db, StatsFlushInterval: time.Hour})
+	if err != nil {
+		b.Fatal(err)
+	}
+	m.Mount(&Handler{Service: &Service{DB: db}})
+	b.Cleanup(func() { m.Close(context.Background()) })
+	h := m.Handler()
+	ret := "/oauth2/login?id=r1." + strings.Repeat("pnsWocD8-JFz7VEd97oXArYpNEUowXvVdA", 14)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		r := httptest.NewRequest("GET", "/login?return="+ret, nil)
+		r.RemoteAddr = "127.0.0.1:5555"
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code != 200 {
+			b.Fatal(w.Code, w.Body.String())
+		}
+	}
 }
