@@ -432,8 +432,11 @@ func (s *Service) limit(ctx context.Context, q sqldb.Querier, cl Client, mobile,
 // cooldown is the counter that lets one code a minute go to an account
 // for a purpose.
 func (s *Service) cooldown(a Account, purpose string) counter {
-	return counter{key: "cooldown:" + a.ID + ":" + purpose, l: Limit{Max: 1, Window: s.Policy.ResendAfter}}
+	return counter{key: "cooldown:" + a.ID + ":" + purpose, l: s.cooldownLimit()}
 }
+
+// cooldownLimit is the cooldown's limit: one code per ResendAfter.
+func (s *Service) cooldownLimit() Limit { return Limit{Max: 1, Window: s.Policy.ResendAfter} }
 
 // limitWith is limit with one more counter, such as a cooldown, counted
 // in the same statement; a cooldown over its limit is a CodeCooldown
@@ -505,7 +508,8 @@ func (s *Service) StartLogin(ctx context.Context, loginID string, cl Client) (Ch
 		// As in sendChallenge, whose limits and cooldown this applies too,
 		// but reading the account and counting in one round trip: the
 		// counters of the account's mobile and of its cooldown take their
-		// keys from the account in the counting statement itself.
+		// keys from the account in the counting statement itself, the
+		// same keys as limitWith's and cooldown's.
 		tx.RelaxDurability()
 		var a Account
 		err := tx.QueueQuery(ctx, `SELECT `+accountCols+` FROM identity_accounts WHERE login_id = $1`, []any{id},
@@ -523,7 +527,7 @@ func (s *Service) StartLogin(ctx context.Context, loginID string, cl Client) (Ch
 			{key: "ip:" + cl.IP, l: p.PerIP},
 			{key: "login:" + id, l: p.PerLogin},
 			{key: "mobile:", column: "mobile", l: p.PerMobile},
-			{key: "cooldown:", column: "id", suffix: ":" + PurposeLogin, l: s.cooldown(Account{}, PurposeLogin).l},
+			{key: "cooldown:", column: "id", suffix: ":" + PurposeLogin, l: s.cooldownLimit()},
 		}, id, now)
 		if err != nil {
 			return err
