@@ -527,6 +527,8 @@ func (s *Service) StartLogin(ctx context.Context, loginID string, cl Client) (Ch
 			{key: "ip:" + cl.IP, l: p.PerIP},
 			{key: "login:" + id, l: p.PerLogin},
 			{key: "mobile:", column: "mobile", l: p.PerMobile},
+			// The cooldown is always counted, so the counting statement
+			// always goes, and the account's query with it.
 			{key: "cooldown:", column: "id", suffix: ":" + PurposeLogin, l: s.cooldownLimit()},
 		}, id, now)
 		if err != nil {
