@@ -399,8 +399,8 @@ func TestQueuedWrites(t *testing.T) {
 // TestQueuedQuery: a queued query's rows are read by the time the
 // transaction's next result is (on PostgreSQL in its round trip, not
 // before), in order, seeing the writes queued before it; one queued last
-// is read at the commit; one that fails fails the statement it went with
-// and the transaction.
+// is read at the commit, and one before a statement sent on its own;
+// one that fails fails the statement it went with and the transaction.
 func TestQueuedQuery(t *testing.T) {
 	db, ctx := setup(t)
 	ins := `INSERT INTO things (id, name, n, at) VALUES ($1, $1, $2, $3)`
@@ -438,6 +438,22 @@ func TestQueuedQuery(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"b", "c"}, last); diff != "" {
 		t.Errorf("query queued before the commit (-want +got):\n%s", diff)
+	}
+
+	// One queued before a statement that goes on its own after the
+	// pending ones (QueryRowContext) is read too.
+	var before []string
+	err = db.InTx(ctx, func(tx *sqldb.Tx) error {
+		if err := tx.QueueQuery(ctx, `SELECT id FROM things WHERE n = $1`, []any{1}, ids(&before)); err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, `SELECT n FROM things WHERE id = $1`, "b").Scan(&n)
+	})
+	if err != nil || n != 2 {
+		t.Fatalf("n = %d, %v", n, err)
+	}
+	if diff := cmp.Diff([]string{"a"}, before); diff != "" {
+		t.Errorf("query queued before QueryRowContext (-want +got):\n%s", diff)
 	}
 
 	err = db.InTx(ctx, func(tx *sqldb.Tx) error {

@@ -155,10 +155,11 @@ func (tx *Tx) rollback(ctx context.Context) error {
 	return err
 }
 
-// send sends the pending statements and last in one pipeline; read, if
-// set, reads last's result, which is otherwise executed for its error.
+// send sends the pending statements and last in one pipeline and reads
+// their results in order: a statement's rows with its rows function,
+// last's result with read if set, any other's for its error alone.
 func (tx *Tx) send(ctx context.Context, last statement, read func(pgx.BatchResults) error) error {
-	stmts := tx.pending
+	stmts := append(tx.pending, last)
 	tx.pending = nil
 	tx.begun = true
 	return tx.conn.Raw(func(dc any) error {
@@ -167,24 +168,19 @@ func (tx *Tx) send(ctx context.Context, last statement, read func(pgx.BatchResul
 		for _, s := range stmts {
 			b.Queue(s.sql, s.args...)
 		}
-		b.Queue(last.sql, last.args...)
 		br := pc.SendBatch(ctx, b)
 		var err error
-		for _, s := range stmts {
-			if s.rows != nil {
+		for i, s := range stmts {
+			switch {
+			case i == len(stmts)-1 && read != nil:
+				err = read(br)
+			case s.rows != nil:
 				err = readRows(br, s.rows)
-			} else {
+			default:
 				_, err = br.Exec()
 			}
 			if err != nil {
 				break
-			}
-		}
-		if err == nil {
-			if read != nil {
-				err = read(br)
-			} else {
-				_, err = br.Exec()
 			}
 		}
 		if cerr := br.Close(); err == nil {
@@ -265,12 +261,7 @@ func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 // on the first.
 func (tx *Tx) QueueQuery(ctx context.Context, query string, args []any, fn func(scan func(dest ...any) error) error) error {
 	if tx.sqlTx != nil {
-		rows, err := tx.sqlTx.QueryContext(ctx, query, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		return each(rows, fn)
+		return EachRow(ctx, tx.sqlTx, query, args, fn)
 	}
 	tx.pending = append(tx.pending, statement{sql: query, args: args, rows: fn})
 	return nil
@@ -335,7 +326,7 @@ func (tx *Tx) query(ctx context.Context, query string, args []any, fn func(scan 
 	if tx.err != nil {
 		return tx.err
 	}
-	return tx.send(ctx, statement{sql: query, args: args}, func(br pgx.BatchResults) error { return readRows(br, fn) })
+	return tx.send(ctx, statement{sql: query, args: args, rows: fn}, nil)
 }
 
 // EachRow runs query with q and calls fn with each row's Scan. In a
