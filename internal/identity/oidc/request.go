@@ -1,7 +1,6 @@
 package oidc
 
 import (
-	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -50,9 +49,7 @@ func (p *Provider) sealRequest(g *grant) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("oidc: seal authorization request: %w", err)
 	}
-	nonce := make([]byte, p.requests.NonceSize(), p.requests.NonceSize()+len(plain)+p.requests.Overhead())
-	_, _ = rand.Read(nonce)
-	return requestPrefix + base64.RawURLEncoding.EncodeToString(p.requests.Seal(nonce, nonce, plain, requestPurpose)), nil
+	return requestPrefix + base64.RawURLEncoding.EncodeToString(seal(p.requests, nil, plain, requestPurpose)), nil
 }
 
 // openRequest returns the pending grant sealed in s. An error wraps
@@ -63,11 +60,10 @@ func (p *Provider) openRequest(s string) (*grant, error) {
 		return nil, errRequestBroken
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(rest)
-	n := p.requests.NonceSize()
-	if err != nil || len(raw) < n+p.requests.Overhead() {
+	if err != nil {
 		return nil, errRequestBroken
 	}
-	plain, err := p.requests.Open(nil, raw[:n], raw[n:], requestPurpose)
+	plain, err := open(p.requests, raw, requestPurpose)
 	if err != nil {
 		return nil, errRequestBroken
 	}

@@ -36,6 +36,24 @@ func newGCM(option string, key []byte) (cipher.AEAD, error) {
 	return cipher.NewGCM(block)
 }
 
+// seal returns prefix, a random nonce and plain sealed with a and ad.
+func seal(a cipher.AEAD, prefix, plain, ad []byte) []byte {
+	out := make([]byte, len(prefix)+a.NonceSize(), len(prefix)+a.NonceSize()+len(plain)+a.Overhead())
+	copy(out, prefix)
+	nonce := out[len(prefix):]
+	_, _ = rand.Read(nonce)
+	return a.Seal(out, nonce, plain, ad)
+}
+
+// open opens the nonce and sealed text that seal wrote after its prefix.
+func open(a cipher.AEAD, sealed, ad []byte) ([]byte, error) {
+	n := a.NonceSize()
+	if len(sealed) < n+a.Overhead() {
+		return nil, errors.New("oidc: sealed value cut short")
+	}
+	return a.Open(nil, sealed[:n], sealed[n:], ad)
+}
+
 // sealKey returns the stored form of a private key: sealed with AES-GCM,
 // bound to its key ID, when a key-encryption key is set; as it is
 // otherwise.
@@ -43,10 +61,7 @@ func (k *keyring) sealKey(id string, der []byte) []byte {
 	if k.seal == nil {
 		return der
 	}
-	nonce := make([]byte, k.seal.NonceSize())
-	_, _ = rand.Read(nonce)
-	out := append(append([]byte{}, sealedPrefix...), nonce...)
-	return k.seal.Seal(out, nonce, der, []byte(id))
+	return seal(k.seal, sealedPrefix, der, []byte(id))
 }
 
 // openKey returns the PKCS #8 form of a stored private key. Keys stored
@@ -59,11 +74,7 @@ func (k *keyring) openKey(id string, stored []byte) ([]byte, error) {
 	if k.seal == nil {
 		return nil, fmt.Errorf("oidc: key %s is sealed and no KeyEncryptionKey is configured", id)
 	}
-	rest := stored[len(sealedPrefix):]
-	if len(rest) < k.seal.NonceSize() {
-		return nil, fmt.Errorf("oidc: key %s: %w", id, errSealBroken)
-	}
-	der, err := k.seal.Open(nil, rest[:k.seal.NonceSize()], rest[k.seal.NonceSize():], []byte(id))
+	der, err := open(k.seal, stored[len(sealedPrefix):], []byte(id))
 	if err != nil {
 		return nil, fmt.Errorf("oidc: key %s: %w", id, errSealBroken)
 	}
