@@ -512,7 +512,7 @@ func (s *Service) StartLogin(ctx context.Context, loginID string, cl Client) (Ch
 		// same keys as limitWith's and cooldown's.
 		tx.RelaxDurability()
 		var a Account
-		err := tx.QueueQuery(ctx, `SELECT `+accountCols+` FROM identity_accounts WHERE login_id = $1`, []any{id},
+		err := tx.QueueQuery(ctx, accountQuery("login_id"), []any{id},
 			func(scan func(...any) error) error {
 				var err error
 				a, err = scanAccount(scanner(scan))

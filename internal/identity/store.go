@@ -76,9 +76,14 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $
 	return err
 }
 
+// accountQuery selects the account whose column col is $1.
+func accountQuery(col string) string {
+	return `SELECT ` + accountCols + ` FROM identity_accounts WHERE ` + col + ` = $1`
+}
+
 // accountBy loads one account by a column that identifies it.
 func accountBy(ctx context.Context, q sqldb.Querier, col, v string) (Account, error) {
-	a, err := scanAccount(q.QueryRowContext(ctx, `SELECT `+accountCols+` FROM identity_accounts WHERE `+col+` = $1`, v))
+	a, err := scanAccount(q.QueryRowContext(ctx, accountQuery(col), v))
 	if err != nil {
 		return a, sqldb.NotFound(err)
 	}
