@@ -495,6 +495,16 @@ func (s *Service) newChallenge(ctx context.Context, tx sqldb.Querier, a Account,
 	return Challenge{ID: id, Purpose: purpose, MaskedMobile: MaskMobile(mobile), Expires: exp, ResendAt: now.Add(s.Policy.ResendAfter)}, nil
 }
 
+// sendCode is newChallenge with its audit event, for a code sent to an
+// account already registered.
+func (s *Service) sendCode(ctx context.Context, tx *sqldb.Tx, a Account, purpose, mobile string, cl Client, now time.Time) (Challenge, error) {
+	ch, err := s.newChallenge(ctx, tx, a, purpose, mobile, now)
+	if err != nil {
+		return Challenge{}, err
+	}
+	return ch, s.auditTx(ctx, tx, EventOTPSent, a.NationalCode, a.LoginID, cl, map[string]string{"purpose": purpose, "mobile": MaskMobile(mobile)})
+}
+
 // StartLogin sends a login code to the account's verified mobile (A2).
 func (s *Service) StartLogin(ctx context.Context, loginID string, cl Client) (Challenge, error) {
 	id, err := normalizeLoginID(loginID)
@@ -537,10 +547,8 @@ func (s *Service) StartLogin(ctx context.Context, loginID string, cl Client) (Ch
 		if err := overLimits(over); err != nil || !registered {
 			return err // an unknown identifier's counts commit
 		}
-		if ch, err = s.newChallenge(ctx, tx, a, PurposeLogin, a.Mobile, now); err != nil {
-			return err
-		}
-		return s.auditTx(ctx, tx, EventOTPSent, a.NationalCode, a.LoginID, cl, map[string]string{"purpose": PurposeLogin, "mobile": MaskMobile(a.Mobile)})
+		ch, err = s.sendCode(ctx, tx, a, PurposeLogin, a.Mobile, cl, now)
+		return err
 	})
 	if err != nil {
 		return Challenge{}, err
@@ -571,10 +579,8 @@ func (s *Service) sendChallenge(ctx context.Context, a Account, purpose, mobile 
 			return err
 		}
 		var err error
-		if ch, err = s.newChallenge(ctx, tx, a, purpose, mobile, now); err != nil {
-			return err
-		}
-		return s.auditTx(ctx, tx, EventOTPSent, a.NationalCode, a.LoginID, cl, map[string]string{"purpose": purpose, "mobile": MaskMobile(mobile)})
+		ch, err = s.sendCode(ctx, tx, a, purpose, mobile, cl, now)
+		return err
 	})
 	if err != nil {
 		return Challenge{}, err
