@@ -13,7 +13,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
-	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -210,9 +209,8 @@ func benchmarkCompleteLogin(b *testing.B, returning bool) {
 
 	var next atomic.Int64
 	b.SetParallelism(8)
-	busy0, idle0 := benchtest.MachineCPU()
-	cpu0 := benchtest.ProcessCPU()
 	b.ResetTimer()
+	span := benchtest.Start()
 	b.RunParallel(func(pb *testing.PB) {
 		// Each of the concurrent browsers and the agency keep their
 		// connections open, as browsers and HTTP clients do; one browser
@@ -229,9 +227,7 @@ func benchmarkCompleteLogin(b *testing.B, returning bool) {
 		}
 	})
 	b.StopTimer()
-	busy1, idle1 := benchtest.MachineCPU()
-	b.ReportMetric(float64(benchtest.ProcessCPU()-cpu0)/float64(b.Elapsed()), "process-cores")
-	b.ReportMetric(float64(busy1-busy0)/float64(busy1-busy0+idle1-idle0)*float64(runtime.NumCPU()), "machine-cores")
+	span.Report(b, b.N)
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "logins/s")
 }
 

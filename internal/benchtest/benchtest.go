@@ -6,9 +6,11 @@ package benchtest
 
 import (
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
+	"testing"
 	"time"
 )
 
@@ -38,4 +40,37 @@ func MachineCPU() (busy, idle int64) {
 		}
 	}
 	return busy, idle
+}
+
+// Span is a stretch of a benchmark whose CPU it reports.
+type Span struct {
+	start      time.Time
+	cpu        time.Duration
+	busy, idle int64
+}
+
+// Start starts a span.
+func Start() Span {
+	busy, idle := MachineCPU()
+	return Span{start: time.Now(), cpu: ProcessCPU(), busy: busy, idle: idle}
+}
+
+// Report ends the span and reports per operation, n of them, the CPU the
+// process used ("process-cpu-µs/op") and the whole machine's ("machine-
+// cpu-µs/op", a database server on it included), and how many cores
+// each kept busy on average.
+func (s Span) Report(b *testing.B, n int) {
+	wall := time.Since(s.start)
+	cpu := ProcessCPU() - s.cpu
+	busy, idle := MachineCPU()
+	machine := 0.0
+	if ticks := busy - s.busy + idle - s.idle; ticks > 0 {
+		machine = float64(busy-s.busy) / float64(ticks) * float64(runtime.NumCPU())
+	}
+	b.ReportMetric(float64(cpu)/float64(wall), "process-cores")
+	b.ReportMetric(machine, "machine-cores")
+	if n > 0 {
+		b.ReportMetric(float64(cpu.Microseconds())/float64(n), "process-cpu-µs/op")
+		b.ReportMetric(machine*float64(wall.Microseconds())/float64(n), "machine-cpu-µs/op")
+	}
 }
