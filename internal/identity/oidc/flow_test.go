@@ -322,4 +322,35 @@ func TestExchangeReleasesWhatTheApprovalKept(t *testing.T) {
 	if _, id := e.login(r, e.browser()); given(id) != "مریم" {
 		t.Errorf("ID token given_name = %v, want the account's مریم", given(id))
 	}
+
+	// A code never exchanged keeps the attributes only until its grant
+	// is revoked: withdrawing the consent clears them at once.
+	e.sessions.mu.Lock()
+	e.sessions.next.Claims = &oidc.Claims{Kind: "natural", NationalID: "0084575948", FirstName: "زهرا"}
+	e.sessions.mu.Unlock()
+	back, _ := e.authorize(e.browser(), r.cfg.AuthCodeURL("st-2", oauth2.S256ChallengeOption(oauth2.GenerateVerifier())))
+	if back.Query().Get("code") == "" {
+		t.Fatalf("callback %s: no code", back)
+	}
+	if n := kept(); n != 1 {
+		t.Fatalf("%d grants keep released claims before the exchange, want 1", n)
+	}
+	if err := e.p.RevokeConsent(context.Background(), persona, "agency"); err != nil {
+		t.Fatal(err)
+	}
+	if n := kept(); n != 0 {
+		t.Errorf("%d grants still keep released claims after the consent was withdrawn", n)
+	}
+	// Nor does the end of the session that approved it leave them, when
+	// the grant ends with the session (it asks for no offline access).
+	online := e.rp("agency", r.cfg.ClientSecret, "profile", "phone")
+	e.authorize(e.browser(), online.cfg.AuthCodeURL("st-3", oauth2.S256ChallengeOption(oauth2.GenerateVerifier())))
+	var sid string
+	if err := e.db.Read.QueryRow(`SELECT session_id FROM oidc_grants WHERE claims IS NOT NULL`).Scan(&sid); err != nil {
+		t.Fatalf("the approval kept no claims: %v", err)
+	}
+	e.p.SessionEnded(context.Background(), sid)
+	if n := kept(); n != 0 {
+		t.Errorf("%d grants still keep released claims after their session ended", n)
+	}
 }

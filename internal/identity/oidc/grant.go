@@ -188,9 +188,10 @@ func redeemByCode(ctx context.Context, db *sqldb.DB, code, client string, now, a
 }
 
 // revokeGrant ends a grant: its access tokens fail at userinfo and
-// introspection, its refresh tokens at the token endpoint.
+// introspection, its refresh tokens at the token endpoint; what its
+// approval kept for the code's exchange goes at once.
 func revokeGrant(ctx context.Context, q sqldb.Querier, id string, now time.Time) error {
-	_, err := q.ExecContext(ctx, `UPDATE oidc_grants SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL`, now, id)
+	_, err := q.ExecContext(ctx, `UPDATE oidc_grants SET revoked_at = $1, claims = NULL WHERE id = $2 AND revoked_at IS NULL`, now, id)
 	if err != nil {
 		return fmt.Errorf("oidc: revoke grant: %w", err)
 	}

@@ -381,7 +381,7 @@ func (p *Provider) RevokeConsent(ctx context.Context, subject, clientID string) 
 		if _, err := tx.ExecContext(ctx, `DELETE FROM oidc_consents WHERE subject = $1 AND client_id = $2`, subject, clientID); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE oidc_grants SET revoked_at = $1
+		_, err := tx.ExecContext(ctx, `UPDATE oidc_grants SET revoked_at = $1, claims = NULL
 			WHERE subject = $2 AND client_id = $3 AND revoked_at IS NULL`, now, subject, clientID)
 		return err
 	})

@@ -143,7 +143,7 @@ func (p *Provider) sessionEnded(ctx context.Context, sessionID string) error {
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE oidc_grants SET revoked_at = $1
+		_, err = tx.ExecContext(ctx, `UPDATE oidc_grants SET revoked_at = $1, claims = NULL
 			WHERE session_id = $2 AND revoked_at IS NULL AND offline = $3`, now, sessionID, false)
 		if err != nil {
 			return err
