@@ -470,6 +470,54 @@ func TestQueuedQuery(t *testing.T) {
 	if err := sqldb.ScanOne(ctx, db.Read, `SELECT COUNT(*) FROM things`, nil, &count); err != nil || count != 3 {
 		t.Errorf("rows after the failed transaction: %d, %v; want 3", count, err)
 	}
+
+	// One still pending at the commit is read before it, so that its
+	// reader's error undoes the transaction on both databases.
+	boom := errors.New("boom")
+	read := false
+	err = db.InTx(ctx, func(tx *sqldb.Tx) error {
+		tx.Queue(ctx, ins, "e", 5, now)
+		return tx.QueueQuery(ctx, `SELECT id FROM things WHERE id = $1`, []any{"e"}, func(scan func(...any) error) error {
+			read = true
+			return boom
+		})
+	})
+	if !errors.Is(err, boom) || !read {
+		t.Errorf("a queued query whose reader fails at the commit: read %v, err %v; want boom", read, err)
+	}
+	if err := sqldb.ScanOne(ctx, db.Read, `SELECT COUNT(*) FROM things`, nil, &count); err != nil || count != 3 {
+		t.Errorf("rows after the transaction whose queued reader failed: %d, %v; want 3", count, err)
+	}
+}
+
+// TestIgnoredFailure: a function that goes on after one of its
+// statements failed. On PostgreSQL the failure has aborted the
+// transaction, whose COMMIT the server answers with ROLLBACK: InTx says
+// so rather than report a commit. SQLite fails the statement alone.
+func TestIgnoredFailure(t *testing.T) {
+	db, ctx := setup(t)
+	ins := `INSERT INTO things (id, name, n, at) VALUES ($1, $1, $2, $3)`
+	err := db.InTx(ctx, func(tx *sqldb.Tx) error {
+		if _, err := tx.ExecContext(ctx, ins, "a", 1, time.Now().UTC()); err != nil {
+			return err
+		}
+		var n int64
+		_ = sqldb.ScanOne(ctx, tx, `SELECT nothing FROM things`, nil, &n) // ignored
+		return nil
+	})
+	var count int64
+	if err := sqldb.ScanOne(ctx, db.Read, `SELECT COUNT(*) FROM things`, nil, &count); err != nil {
+		t.Fatal(err)
+	}
+	if db.Dialect == sqldb.Postgres {
+		if !errors.Is(err, sqldb.ErrRolledBack) || count != 0 {
+			t.Errorf("PostgreSQL: err %v, %d rows; want ErrRolledBack and none", err, count)
+		}
+		return
+	}
+	if err != nil || count != 1 {
+		t.Errorf("SQLite: err %v, %d rows; want the insert committed", err, count)
+	}
 }
 
 // TestRelaxDurability: a relaxed transaction commits its writes like any

@@ -115,8 +115,33 @@ func (tx *Tx) commit(ctx context.Context) error {
 		tx.pending = nil // nothing was done: nothing to send
 		return nil
 	}
-	return tx.send(ctx, statement{sql: "commit"}, nil)
+	// A queued query's rows are read on the client once the server has
+	// run what was sent with it: one still pending goes before COMMIT, so
+	// that its reader's error undoes the transaction as it does on SQLite.
+	for _, s := range tx.pending {
+		if s.rows != nil {
+			tx.flush(ctx)
+			if tx.err != nil {
+				return tx.err
+			}
+			break
+		}
+	}
+	return tx.send(ctx, statement{sql: "commit"}, func(br pgx.BatchResults) error {
+		tag, err := br.Exec()
+		if err == nil && tag.String() == "ROLLBACK" {
+			// The server answers COMMIT so, without an error, when a
+			// statement of the transaction failed before.
+			return ErrRolledBack
+		}
+		return err
+	})
 }
+
+// ErrRolledBack is the commit's error on PostgreSQL when a statement of
+// the transaction failed and the function went on regardless: the server
+// has rolled the transaction back.
+var ErrRolledBack = errors.New("sqldb: the transaction was rolled back: one of its statements failed")
 
 // rollback ends the transaction without its changes. On PostgreSQL a
 // connection that cannot be brought back out of the transaction is
@@ -254,11 +279,12 @@ func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 
 // QueueQuery runs a query whose rows fn reads once they come. On
 // PostgreSQL it goes to the server with the transaction's next statement
-// whose result is needed, or with its commit, in the same round trip, and
-// fn runs before that statement's own result is read; an error of fn or
-// of the query is that statement's error. On SQLite it runs now. It lets
-// a transaction read two things at once, when the second does not depend
-// on the first.
+// whose result is needed, in the same round trip, and fn runs before that
+// statement's own result is read; an error of fn or of the query is that
+// statement's error. With no such statement it goes in a round trip of
+// its own before the commit, and its error fails the commit. On SQLite it
+// runs now. It lets a transaction read two things at once, when the
+// second does not depend on the first.
 func (tx *Tx) QueueQuery(ctx context.Context, query string, args []any, fn func(scan func(dest ...any) error) error) error {
 	if tx.sqlTx != nil {
 		return EachRow(ctx, tx.sqlTx, query, args, fn)
