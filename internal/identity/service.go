@@ -557,6 +557,11 @@ func (s *Service) StartLogin(ctx context.Context, loginID string, cl Client) (Ch
 		return Challenge{}, newError(http.StatusNotFound, CodeNotRegistered, "loginId",
 			"با این شناسه حسابی ثبت نشده است؛ نخست ثبت‌نام کنید.", "no account is registered with this identifier; please register first")
 	}
+	if ch.ID == "" {
+		// The account was read only at the commit, after the transaction
+		// had decided on no code: the counting statement did not go.
+		return Challenge{}, errors.New("identity: login: the account was not read before the code was to be sent")
+	}
 	return ch, nil
 }
 

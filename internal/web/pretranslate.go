@@ -26,8 +26,14 @@ var constantMessage = regexp.MustCompile(`\{\{t "([A-Za-z0-9_.\-]+)"\}\}`)
 // escaping anywhere, as the assets' URLs do not).
 var constantCall = regexp.MustCompile(`\{\{(lang|dir|otherLang|otherLangName|asset "([A-Za-z0-9_./\-]+)")\}\}`)
 
-// plainURL is a URL that every html/template context leaves as it is.
+// plainURL is a URL that html/template leaves as it is in HTML text and
+// in attribute values, URLs' included.
 var plainURL = regexp.MustCompile(`^[A-Za-z0-9_./\-]+$`)
+
+// scriptOrStyle is a script or style element, whose actions html/template
+// escapes for JavaScript or CSS (a language's code in a script becomes a
+// quoted string): pretranslate leaves them to it.
+var scriptOrStyle = regexp.MustCompile(`(?is)<script\b.*?</script\s*>|<style\b.*?</style\s*>`)
 
 // parseFS is html/template's ParseFS with the constant messages and
 // calls of lang written in; asset looks up an asset's URL.
@@ -61,11 +67,29 @@ func parseFS(t *template.Template, fsys fs.FS, lang Lang, own Messages, asset fu
 }
 
 // pretranslate replaces each {{t "key"}} in src with the message's text
-// in lang, escaped for HTML text and quoted attribute values, the only
-// places the window's templates use such messages, and each constant
-// call with its value (a test checks the output is the same as the
-// calls').
+// in lang, escaped for HTML text and quoted attribute values, and each
+// constant call with its value (a test checks the output is the same as
+// the calls'), outside script and style elements. Messages are not
+// written into URL or event-handler attributes (href, on…, style), where
+// html/template escapes otherwise; the window's templates put none there.
 func pretranslate(src string, lang Lang, own Messages, asset func(string) (string, error)) string {
+	var b strings.Builder
+	at := 0
+	for _, loc := range scriptOrStyle.FindAllStringIndex(src, -1) {
+		b.WriteString(pretranslateHTML(src[at:loc[0]], lang, own, asset))
+		b.WriteString(src[loc[0]:loc[1]])
+		at = loc[1]
+	}
+	if at == 0 {
+		return pretranslateHTML(src, lang, own, asset)
+	}
+	b.WriteString(pretranslateHTML(src[at:], lang, own, asset))
+	return b.String()
+}
+
+// pretranslateHTML is pretranslate for src without script or style
+// elements.
+func pretranslateHTML(src string, lang Lang, own Messages, asset func(string) (string, error)) string {
 	src = constantMessage.ReplaceAllStringFunc(src, func(action string) string {
 		key := constantMessage.FindStringSubmatch(action)[1]
 		text, ok := lookup(own, key)

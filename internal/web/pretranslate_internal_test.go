@@ -31,6 +31,9 @@ func TestPretranslate(t *testing.T) {
 <h1 title="{{t "x.tricky"}}">{{t "x.tricky"}}</h1>
 <p aria-label="{{t "x.plain"}}">{{t "x.plain"}} {{t "error.home"}}</p>
 <form>{{range .Data.Fields}}{{template "field" .}}{{end}}{{template "field" .Data.Ptr}}</form>
+<script>var lang = {{lang}}, dir = {{dir}}, other = {{otherLangName}}, msg = {{t "x.tricky"}}, css = {{asset "css/site.css"}};</script>
+<style>p::after { content: {{t "x.plain"}}; }</style>
+<p lang="{{otherLang}}">{{t "x.plain"}}</p>
 {{- end}}`)},
 	}
 	view := func(lang Lang, data any) *View {
@@ -131,6 +134,11 @@ func TestPretranslate(t *testing.T) {
 	if want := `<p>plain</p><p>{{t "x.missing"}}</p><p>{{- t "x.plain"}}</p><html lang="en" dir="ltr"><a hreflang="fa">فارسی</a>` +
 		`<link href="` + css + `"><link href="{{asset "missing.css"}}">`; src != want {
 		t.Errorf("pretranslate = %q, want %q", src, want)
+	}
+	// In script and style elements, html/template's own escaping stays.
+	mixed := `<p>{{lang}}</p><SCRIPT type="module">var l = {{lang}};</script ><p>{{dir}}</p><style>b { content: {{t "x.plain"}} }</style>{{t "x.plain"}}`
+	if got, want := pretranslate(mixed, En, own, nil), `<p>en</p><SCRIPT type="module">var l = {{lang}};</script ><p>ltr</p><style>b { content: {{t "x.plain"}} }</style>plain`; got != want {
+		t.Errorf("pretranslate = %q, want %q", got, want)
 	}
 	if !strings.Contains(pretranslate(`{{t "x.tricky"}}`, Fa, own, nil), "&lt;b&gt;&amp;&#39;&#34;&#43;\uFFFD&lt;/b&gt;") {
 		t.Error("the Persian tricky message is not escaped as html/template escapes it")
