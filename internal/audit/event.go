@@ -28,6 +28,7 @@ const (
 	KindLogout              Kind = "logout"
 	KindSessionEnded        Kind = "session-ended"
 	KindMobileChanged       Kind = "mobile-changed"
+	KindMobileRefused       Kind = "mobile-change-refused"
 	KindClientCreated       Kind = "client-created"
 	KindClientChanged       Kind = "client-changed"
 	KindClientDeleted       Kind = "client-deleted"
@@ -59,6 +60,8 @@ func (k Kind) Title() (fa, en string) {
 		return "پایان نشست", "Session ended"
 	case KindMobileChanged:
 		return "تغییر شمارهٔ همراه", "Mobile number changed"
+	case KindMobileRefused:
+		return "تغییر شمارهٔ همراه ناموفق", "Mobile change refused"
 	case KindClientCreated:
 		return "ثبت سامانهٔ دستگاه", "Agency client created"
 	case KindClientChanged:

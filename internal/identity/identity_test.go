@@ -633,13 +633,26 @@ func TestChangeMobile(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
 	p := persona(t, "two-mobiles")
-	a, _, err := w.svc.Register(ctx, natural(p), cl)
+	a, pending, err := w.svc.Register(ctx, natural(p), cl)
 	if err != nil {
 		t.Fatal(err)
 	}
+	oldCode := w.sms.lastCode(t, p.Mobiles[0])
 	// A number Shahkar gives to someone else is refused.
 	_, err = w.svc.ChangeMobile(ctx, a.ID, persona(t, "ordinary").Mobiles[0], cl)
 	wantCode(t, err, identity.CodeMobileNotOwner)
+	audited := func(kind string) int {
+		n := 0
+		for _, k := range w.audit.kinds() {
+			if k == kind {
+				n++
+			}
+		}
+		return n
+	}
+	if n := audited(identity.EventMobileRefuse); n != 1 {
+		t.Errorf("%d refused mobile changes audited, want 1", n)
+	}
 	ch, err := w.svc.ChangeMobile(ctx, a.ID, p.Mobiles[1], cl)
 	if err != nil {
 		t.Fatal(err)
@@ -650,6 +663,9 @@ func TestChangeMobile(t *testing.T) {
 	// The code of the new number must come back.
 	_, err = w.svc.ConfirmMobile(ctx, a.ID, ch.ID, "12", cl)
 	wantCode(t, err, identity.CodeCodeWrong)
+	if n := audited(identity.EventOTPFailed); n != 1 {
+		t.Errorf("%d wrong codes for the new number audited, want 1", n)
+	}
 	got, err := w.svc.ConfirmMobile(ctx, a.ID, ch.ID, w.sms.lastCode(t, p.Mobiles[1]), cl)
 	if err != nil {
 		t.Fatal(err)
@@ -657,7 +673,31 @@ func TestChangeMobile(t *testing.T) {
 	if got.Mobile != p.Mobiles[1] {
 		t.Errorf("mobile %s", got.Mobile)
 	}
+	// A login code sent to the former number before the change no longer
+	// logs in, and the change's own challenge sends nothing more.
+	_, _, _, err = w.svc.Login(ctx, pending.ID, oldCode, cl, identity.LoginOptions{})
+	wantCode(t, err, identity.CodeCodeExpired)
 	w.clock.Add(2 * time.Minute)
+	_, err = w.svc.Resend(ctx, ch.ID, cl)
+	wantCode(t, err, identity.CodeCodeExpired)
+	// Asking again for that login's code sends it to the number the
+	// account has now, and that code logs in.
+	before := w.sms.count()
+	rc, err := w.svc.Resend(ctx, pending.ID, cl)
+	if err != nil || rc.MaskedMobile != identity.MaskMobile(p.Mobiles[1]) {
+		t.Fatalf("resent login code to %s %v, want the new number", rc.MaskedMobile, err)
+	}
+	if w.sms.count() != before+1 {
+		t.Fatalf("%d messages sent by the resend, want 1", w.sms.count()-before)
+	}
+	if _, _, _, err := w.svc.Login(ctx, rc.ID, w.sms.lastCode(t, p.Mobiles[1]), cl, identity.LoginOptions{}); err != nil {
+		t.Fatalf("login with the resent code: %v", err)
+	}
+	// A challenge already answered sends nothing.
+	w.clock.Add(2 * time.Minute)
+	_, err = w.svc.Resend(ctx, rc.ID, cl)
+	wantCode(t, err, identity.CodeCodeExpired)
+
 	lc, err := w.svc.StartLogin(ctx, p.NationalCode, cl)
 	if err != nil || lc.MaskedMobile != identity.MaskMobile(p.Mobiles[1]) {
 		t.Errorf("login code to %s %v, want the new number", lc.MaskedMobile, err)

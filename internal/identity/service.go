@@ -49,6 +49,7 @@ const (
 	EventLogout       = "logout"
 	EventSessionEnded = "session-ended"
 	EventMobileChange = "mobile-changed"
+	EventMobileRefuse = "mobile-change-refused"
 )
 
 // Policy holds the limits of codes and sessions.
@@ -594,17 +595,26 @@ func (s *Service) sendChallenge(ctx context.Context, a Account, purpose, mobile 
 }
 
 // Resend sends a new code for the same purpose as challenge id, once the
-// cooldown has passed.
+// cooldown has passed: a login code to the account's mobile as it is now,
+// a mobile change's to the number being verified. A challenge already
+// answered, or a mobile change's once the account's mobile has moved on,
+// sends nothing.
 func (s *Service) Resend(ctx context.Context, id string, cl Client) (Challenge, error) {
 	c, err := loadChallenge(ctx, s.DB.Read, id)
-	if err != nil {
+	if err != nil || c.Consumed.Valid {
 		return Challenge{}, codeExpired(err)
 	}
 	a, err := accountBy(ctx, s.DB.Read, "id", c.AccountID)
 	if err != nil {
 		return Challenge{}, err
 	}
-	return s.sendChallenge(ctx, a, c.Purpose, c.Mobile, cl, s.now())
+	mobile := c.Mobile
+	if c.Purpose == PurposeLogin {
+		mobile = a.Mobile
+	} else if c.Created.Before(a.Updated) {
+		return Challenge{}, codeExpired(errors.New("the account changed after the challenge"))
+	}
+	return s.sendChallenge(ctx, a, c.Purpose, mobile, cl, s.now())
 }
 
 // PendingChallenge returns a challenge that can still be answered, for the
@@ -644,6 +654,10 @@ func (s *Service) answer(ctx context.Context, id, code, purpose string, now time
 		switch {
 		case c.Consumed.Valid || !now.Before(c.Expires):
 			return codeExpired(nil)
+		case c.Purpose == PurposeLogin && c.Mobile != c.account.Mobile:
+			// Sent to a number that is no longer the account's (A2): whoever
+			// holds the old SIM cannot log in with it.
+			return codeExpired(errors.New("login code sent to a former mobile"))
 		case c.Attempts >= s.Policy.MaxAttempts:
 			return tooManyAttempts()
 		}
