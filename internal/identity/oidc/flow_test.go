@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -194,6 +196,80 @@ func TestRefreshRotationAndReuse(t *testing.T) {
 	e.compat(t, next.AccessToken, http.StatusUnauthorized)
 	if !slices.Contains(e.audit.kinds(), "oidc.refresh.reuse") {
 		t.Errorf("reuse not audited: %v", e.audit.kinds())
+	}
+}
+
+// refreshRaw presents a refresh token at the token endpoint as the
+// default client, with extra form values, and returns the status and the
+// answer.
+func (e *env) refreshRaw(t testing.TB, secret, refresh string, extra url.Values) (int, map[string]any) {
+	t.Helper()
+	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {refresh}}
+	for k, v := range extra {
+		form[k] = v
+	}
+	req, _ := http.NewRequest(http.MethodPost, e.url+"/oauth2/token", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth("agency", secret)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out := map[string]any{}
+	_ = json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, out
+}
+
+// TestConcurrentRefreshIsReuse: of requests presenting one refresh token
+// at the same moment, one rotates it; the others present a spent token,
+// which is its reuse: the grant is revoked, the new tokens with it.
+func TestConcurrentRefreshIsReuse(t *testing.T) {
+	e := newEnv(t)
+	secret := e.secretFor(t)
+	r := e.rp("agency", secret, "offline_access", "phone")
+	const rounds, at = 5, 8
+	for round := 0; round < rounds; round++ {
+		tok, _ := e.login(r, e.browser())
+		events := len(e.audit.kinds())
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		var won []map[string]any
+		var refused []any
+		for i := 0; i < at; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				status, body := e.refreshRaw(t, secret, tok.RefreshToken, nil)
+				mu.Lock()
+				defer mu.Unlock()
+				if status == http.StatusOK {
+					won = append(won, body)
+				} else {
+					refused = append(refused, body["error"])
+				}
+			}()
+		}
+		close(start)
+		wg.Wait()
+		if len(won) != 1 {
+			t.Fatalf("round %d: one refresh token rotated %d times at once (refused: %v)", round, len(won), refused)
+		}
+		for _, code := range refused {
+			if code != "invalid_grant" {
+				t.Errorf("round %d: a concurrent refresh refused with %v, want invalid_grant", round, code)
+			}
+		}
+		// The others were reuse: the winner's tokens are revoked too.
+		if status, body := e.refreshRaw(t, secret, won[0]["refresh_token"].(string), nil); status != http.StatusBadRequest || body["error"] != "invalid_grant" {
+			t.Errorf("round %d: the new refresh token after a concurrent reuse: %d %v", round, status, body)
+		}
+		e.compat(t, won[0]["access_token"].(string), http.StatusUnauthorized)
+		if !slices.Contains(e.audit.kinds()[events:], "oidc.refresh.reuse") {
+			t.Errorf("round %d: reuse not audited: %v", round, e.audit.kinds()[events:])
+		}
 	}
 }
 

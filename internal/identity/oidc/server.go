@@ -256,7 +256,8 @@ func pkceMatches(verifier, challenge string) bool {
 
 // RefreshToken rotates a refresh token: the old one is spent and a new
 // one issued. Presenting a spent refresh token again means it was copied:
-// the whole grant is revoked.
+// the whole grant is revoked. Of requests presenting one token at once,
+// one spends it and the others are such a reuse.
 func (s *server) RefreshToken(ctx context.Context, r *op.ClientRequest[oidc.RefreshTokenRequest]) (*op.Response, error) {
 	p := s.p
 	c := r.Client.(opClient).Client
@@ -290,8 +291,17 @@ func (s *server) RefreshToken(ctx context.Context, r *op.ClientRequest[oidc.Refr
 		if g.Revoked || !now.Before(expires) {
 			return oidc.ErrInvalidGrant().WithDescription("refresh token revoked or expired")
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE oidc_refresh_tokens SET used_at = $1 WHERE hash = $2`, now, hash); err != nil {
+		// The token is spent only while it is unused. A request that read
+		// it unused above while another was spending it (PostgreSQL reads
+		// at READ COMMITTED) finds it spent here: it presented a spent
+		// token, as a copy used at the same moment as the client does.
+		res, err := tx.ExecContext(ctx, `UPDATE oidc_refresh_tokens SET used_at = $1 WHERE hash = $2 AND used_at IS NULL`, now, hash)
+		if err != nil {
 			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			reused = true
+			return revokeGrant(ctx, tx, g.ID, now)
 		}
 		exp := now.Add(p.opts.RefreshTokenLifetime)
 		if _, err := tx.ExecContext(ctx, `UPDATE oidc_grants SET expires_at = $1 WHERE id = $2`, exp, g.ID); err != nil {
