@@ -54,7 +54,8 @@ type Config struct {
 	Persons int
 	// Seed makes the synthetic data reproducible.
 	Seed int64
-	// TrustedProxies lists the CIDRs whose X-Forwarded-For is believed.
+	// TrustedProxies lists the CIDRs whose X-Forwarded-For and
+	// X-Forwarded-Proto are believed.
 	TrustedProxies []netip.Prefix
 	// ShutdownTimeout bounds how long a graceful shutdown waits.
 	ShutdownTimeout time.Duration
@@ -111,7 +112,7 @@ func (c *Config) settings() []setting {
 		{"log-format", "log format: text or json", (*stringValue)(&c.LogFormat)},
 		{"persons", "number of synthetic people to seed", (*intValue)(&c.Persons)},
 		{"seed", "seed of the synthetic data generator", (*int64Value)(&c.Seed)},
-		{"trusted-proxies", "comma-separated CIDRs whose X-Forwarded-For header is trusted", (*prefixesValue)(&c.TrustedProxies)},
+		{"trusted-proxies", "comma-separated CIDRs whose X-Forwarded-For and X-Forwarded-Proto headers are trusted", (*prefixesValue)(&c.TrustedProxies)},
 		{"shutdown-timeout", "how long a graceful shutdown may take", (*durationValue)(&c.ShutdownTimeout)},
 		{"secret", "the window's secret, 64 hex digits, the same on every node: it keys the one-time code hashes, seals the login requests in flight and the signing keys (default: kept in data-dir)", (*stringValue)(&c.Secret)},
 		{"sms", "how one-time codes are sent: dev (printed and listed at /dev/sms) or smpp", (*stringValue)(&c.SMS)},

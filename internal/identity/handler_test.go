@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strings"
@@ -198,4 +199,68 @@ func TestPagesRefusals(t *testing.T) {
 	}
 	res, body = b.get("/login/code?c=nonexistent")
 	wantStatus(t, res, body, http.StatusGone, "این کد دیگر معتبر نیست")
+}
+
+// TestSessionCookieBehindProxy: the window runs behind a proxy that ends
+// TLS; when a trusted proxy says the client used HTTPS, the session
+// cookie is Secure and __Host-, like the CSRF cookie, and is read back
+// under that name.
+func TestSessionCookieBehindProxy(t *testing.T) {
+	w := newWorld(t)
+	m, err := web.New(web.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), DB: w.db, Now: w.clock.Now,
+		StatsFlushInterval: time.Hour, TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Mount(&identity.Handler{Service: w.svc})
+	t.Cleanup(func() { m.Close(context.Background()) })
+	srv := httptest.NewServer(m.Handler())
+	t.Cleanup(srv.Close)
+	p := persona(t, "ordinary")
+	_, ch, err := w.svc.Register(context.Background(), natural(p), cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	do := func(method, path string, form url.Values, cookies ...*http.Cookie) *http.Response {
+		t.Helper()
+		var body io.Reader
+		if form != nil {
+			body = strings.NewReader(form.Encode())
+		}
+		req, _ := http.NewRequest(method, srv.URL+path, body)
+		if form != nil {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		req.Header.Set("X-Forwarded-Proto", "https")
+		for _, ck := range cookies {
+			req.AddCookie(ck)
+		}
+		res, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		return res
+	}
+	named := func(res *http.Response, name string) *http.Cookie {
+		t.Helper()
+		for _, ck := range res.Cookies() {
+			if ck.Name == name {
+				return ck
+			}
+		}
+		t.Fatalf("%s %s set no %s cookie; set %v", res.Request.Method, res.Request.URL.Path, name, res.Header.Values("Set-Cookie"))
+		return nil
+	}
+	csrf := named(do(http.MethodGet, "/login", nil), "__Host-csrf")
+	res := do(http.MethodPost, "/login/code", url.Values{"c": {ch.ID}, "code": {w.sms.lastCode(t, p.Mobiles[0])}, web.CSRFField: {csrf.Value}}, csrf)
+	sess := named(res, "__Host-pnj_session")
+	if !sess.Secure || !sess.HttpOnly || sess.Path != "/" || sess.SameSite != http.SameSiteLaxMode {
+		t.Errorf("session cookie %+v: want Secure, HttpOnly, Path=/, SameSite=Lax", sess)
+	}
+	if res := do(http.MethodGet, "/account", nil, sess); res.StatusCode != http.StatusOK {
+		t.Errorf("the account page with the session cookie: %d, want 200", res.StatusCode)
+	}
 }

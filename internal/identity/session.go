@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/panjereh/panjereh/internal/sqldb"
+	"github.com/panjereh/panjereh/internal/web"
 )
 
 // Assurance levels (A5), as OpenID Connect acr values.
@@ -258,24 +259,25 @@ func cookieName(secure bool) string {
 
 // SetCookie writes the session cookie: HttpOnly, SameSite=Lax (the
 // OpenID Connect redirect from an agency is a top-level navigation),
-// Secure on HTTPS. It is a browser-session cookie, gone when the browser
-// closes; the server enforces the idle and absolute timeouts.
+// Secure and __Host- on HTTPS, at the window or at a trusted proxy in
+// front of it (web.Secure). It is a browser-session cookie, gone when the
+// browser closes; the server enforces the idle and absolute timeouts.
 func SetCookie(w http.ResponseWriter, r *http.Request, token string) {
-	secure := r.TLS != nil
+	secure := web.Secure(r)
 	http.SetCookie(w, &http.Cookie{Name: cookieName(secure), Value: token, Path: "/", HttpOnly: true, Secure: secure,
 		SameSite: http.SameSiteLaxMode})
 }
 
 // ClearCookie removes the session cookie.
 func ClearCookie(w http.ResponseWriter, r *http.Request) {
-	secure := r.TLS != nil
+	secure := web.Secure(r)
 	http.SetCookie(w, &http.Cookie{Name: cookieName(secure), Value: "", Path: "/", HttpOnly: true, Secure: secure,
 		SameSite: http.SameSiteLaxMode, MaxAge: -1})
 }
 
 // CookieToken is the session token a request carries, if any.
 func CookieToken(r *http.Request) string {
-	c, err := r.Cookie(cookieName(r.TLS != nil))
+	c, err := r.Cookie(cookieName(web.Secure(r)))
 	if err != nil {
 		return ""
 	}

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"net/netip"
 	"sync"
 	"time"
@@ -74,3 +75,9 @@ func (s *reqState) logAttrs() []slog.Attr {
 // the Mux determined it (trusting X-Forwarded-For only from the configured
 // proxies). It is the zero Addr outside a request served by a Mux.
 func ClientIP(ctx context.Context) netip.Addr { return stateOf(ctx).ip }
+
+// Secure reports whether the client reached the site over HTTPS: r came
+// over TLS, or, in a request served by a Mux, a trusted proxy says the
+// client used it (X-Forwarded-Proto). Cookies that must not travel in
+// the clear take their Secure flag and __Host- name from it.
+func Secure(r *http.Request) bool { return r.TLS != nil || stateOf(r.Context()).secure }
