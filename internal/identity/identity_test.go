@@ -16,6 +16,7 @@ import (
 	"github.com/panjereh/panjereh/internal/audit"
 	"github.com/panjereh/panjereh/internal/exchange/nixclient"
 	"github.com/panjereh/panjereh/internal/identity"
+	"github.com/panjereh/panjereh/internal/iran"
 	"github.com/panjereh/panjereh/internal/registry"
 	"github.com/panjereh/panjereh/internal/sqldb"
 	"github.com/panjereh/panjereh/internal/sqldb/sqldbtest"
@@ -539,6 +540,19 @@ func TestRateLimits(t *testing.T) {
 	}
 	_, err = w.svc.StartLogin(ctx, "0000000019", probe)
 	wantCode(t, err, identity.CodeRateLimited)
+	// An IPv6 subscriber holds a whole /64: its addresses count as one.
+	unknown := func(i int) string {
+		first9 := fmt.Sprintf("%09d", 300000+i)
+		return first9 + fmt.Sprint(iran.NationalCodeCheckDigit(first9))
+	}
+	for i := range 3 {
+		_, err := w.svc.StartLogin(ctx, unknown(i), identity.Client{IP: fmt.Sprintf("2001:db8:1:2::%x", i+1)})
+		wantCode(t, err, identity.CodeNotRegistered)
+	}
+	_, err = w.svc.StartLogin(ctx, unknown(3), identity.Client{IP: "2001:db8:1:2:ffff::9"})
+	wantCode(t, err, identity.CodeRateLimited)
+	_, err = w.svc.StartLogin(ctx, unknown(4), identity.Client{IP: "2001:db8:1:3::1"})
+	wantCode(t, err, identity.CodeNotRegistered)
 
 	// Per mobile, with the counter keyed by the account's mobile, which
 	// the login reads in the counting statement: two logins' codes fill a

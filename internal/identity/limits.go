@@ -3,6 +3,7 @@ package identity
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -24,6 +25,23 @@ type counter struct {
 	key            string
 	l              Limit
 	column, suffix string
+}
+
+// ipKey is the per-address counter's key for ip: an IPv6 address counts
+// with its whole /64, which one subscriber is given and can take any
+// address of; an IPv4 address on its own. An empty or unreadable ip
+// gives a key that is not counted.
+func ipKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return "ip:"
+	}
+	a = a.Unmap()
+	if a.Is6() {
+		p, _ := a.WithZone("").Prefix(64)
+		return "ip:" + p.String()
+	}
+	return "ip:" + a.String()
 }
 
 // exceeded is a counter over its limit and how long until its window

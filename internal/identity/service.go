@@ -444,7 +444,7 @@ func (s *Service) cooldownLimit() Limit { return Limit{Max: 1, Window: s.Policy.
 // error.
 func (s *Service) limitWith(ctx context.Context, q sqldb.Querier, cl Client, mobile, login string, extra *counter, now time.Time) error {
 	p := s.Policy
-	counters := []counter{{key: "ip:" + cl.IP, l: p.PerIP}, {key: "login:" + login, l: p.PerLogin}, {key: "mobile:" + mobile, l: p.PerMobile}}
+	counters := []counter{{key: ipKey(cl.IP), l: p.PerIP}, {key: "login:" + login, l: p.PerLogin}, {key: "mobile:" + mobile, l: p.PerMobile}}
 	if extra != nil {
 		counters = append(counters, *extra)
 	}
@@ -535,7 +535,7 @@ func (s *Service) StartLogin(ctx context.Context, loginID string, cl Client) (Ch
 		}
 		p := s.Policy
 		over, err := hit(ctx, tx, s.DB.Dialect == sqldb.Postgres, []counter{
-			{key: "ip:" + cl.IP, l: p.PerIP},
+			{key: ipKey(cl.IP), l: p.PerIP},
 			{key: "login:" + id, l: p.PerLogin},
 			{key: "mobile:", column: "mobile", l: p.PerMobile},
 			// The cooldown is always counted, so the counting statement
