@@ -273,6 +273,38 @@ func TestConcurrentRefreshIsReuse(t *testing.T) {
 	}
 }
 
+// TestRefreshWithUngrantedScopeKeepsTheToken: a refresh asking for a
+// scope the grant does not hold is refused before the token is spent, so
+// that the client may present it again; one asking for fewer scopes
+// gets those.
+func TestRefreshWithUngrantedScopeKeepsTheToken(t *testing.T) {
+	e := newEnv(t)
+	secret := e.secretFor(t)
+	r := e.rp("agency", secret, "offline_access", "phone")
+	tok, _ := e.login(r, e.browser())
+	status, body := e.refreshRaw(t, secret, tok.RefreshToken, url.Values{"scope": {"openid address"}})
+	if status != http.StatusBadRequest || body["error"] != "invalid_scope" {
+		t.Fatalf("refresh with a scope not granted: %d %v, want invalid_scope", status, body)
+	}
+	status, body = e.refreshRaw(t, secret, tok.RefreshToken, nil)
+	if status != http.StatusOK {
+		t.Fatalf("the same refresh token after invalid_scope: %d %v", status, body)
+	}
+	if got := e.compat(t, body["access_token"].(string), http.StatusOK); got["mobile"] != "09121234567" {
+		t.Errorf("compat userinfo after the refresh = %v", got)
+	}
+	status, body = e.refreshRaw(t, secret, body["refresh_token"].(string), url.Values{"scope": {"openid offline_access"}})
+	if status != http.StatusOK || body["scope"] != "openid offline_access" {
+		t.Fatalf("refresh asking for fewer scopes: %d %v", status, body)
+	}
+	if got := e.compat(t, body["access_token"].(string), http.StatusOK); got["mobile"] != nil {
+		t.Errorf("compat userinfo releases a scope the refresh did not ask for: %v", got)
+	}
+	if slices.Contains(e.audit.kinds(), "oidc.refresh.reuse") {
+		t.Errorf("a refresh was taken for reuse: %v", e.audit.kinds())
+	}
+}
+
 func isOAuthError(err error, code string) bool {
 	re, ok := err.(*oauth2.RetrieveError)
 	return ok && re.ErrorCode == code

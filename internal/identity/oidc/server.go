@@ -264,6 +264,7 @@ func (s *server) RefreshToken(ctx context.Context, r *op.ClientRequest[oidc.Refr
 	now := p.now()
 	hash := digest(r.Data.RefreshToken)
 	var g *grant
+	var scopes []string
 	var reused bool
 	next := randomToken(32)
 	err := p.opts.DB.InTx(ctx, func(tx *sqldb.Tx) error {
@@ -291,6 +292,11 @@ func (s *server) RefreshToken(ctx context.Context, r *op.ClientRequest[oidc.Refr
 		if g.Revoked || !now.Before(expires) {
 			return oidc.ErrInvalidGrant().WithDescription("refresh token revoked or expired")
 		}
+		// A request refused for its scopes leaves the token unspent, to
+		// be presented again.
+		if scopes, err = refreshScopes(g, r.Data.Scopes); err != nil {
+			return err
+		}
 		// The token is spent only while it is unused. A request that read
 		// it unused above while another was spending it (PostgreSQL reads
 		// at READ COMMITTED) finds it spent here: it presented a spent
@@ -317,19 +323,27 @@ func (s *server) RefreshToken(ctx context.Context, r *op.ClientRequest[oidc.Refr
 	if err != nil {
 		return nil, oidc.DefaultToServerError(err, "cannot refresh")
 	}
-	if len(r.Data.Scopes) > 0 {
-		for _, sc := range r.Data.Scopes {
-			if !slices.Contains(g.Req.Scopes, sc) {
-				return nil, oidc.ErrInvalidScope().WithDescription("scope %q was not granted", sc)
-			}
-		}
-		g.Req.Scopes = r.Data.Scopes
-	}
+	g.Req.Scopes = scopes
 	resp, err := p.issueForGrant(ctx, c, g, next)
 	if err != nil {
 		return nil, oidc.DefaultToServerError(err, "cannot issue tokens")
 	}
 	return op.NewResponse(resp), nil
+}
+
+// refreshScopes returns the scopes a refresh of g releases: those it
+// asks for, which must all have been granted, or else all the grant's
+// (RFC 6749 section 6).
+func refreshScopes(g *grant, asked []string) ([]string, error) {
+	if len(asked) == 0 {
+		return g.Req.Scopes, nil
+	}
+	for _, sc := range asked {
+		if !slices.Contains(g.Req.Scopes, sc) {
+			return nil, oidc.ErrInvalidScope().WithDescription("scope %q was not granted", sc)
+		}
+	}
+	return asked, nil
 }
 
 // ClientCredentialsExchange issues an agency back-end its own access
