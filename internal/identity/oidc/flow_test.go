@@ -305,6 +305,65 @@ func TestRefreshWithUngrantedScopeKeepsTheToken(t *testing.T) {
 	}
 }
 
+// TestRefreshFollowsTheClientsScopes: a scope the ministry withdraws
+// from a client is no longer released by refreshing a grant made before
+// (A5), and without offline_access the grant is not refreshed at all.
+func TestRefreshFollowsTheClientsScopes(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	secret := e.secretFor(t)
+	r := e.rp("agency", secret, "offline_access", "profile", "phone")
+	tok, _ := e.login(r, e.browser())
+	withdraw := func(scope string) {
+		t.Helper()
+		c, err := e.p.Client(ctx, "agency")
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Scopes = slices.DeleteFunc(c.Scopes, func(s string) bool { return s == scope })
+		e.client(c)
+	}
+	withdraw(oidc.ScopePhone)
+
+	e.clock.Add(time.Minute)
+	tok.Expiry = time.Now().Add(-time.Second)
+	next, err := r.cfg.TokenSource(ctx, tok).Token()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := next.Extra("scope"); got != "openid offline_access profile" {
+		t.Errorf("refreshed scope = %v", got)
+	}
+	raw, _ := next.Extra("id_token").(string)
+	id, err := r.verifier.Verify(ctx, raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var claims map[string]any
+	_ = id.Claims(&claims)
+	if claims["phone_number"] != nil || claims["phone_number_verified"] != nil || claims["given_name"] != "مریم" {
+		t.Errorf("refreshed ID token = %v, want profile without phone", claims)
+	}
+	ui, err := r.provider.UserInfo(ctx, oauth2.StaticTokenSource(next))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var uic map[string]any
+	_ = ui.Claims(&uic)
+	if uic["phone_number"] != nil || uic["family_name"] != "احمدی" {
+		t.Errorf("userinfo = %v, want profile without phone", uic)
+	}
+	if got := e.compat(t, next.AccessToken, http.StatusOK); got["mobile"] != nil || got["firstName"] != "مریم" {
+		t.Errorf("compat userinfo = %v, want profile without mobile", got)
+	}
+
+	withdraw(oidc.ScopeOffline)
+	_, err = r.cfg.TokenSource(ctx, &oauth2.Token{RefreshToken: next.RefreshToken}).Token()
+	if !isOAuthError(err, "invalid_grant") {
+		t.Fatalf("refresh after offline_access was withdrawn: %v, want invalid_grant", err)
+	}
+}
+
 func isOAuthError(err error, code string) bool {
 	re, ok := err.(*oauth2.RetrieveError)
 	return ok && re.ErrorCode == code

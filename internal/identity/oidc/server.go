@@ -294,7 +294,7 @@ func (s *server) RefreshToken(ctx context.Context, r *op.ClientRequest[oidc.Refr
 		}
 		// A request refused for its scopes leaves the token unspent, to
 		// be presented again.
-		if scopes, err = refreshScopes(g, r.Data.Scopes); err != nil {
+		if scopes, err = refreshScopes(g, c, r.Data.Scopes); err != nil {
 			return err
 		}
 		// The token is spent only while it is unused. A request that read
@@ -331,19 +331,31 @@ func (s *server) RefreshToken(ctx context.Context, r *op.ClientRequest[oidc.Refr
 	return op.NewResponse(resp), nil
 }
 
-// refreshScopes returns the scopes a refresh of g releases: those it
-// asks for, which must all have been granted, or else all the grant's
-// (RFC 6749 section 6).
-func refreshScopes(g *grant, asked []string) ([]string, error) {
-	if len(asked) == 0 {
-		return g.Req.Scopes, nil
+// refreshScopes returns the scopes a refresh of g by c releases: those
+// it asks for, which must all have been granted, or else all the grant's
+// (RFC 6749 section 6), less those the ministry has since withdrawn from
+// the client, whose registration applies to grants already made as it
+// does to requests on their way (A5). Without offline_access the grant
+// is no longer refreshed.
+func refreshScopes(g *grant, c *Client, asked []string) ([]string, error) {
+	if !c.allows(ScopeOffline) {
+		return nil, oidc.ErrInvalidGrant().WithDescription("offline access is no longer allowed for this client")
 	}
 	for _, sc := range asked {
 		if !slices.Contains(g.Req.Scopes, sc) {
 			return nil, oidc.ErrInvalidScope().WithDescription("scope %q was not granted", sc)
 		}
 	}
-	return asked, nil
+	if len(asked) == 0 {
+		asked = g.Req.Scopes
+	}
+	var out []string
+	for _, sc := range asked {
+		if sc == ScopeOpenID || c.allows(sc) {
+			out = append(out, sc)
+		}
+	}
+	return out, nil
 }
 
 // ClientCredentialsExchange issues an agency back-end its own access
