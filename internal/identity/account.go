@@ -47,6 +47,9 @@ type Account struct {
 	Source  map[string]string
 	Created time.Time
 	Updated time.Time
+	// CodesLocked, when after now, is until when no one-time code is
+	// sent to the account or checked, after too many wrong ones.
+	CodesLocked time.Time
 }
 
 // HasRole reports whether the account holds role.

@@ -46,6 +46,7 @@ const (
 	CodeCodeWrong         = "code-wrong"
 	CodeCodeExpired       = "code-expired"
 	CodeTooManyAttempts   = "too-many-attempts"
+	CodeCodesLocked       = "codes-locked"
 	CodeRegistryDown      = "registry-unavailable"
 	CodeMinor             = "minor"
 )
@@ -72,6 +73,16 @@ func registryDown(err error) *Error {
 	return &Error{Status: http.StatusServiceUnavailable, Code: CodeRegistryDown,
 		Fa: "استعلام از سامانه‌های پایه اکنون ممکن نیست؛ چند دقیقهٔ دیگر دوباره تلاش کنید.",
 		En: "the base registries cannot be reached now; please try again in a few minutes", Err: err}
+}
+
+// codesLocked is the error while an account's codes are stopped after
+// too many wrong ones.
+func codesLocked(until, now time.Time) *Error {
+	wait := max(until.Sub(now).Round(time.Second), time.Second)
+	hours := int((wait + time.Hour - 1) / time.Hour)
+	return &Error{Status: http.StatusTooManyRequests, Code: CodeCodesLocked, Field: "code", RetryAfter: wait,
+		Fa: fmt.Sprintf("کد نادرست بیش از اندازه وارد شده است؛ تا %s ساعت دیگر کدی برای این حساب فرستاده یا پذیرفته نمی‌شود.", iran.ToPersianDigits(fmt.Sprint(hours))),
+		En: fmt.Sprintf("too many wrong codes were entered; no code is sent to or accepted for this account for the next %d hours", hours)}
 }
 
 func rateLimited(retry time.Duration) *Error {

@@ -300,7 +300,7 @@ func (h *Handler) code(w http.ResponseWriter, r *http.Request) {
 	_, _, token, err := h.Service.Login(r.Context(), id, r.PostFormValue("code"), client(r), opts)
 	if err != nil {
 		var e *Error
-		if errors.As(err, &e) && (e.Code == CodeCodeExpired || e.Code == CodeTooManyAttempts) {
+		if errors.As(err, &e) && (e.Code == CodeCodeExpired || e.Code == CodeTooManyAttempts || e.Code == CodeCodesLocked) {
 			h.renderLogin(w, r, e.Status, newLoginView("", &web.Text{Fa: e.Fa, En: e.En}, ret))
 			return
 		}

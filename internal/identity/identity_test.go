@@ -473,6 +473,69 @@ func TestWrongCodes(t *testing.T) {
 	}
 }
 
+// TestWrongCodesAcrossCodes: wrong codes count against the account over
+// all its codes, so that asking for new codes does not give a guesser
+// new tries without end: past the limit the account's codes stop, the
+// open ones and new ones alike, until the window ends.
+func TestWrongCodesAcrossCodes(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	w.svc.Policy.WrongCodes = identity.Limit{Max: 7, Window: 24 * time.Hour}
+	p := persona(t, "wife")
+	_, first, err := w.svc.Register(ctx, natural(p), cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrongFor := func(right string) string {
+		if right == "000000" {
+			return "111111"
+		}
+		return "000000"
+	}
+	code := w.sms.lastCode(t, p.Mobiles[0])
+	for range 5 { // the first code burnt: 5 wrong
+		_, _, _, err = w.svc.Login(ctx, first.ID, wrongFor(code), cl, identity.LoginOptions{})
+	}
+	wantCode(t, err, identity.CodeTooManyAttempts)
+	w.clock.Add(time.Minute)
+	second, err := w.svc.StartLogin(ctx, p.NationalCode, cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code = w.sms.lastCode(t, p.Mobiles[0])
+	for range 2 { // 7 wrong in all: still allowed
+		_, _, _, err = w.svc.Login(ctx, second.ID, wrongFor(code), cl, identity.LoginOptions{})
+		wantCode(t, err, identity.CodeCodeWrong)
+	}
+	_, _, _, err = w.svc.Login(ctx, second.ID, wrongFor(code), cl, identity.LoginOptions{})
+	if e := wantCode(t, err, identity.CodeCodesLocked); e != nil && (e.RetryAfter < 23*time.Hour || e.RetryAfter > 24*time.Hour) {
+		t.Errorf("locked for %v, want the rest of the day's window", e.RetryAfter)
+	}
+	// The open code, right as it is, no longer logs in, and no new code
+	// is sent, by login or by asking again.
+	if _, _, _, err := w.svc.Login(ctx, second.ID, code, cl, identity.LoginOptions{}); err == nil {
+		t.Error("the right code logged in while the account's codes are stopped")
+	}
+	sent := w.sms.count()
+	w.clock.Add(time.Minute)
+	_, err = w.svc.StartLogin(ctx, p.NationalCode, cl)
+	wantCode(t, err, identity.CodeCodesLocked)
+	_, err = w.svc.Resend(ctx, second.ID, cl)
+	wantCode(t, err, identity.CodeCodesLocked)
+	if w.sms.count() != sent {
+		t.Errorf("%d codes sent while the account's codes are stopped", w.sms.count()-sent)
+	}
+	// The next day the person logs in again.
+	w.clock.Add(24 * time.Hour)
+	ch, err := w.svc.StartLogin(ctx, p.NationalCode, cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := w.svc.Login(ctx, ch.ID, w.sms.lastCode(t, p.Mobiles[0]), cl, identity.LoginOptions{}); err != nil {
+		t.Fatalf("login after the window: %v", err)
+	}
+}
+
 func TestConcurrentRightCodeLogsInOnce(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()

@@ -61,6 +61,11 @@ type Policy struct {
 	// Codes sent per mobile, per login identifier and per IP address, and
 	// registration or login attempts per IP address.
 	PerMobile, PerLogin, PerIP Limit
+	// WrongCodes is the wrong codes an account may have entered, over all
+	// its codes, before its codes stop until the window ends: each code
+	// allows MaxAttempts, and new codes keep coming within PerLogin, so
+	// without it a guesser could try thousands of codes a day.
+	WrongCodes Limit
 	// SessionIdle ends a session unused this long; SessionMax ends any
 	// session this long after login. A service may ask for a longer idle
 	// time, up to SessionMax (A7).
@@ -72,7 +77,7 @@ func DefaultPolicy() Policy {
 	return Policy{
 		CodeDigits: 6, CodeTTL: 2 * time.Minute, MaxAttempts: 5, ResendAfter: time.Minute,
 		PerMobile: Limit{Max: 5, Window: 15 * time.Minute}, PerLogin: Limit{Max: 5, Window: 15 * time.Minute},
-		PerIP:       Limit{Max: 30, Window: 15 * time.Minute},
+		PerIP: Limit{Max: 30, Window: 15 * time.Minute}, WrongCodes: Limit{Max: 20, Window: 24 * time.Hour},
 		SessionIdle: 30 * time.Minute, SessionMax: 12 * time.Hour,
 	}
 }
@@ -548,6 +553,9 @@ func (s *Service) StartLogin(ctx context.Context, loginID string, cl Client) (Ch
 		if err := overLimits(over); err != nil || !registered {
 			return err // an unknown identifier's counts commit
 		}
+		if now.Before(a.CodesLocked) {
+			return codesLocked(a.CodesLocked, now)
+		}
 		ch, err = s.sendCode(ctx, tx, a, PurposeLogin, a.Mobile, cl, now)
 		return err
 	})
@@ -574,6 +582,9 @@ func (f scanner) Scan(dest ...any) error { return f(dest...) }
 // sendChallenge applies the cooldown and the limits, then sends a code,
 // all in one transaction: one commit per code.
 func (s *Service) sendChallenge(ctx context.Context, a Account, purpose, mobile string, cl Client, now time.Time) (Challenge, error) {
+	if now.Before(a.CodesLocked) {
+		return Challenge{}, codesLocked(a.CodesLocked, now)
+	}
 	var ch Challenge
 	err := s.DB.InTx(ctx, func(tx *sqldb.Tx) error {
 		// A code lost in a crash costs the person a new one. The SMS
@@ -660,10 +671,15 @@ func (s *Service) answer(ctx context.Context, id, code, purpose string, now time
 			return codeExpired(errors.New("login code sent to a former mobile"))
 		case c.Attempts >= s.Policy.MaxAttempts:
 			return tooManyAttempts()
+		case now.Before(c.account.CodesLocked):
+			return codesLocked(c.account.CodesLocked, now)
 		}
 		if !codeMatches(s.Secret, c.ID, iran.ToASCIIDigits(strings.TrimSpace(code)), c.Hash) {
 			wrong = s.wrongCode(c.Attempts + 1)
-			return tx.Queue(ctx, `UPDATE identity_challenges SET attempts = attempts + 1 WHERE id = $1`, id)
+			if err := tx.Queue(ctx, `UPDATE identity_challenges SET attempts = attempts + 1 WHERE id = $1`, id); err != nil {
+				return err
+			}
+			return s.countWrongCode(ctx, tx, c, now, &wrong)
 		}
 		if err := tx.Queue(ctx, `UPDATE identity_challenges SET consumed_at = $2 WHERE id = $1`, c.ID, now); err != nil {
 			return err
@@ -674,6 +690,27 @@ func (s *Service) answer(ctx context.Context, id, code, purpose string, now time
 		err = wrong
 	}
 	return c, err
+}
+
+// countWrongCode counts a wrong code against its account, across all its
+// codes; past Policy.WrongCodes the account's codes stop until the
+// window ends: its open challenges are burnt, and *wrong becomes the
+// error that says so.
+func (s *Service) countWrongCode(ctx context.Context, tx *sqldb.Tx, c challenge, now time.Time, wrong *error) error {
+	over, err := hit(ctx, tx, s.DB.Dialect == sqldb.Postgres, []counter{{key: "wrong:" + c.AccountID, l: s.Policy.WrongCodes}}, "", now)
+	if err != nil || len(over) == 0 {
+		return err
+	}
+	until := now.Add(over[0].wait)
+	if err := tx.Queue(ctx, `UPDATE identity_accounts SET codes_locked_until = $2 WHERE id = $1`, c.AccountID, until); err != nil {
+		return err
+	}
+	if err := tx.Queue(ctx, `UPDATE identity_challenges SET attempts = $2 WHERE account_id = $1 AND consumed_at IS NULL`,
+		c.AccountID, s.Policy.MaxAttempts); err != nil {
+		return err
+	}
+	*wrong = codesLocked(until, now)
+	return nil
 }
 
 // wrongCode is the error for the n-th wrong code of a challenge.

@@ -21,12 +21,14 @@ func newID() string {
 }
 
 const accountCols = `id, kind, login_id, national_code, legal_id, foreign_id, mobile, birth_date, first_name, last_name,
-father_name, gender, company_name, signatory_role, roles, source, created_at, updated_at, postal_code, province, city`
+father_name, gender, company_name, signatory_role, roles, source, created_at, updated_at, postal_code, province, city,
+codes_locked_until`
 
 // accountRow holds an account's columns while they are scanned.
 type accountRow struct {
 	a                          *Account
 	kind, birth, roles, source string
+	locked                     sql.NullTime
 }
 
 func newAccountRow(a *Account) *accountRow { return &accountRow{a: a} }
@@ -35,7 +37,7 @@ func (r *accountRow) dest() []any {
 	a := r.a
 	return []any{&a.ID, &r.kind, &a.LoginID, &a.NationalCode, &a.LegalID, &a.ForeignID, &a.Mobile, &r.birth,
 		&a.FirstName, &a.LastName, &a.FatherName, &a.Gender, &a.CompanyName, &a.SignatoryRole, &r.roles, &r.source,
-		&a.Created, &a.Updated, &a.PostalCode, &a.Province, &a.City}
+		&a.Created, &a.Updated, &a.PostalCode, &a.Province, &a.City, &r.locked}
 }
 
 func (r *accountRow) finish() error {
@@ -51,6 +53,9 @@ func (r *accountRow) finish() error {
 		return fmt.Errorf("account %s: source: %w", a.ID, err)
 	}
 	a.Created, a.Updated = a.Created.UTC(), a.Updated.UTC()
+	if r.locked.Valid {
+		a.CodesLocked = r.locked.Time.UTC()
+	}
 	return nil
 }
 
@@ -69,7 +74,7 @@ func insertAccount(ctx context.Context, q sqldb.Querier, a Account) error {
 		return err
 	}
 	_, err = q.ExecContext(ctx, `INSERT INTO identity_accounts (`+accountCols+`)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`,
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, NULL)`,
 		a.ID, string(a.Kind), a.LoginID, a.NationalCode, a.LegalID, a.ForeignID, a.Mobile, a.BirthDate.Format(time.DateOnly),
 		a.FirstName, a.LastName, a.FatherName, a.Gender, a.CompanyName, a.SignatoryRole, strings.Join(a.Roles, ","),
 		string(src), a.Created, a.Updated, a.PostalCode, a.Province, a.City)
