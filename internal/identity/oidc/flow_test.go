@@ -364,6 +364,40 @@ func TestRefreshFollowsTheClientsScopes(t *testing.T) {
 	}
 }
 
+// TestOfflineAccessEndsAfterItsLifetime: offline access lasts
+// RefreshTokenLifetime from the authorization, as the consent page
+// promises, however often the client refreshes.
+func TestOfflineAccessEndsAfterItsLifetime(t *testing.T) {
+	e := newEnv(t)
+	secret := e.secretFor(t)
+	r := e.rp("agency", secret, "offline_access", "phone")
+	start := e.clock.Now()
+	tok, _ := e.login(r, e.browser())
+	refresh := tok.RefreshToken
+	for _, at := range []time.Duration{25 * 24 * time.Hour, 30*24*time.Hour - time.Minute} {
+		e.clock.Add(start.Add(at).Sub(e.clock.Now()))
+		status, body := e.refreshRaw(t, secret, refresh, nil)
+		if status != http.StatusOK {
+			t.Fatalf("refresh after %v: %d %v", at, status, body)
+		}
+		refresh = body["refresh_token"].(string)
+	}
+	var grantEnd, tokenEnd time.Time
+	if err := e.db.Read.QueryRow(`SELECT expires_at FROM oidc_grants`).Scan(&grantEnd); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.db.Read.QueryRow(`SELECT expires_at FROM oidc_refresh_tokens WHERE used_at IS NULL`).Scan(&tokenEnd); err != nil {
+		t.Fatal(err)
+	}
+	if end := start.Add(30 * 24 * time.Hour); grantEnd.After(end) || tokenEnd.After(end) {
+		t.Errorf("the grant expires at %v and its refresh token at %v, after the thirty days that end at %v", grantEnd, tokenEnd, end)
+	}
+	e.clock.Add(2 * time.Minute)
+	if status, body := e.refreshRaw(t, secret, refresh, nil); status != http.StatusBadRequest || body["error"] != "invalid_grant" {
+		t.Fatalf("refresh thirty days after the authorization: %d %v, want invalid_grant", status, body)
+	}
+}
+
 func isOAuthError(err error, code string) bool {
 	re, ok := err.(*oauth2.RetrieveError)
 	return ok && re.ErrorCode == code

@@ -203,7 +203,7 @@ func (s *server) CodeExchange(ctx context.Context, r *op.ClientRequest[oidc.Acce
 	var refresh string
 	if g.Offline {
 		refresh = randomToken(32)
-		if err := insertRefresh(ctx, p.opts.DB.Write, refresh, g.ID, now, g.ExpiresAt); err != nil {
+		if err := insertRefresh(ctx, p.opts.DB.Write, refresh, g.ID, now, p.offlineEnd(g)); err != nil {
 			// No token was issued; the spent code cannot be tried again.
 			return nil, oidc.ErrServerError().WithParent(err)
 		}
@@ -292,6 +292,10 @@ func (s *server) RefreshToken(ctx context.Context, r *op.ClientRequest[oidc.Refr
 		if g.Revoked || !now.Before(expires) {
 			return oidc.ErrInvalidGrant().WithDescription("refresh token revoked or expired")
 		}
+		end := p.offlineEnd(g)
+		if !now.Before(end) {
+			return oidc.ErrInvalidGrant().WithDescription("offline access has ended; the person must log in again")
+		}
 		// A request refused for its scopes leaves the token unspent, to
 		// be presented again.
 		if scopes, err = refreshScopes(g, c, r.Data.Scopes); err != nil {
@@ -309,11 +313,12 @@ func (s *server) RefreshToken(ctx context.Context, r *op.ClientRequest[oidc.Refr
 			reused = true
 			return revokeGrant(ctx, tx, g.ID, now)
 		}
-		exp := now.Add(p.opts.RefreshTokenLifetime)
-		if _, err := tx.ExecContext(ctx, `UPDATE oidc_grants SET expires_at = $1 WHERE id = $2`, exp, g.ID); err != nil {
+		// The grant ends then too: the code's exchange let it last from
+		// then, and refreshes used to extend it.
+		if err := tx.Queue(ctx, `UPDATE oidc_grants SET expires_at = $1 WHERE id = $2`, end, g.ID); err != nil {
 			return err
 		}
-		return insertRefresh(ctx, tx, next, g.ID, now, exp)
+		return insertRefresh(ctx, tx, next, g.ID, now, end)
 	})
 	if reused {
 		p.audit(ctx, nil, AuditEvent{Kind: "oidc.refresh.reuse", Actor: c.ID, Subject: g.Subject,
@@ -356,6 +361,14 @@ func refreshScopes(g *grant, c *Client, asked []string) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// offlineEnd is when g's offline access ends: RefreshTokenLifetime after
+// its authorization request, which the person approved within minutes,
+// as the consent page promises ("up to 30 days"). Refreshing rotates the
+// refresh token but does not extend it.
+func (p *Provider) offlineEnd(g *grant) time.Time {
+	return g.CreatedAt.Add(p.opts.RefreshTokenLifetime)
 }
 
 // ClientCredentialsExchange issues an agency back-end its own access
