@@ -44,9 +44,10 @@ var servicePaths = map[string]string{
 
 // sentSMS records what the outbox was given; it is the operator's side.
 type sentSMS struct {
-	mu   sync.Mutex
-	msgs []sms
-	fail error
+	mu      sync.Mutex
+	msgs    []sms
+	notices []sms // messages that are not codes
+	fail    error
 }
 
 type sms struct {
@@ -61,6 +62,16 @@ func (s *sentSMS) SendCode(_ context.Context, _ sqldb.Querier, mobile, text stri
 		return s.fail
 	}
 	s.msgs = append(s.msgs, sms{mobile, text, expires})
+	return nil
+}
+
+func (s *sentSMS) SendNotice(_ context.Context, _ sqldb.Querier, mobile, text string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.fail != nil {
+		return s.fail
+	}
+	s.notices = append(s.notices, sms{to: mobile, text: text})
 	return nil
 }
 
@@ -749,6 +760,11 @@ func TestChangeMobile(t *testing.T) {
 	}
 	if got.Mobile != p.Mobiles[1] {
 		t.Errorf("mobile %s", got.Mobile)
+	}
+	// The former number is told where the account's codes go now.
+	if n := len(w.sms.notices); n != 1 || w.sms.notices[0].to != p.Mobiles[0] ||
+		!strings.Contains(w.sms.notices[0].text, identity.MaskMobile(p.Mobiles[1])) {
+		t.Errorf("notices %+v, want one to the former number naming the new one, masked", w.sms.notices)
 	}
 	// A login code sent to the former number before the change no longer
 	// logs in, and the change's own challenge sends nothing more.

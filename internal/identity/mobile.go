@@ -3,6 +3,7 @@ package identity
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/panjereh/panjereh/internal/iran"
@@ -57,6 +58,16 @@ func (s *Service) ConfirmMobile(ctx context.Context, accountID, challengeID, cod
 		a = c.account
 		if err := tx.Queue(ctx, `UPDATE identity_accounts SET mobile = $2, updated_at = $3 WHERE id = $1`, a.ID, c.Mobile, now); err != nil {
 			return err
+		}
+		// The former number is told, so that a change its owner did not
+		// make does not go unseen.
+		if n, ok := s.SMS.(Notices); ok {
+			to := MaskMobile(c.Mobile)
+			text := fmt.Sprintf("دولت من\nشمارهٔ همراه حساب شما به %s تغییر کرد. اگر این کار شما نبوده است، با پشتیبانی تماس بگیرید.\nmy.gov.ir: your account's mobile was changed to %s.",
+				iran.ToPersianDigits(to), to)
+			if err := n.SendNotice(ctx, tx, a.Mobile, text); err != nil {
+				return err
+			}
 		}
 		return s.auditTx(ctx, tx, EventMobileChange, a.NationalCode, a.LoginID, cl,
 			map[string]string{"from": MaskMobile(a.Mobile), "to": MaskMobile(c.Mobile)})

@@ -20,6 +20,12 @@ type SMS interface {
 	SendCode(ctx context.Context, q sqldb.Querier, mobile, text string, expires time.Time) error
 }
 
+// Notices is an SMS sender that can also send a notice, a message that is
+// not a code, in the caller's transaction; the window's outbox is one.
+type Notices interface {
+	SendNotice(ctx context.Context, q sqldb.Querier, mobile, text string) error
+}
+
 // AuditEvent is one entry for the audit log; Details never hold secrets.
 type AuditEvent struct {
 	Kind      string

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -145,4 +146,38 @@ func TestDevPage(t *testing.T) {
 			t.Errorf("message %+v", m)
 		}
 	})
+}
+
+// TestSendNotice: a notice goes with its transaction, as a message whose
+// purpose says it is not a code (so it is not wiped as codes are).
+func TestSendNotice(t *testing.T) {
+	ctx := context.Background()
+	o, _ := newOutbox(t)
+	for _, commit := range []bool{false, true} {
+		err := o.DB.InTx(ctx, func(tx *sqldb.Tx) error {
+			if err := o.SendNotice(ctx, tx, "09121234567", "دولت من\nشمارهٔ همراه حساب شما تغییر کرد."); err != nil {
+				return err
+			}
+			if !commit {
+				return errors.New("rolled back")
+			}
+			return nil
+		})
+		if commit != (err == nil) {
+			t.Fatalf("commit %v: %v", commit, err)
+		}
+	}
+	var purposes []string
+	err := sqldb.EachRow(ctx, o.DB.Read, `SELECT purpose FROM notify_sms WHERE to_mobile = $1`, []any{"09121234567"},
+		func(scan func(...any) error) error {
+			var p string
+			if err := scan(&p); err != nil {
+				return err
+			}
+			purposes = append(purposes, p)
+			return nil
+		})
+	if err != nil || len(purposes) != 1 || purposes[0] != "notice" {
+		t.Errorf("messages kept %v, %v; want one notice, from the committed transaction only", purposes, err)
+	}
 }

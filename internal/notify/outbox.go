@@ -69,6 +69,14 @@ func (o *Outbox) SendCode(ctx context.Context, q sqldb.Querier, mobile, text str
 	return err
 }
 
+// SendNotice enqueues a notice for mobile with q, the caller's
+// transaction, with purpose "notice": it goes out only if the
+// transaction commits.
+func (o *Outbox) SendNotice(ctx context.Context, q sqldb.Querier, mobile, text string) error {
+	_, err := o.Enqueue(ctx, q, Message{To: mobile, Body: text, Purpose: "notice"})
+	return err
+}
+
 // Wake tells this process's dispatchers that messages are waiting. It
 // never blocks.
 func (o *Outbox) Wake() {
