@@ -270,6 +270,11 @@ func (k *keyring) sign(ctx context.Context, alg jose.SignatureAlgorithm, typ str
 	return jws.CompactSerialize()
 }
 
+// errUnknownKey is verify's error for a well-formed token of the type
+// asked for whose key is not the provider's, or no longer: a key is
+// removed once the tokens it signed have expired.
+var errUnknownKey = errors.New("oidc: token signed by an unknown key")
+
 // verify checks a token of type typ signed by one of the provider's keys
 // and returns its payload. It does not check any claim.
 func (k *keyring) verify(ctx context.Context, token, typ string) ([]byte, error) {
@@ -286,11 +291,15 @@ func (k *keyring) verify(ctx context.Context, token, typ string) ([]byte, error)
 		return nil, err
 	}
 	for _, key := range keys {
-		if key.id == kid && string(key.alg) == jws.Signatures[0].Header.Algorithm {
-			return jws.Verify(key.priv.Public())
+		if key.id != kid {
+			continue
 		}
+		if string(key.alg) != jws.Signatures[0].Header.Algorithm {
+			return nil, errors.New("oidc: token signed with another algorithm than its key's")
+		}
+		return jws.Verify(key.priv.Public())
 	}
-	return nil, errors.New("oidc: token signed by an unknown key")
+	return nil, errUnknownKey
 }
 
 // RotateKeys creates a new signing key for every algorithm. It is

@@ -26,11 +26,15 @@ type logoutRequest struct {
 
 // parseLogout checks the end-session parameters: id_token_hint must be
 // an ID token this provider signed (it may have expired), and
-// post_logout_redirect_uri must be registered for the client.
+// post_logout_redirect_uri must be registered for the client. A hint
+// signed by a key since removed cannot be checked: it counts as no hint.
 func (p *Provider) parseLogout(ctx context.Context, v url.Values) (*logoutRequest, string) {
 	lr := &logoutRequest{ClientID: v.Get("client_id"), State: v.Get("state")}
 	if hint := v.Get("id_token_hint"); hint != "" {
 		payload, err := p.keys.verify(ctx, hint, typID)
+		if errors.Is(err, errUnknownKey) {
+			return p.parseLogoutUnchecked(ctx, v, lr, hint)
+		}
 		if err != nil {
 			return nil, "error.hint"
 		}
@@ -48,6 +52,41 @@ func (p *Provider) parseLogout(ctx context.Context, v url.Values) (*logoutReques
 		}
 		lr.ClientID, lr.Subject = aud, c.Subject
 	}
+	return p.logoutRedirect(ctx, v, lr)
+}
+
+// parseLogoutUnchecked takes an ID token whose signing key has been
+// removed as no hint. Keys rotate monthly and go once the tokens they
+// signed have expired, while a relying party keeps the ID token for as
+// long as its own session lasts, so a person logging out of an agency
+// may well present one. It names no one: the logout page asks the person
+// (RP-initiated logout lets the provider ask whenever the hint does not
+// do). Its audience only stands for client_id, which a request without
+// a hint names just as freely, to find the post_logout_redirect_uri
+// among the client's; it must still be an ID token of this issuer.
+func (p *Provider) parseLogoutUnchecked(ctx context.Context, v url.Values, lr *logoutRequest, hint string) (*logoutRequest, string) {
+	jws, err := jose.ParseSigned(hint, supportedAlgs)
+	if err != nil {
+		return nil, "error.hint"
+	}
+	var c struct {
+		Issuer string `json:"iss"`
+		Aud    any    `json:"aud"`
+	}
+	if json.Unmarshal(jws.UnsafePayloadWithoutVerification(), &c) != nil || c.Issuer != p.issuer {
+		return nil, "error.hint"
+	}
+	aud, _ := c.Aud.(string)
+	if aud == "" || lr.ClientID != "" && lr.ClientID != aud {
+		return nil, "error.hint"
+	}
+	lr.ClientID = aud
+	return p.logoutRedirect(ctx, v, lr)
+}
+
+// logoutRedirect takes post_logout_redirect_uri when it is registered
+// for the client the request names.
+func (p *Provider) logoutRedirect(ctx context.Context, v url.Values, lr *logoutRequest) (*logoutRequest, string) {
 	if u := v.Get("post_logout_redirect_uri"); u != "" {
 		c, err := p.clients.get(ctx, lr.ClientID)
 		if err != nil || !slices.Contains(c.PostLogoutURIs, u) {

@@ -2,18 +2,25 @@ package oidc_test
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	gooidc "github.com/coreos/go-oidc/v3/oidc"
+	"github.com/go-jose/go-jose/v4"
 	"golang.org/x/oauth2"
 
 	"github.com/panjereh/panjereh/internal/identity/oidc"
+	"github.com/panjereh/panjereh/internal/web/webtest"
 )
 
 // TestLogoutWithBackChannel: RP-initiated logout ends the window session
@@ -95,6 +102,110 @@ func TestLogoutWithBackChannel(t *testing.T) {
 	e.p.SessionEnded(context.Background(), e.sessions.ended[0])
 	if n, _ := e.p.DeliverPending(context.Background()); n != 0 {
 		t.Errorf("second SessionEnded delivered %d more", n)
+	}
+}
+
+// TestLogoutWithHintOfRemovedKey: an ID token signed by a key since
+// retired and removed cannot be verified, and is taken as no hint: the
+// person is asked, and confirming ends the session and sends the
+// back-channel logout. A hint whose signature fails under a key of the
+// provider, or that another issuer made, is still refused.
+func TestLogoutWithHintOfRemovedKey(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	tokens := make(chan string, 4)
+	agency := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tokens <- r.PostFormValue("logout_token")
+	}))
+	defer agency.Close()
+	c, _ := e.p.Client(ctx, "agency")
+	c.BackchannelURI = agency.URL + "/backchannel"
+	e.client(c)
+	r := e.rp("agency", e.secretFor(t))
+	b := e.browser()
+	tok, _ := e.login(r, b)
+	hint := tok.Extra("id_token").(string)
+	logout := func(hint string) (int, string) {
+		t.Helper()
+		q := url.Values{"id_token_hint": {hint}, "post_logout_redirect_uri": {"http://127.0.0.1:9/bye"}, "state": {"x"}}
+		resp, err := b.Get(e.url + "/oauth2/logout?" + q.Encode())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+	// Its signature altered, under a key the provider has: refused.
+	forged := hint[:len(hint)-4] + "AAAA"
+	if forged == hint {
+		forged = hint[:len(hint)-4] + "BBBB"
+	}
+	if status, _ := logout(forged); status != http.StatusBadRequest {
+		t.Fatalf("logout with a forged hint: %d, want 400", status)
+	}
+
+	if err := e.p.RotateKeys(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Past the key publish delay and the lifetime of what the old key
+	// signed, when the old key is removed.
+	e.clock.Add(2*time.Hour + 2*time.Minute)
+	if _, err := e.p.Maintain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var keys int
+	if err := e.db.Read.QueryRow(`SELECT COUNT(*) FROM oidc_keys`).Scan(&keys); err != nil || keys != 2 {
+		t.Fatalf("%d keys left after the rotation (%v), want the two new ones", keys, err)
+	}
+
+	// Another issuer's token, under a key the provider does not know:
+	// refused.
+	other, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, _ := jose.NewSigner(jose.SigningKey{Algorithm: jose.ES256, Key: jose.JSONWebKey{Key: other, KeyID: "ES256-elsewhere"}},
+		(&jose.SignerOptions{}).WithType("JWT"))
+	jws, _ := signer.Sign([]byte(`{"iss":"https://idp.example","sub":"` + persona + `","aud":"agency"}`))
+	foreign, _ := jws.CompactSerialize()
+	if status, _ := logout(foreign); status != http.StatusBadRequest {
+		t.Fatalf("logout with another issuer's hint: %d, want 400", status)
+	}
+
+	// The old hint: the person is asked first.
+	status, page := logout(hint)
+	if status != http.StatusOK || !strings.Contains(page, `action="/oauth2/logout"`) || len(e.sessions.ended) != 0 {
+		t.Fatalf("logout with a hint of a removed key: %d, ended %v: %.300s", status, e.sessions.ended, page)
+	}
+	form := url.Values{"csrf_token": {csrfRE.FindStringSubmatch(page)[1]},
+		"query": {url.Values{"id_token_hint": {hint}, "post_logout_redirect_uri": {"http://127.0.0.1:9/bye"}, "state": {"x"}}.Encode()}}
+	resp, err := b.PostForm(e.url+"/oauth2/logout", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	// After a form the provider moves on with a page, not a redirect.
+	if target := webtest.ContinueTarget(string(body)); resp.StatusCode != http.StatusOK || target != "http://127.0.0.1:9/bye?state=x" {
+		t.Fatalf("confirmed logout: %d to %q", resp.StatusCode, target)
+	}
+	if len(e.sessions.ended) != 1 {
+		t.Errorf("window sessions ended: %v", e.sessions.ended)
+	}
+	if n, err := e.p.DeliverPending(ctx); n != 1 || err != nil {
+		t.Fatalf("back-channel logouts delivered: %d, %v", n, err)
+	}
+	select {
+	case lt := <-tokens:
+		payload, err := gooidc.NewRemoteKeySet(ctx, e.url+"/oauth2/jwks").VerifySignature(ctx, lt)
+		var claims map[string]any
+		_ = json.Unmarshal(payload, &claims)
+		if err != nil || claims["sub"] != persona || claims["aud"] != "agency" {
+			t.Errorf("logout token %v, %v", claims, err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no back-channel logout token")
 	}
 }
 
