@@ -15,6 +15,7 @@ import (
 	"github.com/panjereh/panjereh/internal/identity/oidc"
 	"github.com/panjereh/panjereh/internal/iran"
 	"github.com/panjereh/panjereh/internal/sqldb"
+	"github.com/panjereh/panjereh/internal/web"
 )
 
 // openSSO builds the OpenID Connect provider over the window's accounts
@@ -83,8 +84,14 @@ func (s ssoSessions) Extend(ctx context.Context, sessionID string, d time.Durati
 	return s.h.Service.ExtendIdle(ctx, sessionID, d)
 }
 
+// End ends a session at the agency's logout, recorded with the address
+// the logout came from (the request's, which ctx carries).
 func (s ssoSessions) End(ctx context.Context, sessionID string) error {
-	return s.h.Service.EndSessionByID(ctx, sessionID, "logout", identity.Client{})
+	var cl identity.Client
+	if ip := web.ClientIP(ctx); ip.IsValid() {
+		cl.IP = ip.String()
+	}
+	return s.h.Service.EndSessionByID(ctx, sessionID, "logout", cl)
 }
 
 // ssoAccounts gives the provider an account's attributes.

@@ -65,6 +65,15 @@ func (a Account) HasRole(role string) bool {
 // FullName is the first and last name.
 func (a Account) FullName() string { return strings.TrimSpace(a.FirstName + " " + a.LastName) }
 
+// personID is who the account's person is in the audit log: the national
+// code, or a foreign national's FIDA.
+func (a Account) personID() string {
+	if a.NationalCode != "" {
+		return a.NationalCode
+	}
+	return a.ForeignID
+}
+
 // MaskMobile hides the middle of a mobile number: 0912***4567.
 func MaskMobile(m string) string {
 	if len(m) != 11 {

@@ -823,6 +823,15 @@ func TestForeignNationalRegistration(t *testing.T) {
 	if _, _, _, err := w.svc.Login(ctx, ch.ID, w.sms.lastCode(t, f.Mobiles[0]), cl, identity.LoginOptions{}); err != nil {
 		t.Fatal(err)
 	}
+	// The audit log names the person by the FIDA, as others by the
+	// national code.
+	w.audit.mu.Lock()
+	defer w.audit.mu.Unlock()
+	for _, e := range w.audit.events {
+		if (e.Kind == identity.EventRegistration || e.Kind == identity.EventLogin) && e.Actor != f.FIDA {
+			t.Errorf("%s event's actor %q, want the FIDA %s", e.Kind, e.Actor, f.FIDA)
+		}
+	}
 }
 
 // TestRegisterWithoutResidence: the legal residence is a convenience, so a

@@ -40,7 +40,7 @@ func (s *Service) ChangeMobile(ctx context.Context, accountID, mobile string, cl
 		return Challenge{}, registryDown(err)
 	}
 	if !ok {
-		s.audit(ctx, EventMobileRefuse, a.NationalCode, a.LoginID, cl, map[string]string{"to": MaskMobile(m), "reason": CodeMobileNotOwner})
+		s.audit(ctx, EventMobileRefuse, a.personID(), a.LoginID, cl, map[string]string{"to": MaskMobile(m), "reason": CodeMobileNotOwner})
 		return Challenge{}, mobileNotOwner()
 	}
 	return s.sendChallenge(ctx, a, PurposeMobile, m, cl, now)
@@ -69,14 +69,14 @@ func (s *Service) ConfirmMobile(ctx context.Context, accountID, challengeID, cod
 				return err
 			}
 		}
-		return s.auditTx(ctx, tx, EventMobileChange, a.NationalCode, a.LoginID, cl,
+		return s.auditTx(ctx, tx, EventMobileChange, a.personID(), a.LoginID, cl,
 			map[string]string{"from": MaskMobile(a.Mobile), "to": MaskMobile(c.Mobile)})
 	})
 	if err != nil {
 		var e *Error
 		if errors.As(err, &e) && c.AccountID == accountID {
 			// A wrong, spent or expired code for the new number (K3).
-			s.audit(ctx, EventOTPFailed, c.account.NationalCode, c.account.LoginID, cl,
+			s.audit(ctx, EventOTPFailed, c.account.personID(), c.account.LoginID, cl,
 				map[string]string{"purpose": PurposeMobile, "reason": e.Code})
 		}
 		return Account{}, err

@@ -216,10 +216,10 @@ func (s *Service) Register(ctx context.Context, in RegisterInput, cl Client) (Ac
 		if ch, err = s.newChallenge(ctx, tx, a, PurposeLogin, a.Mobile, now); err != nil {
 			return err
 		}
-		if err := s.auditTx(ctx, tx, EventRegistration, a.NationalCode, a.LoginID, cl, map[string]string{"kind": string(a.Kind), "account": a.ID}); err != nil {
+		if err := s.auditTx(ctx, tx, EventRegistration, a.personID(), a.LoginID, cl, map[string]string{"kind": string(a.Kind), "account": a.ID}); err != nil {
 			return err
 		}
-		return s.auditTx(ctx, tx, EventOTPSent, a.NationalCode, a.LoginID, cl, map[string]string{"purpose": PurposeLogin, "mobile": MaskMobile(a.Mobile)})
+		return s.auditTx(ctx, tx, EventOTPSent, a.personID(), a.LoginID, cl, map[string]string{"purpose": PurposeLogin, "mobile": MaskMobile(a.Mobile)})
 	})
 	if err != nil {
 		return Account{}, Challenge{}, err
@@ -514,7 +514,7 @@ func (s *Service) sendCode(ctx context.Context, tx *sqldb.Tx, a Account, purpose
 	if err != nil {
 		return Challenge{}, err
 	}
-	return ch, s.auditTx(ctx, tx, EventOTPSent, a.NationalCode, a.LoginID, cl, map[string]string{"purpose": purpose, "mobile": MaskMobile(mobile)})
+	return ch, s.auditTx(ctx, tx, EventOTPSent, a.personID(), a.LoginID, cl, map[string]string{"purpose": purpose, "mobile": MaskMobile(mobile)})
 }
 
 // StartLogin sends a login code to the account's verified mobile (A2).
@@ -760,7 +760,7 @@ func (s *Service) Login(ctx context.Context, challengeID, code string, cl Client
 		if sess, token, err = s.createSession(ctx, tx, c.account, cl, opts, now); err != nil {
 			return err
 		}
-		if err := s.auditTx(ctx, tx, EventLogin, c.account.NationalCode, c.account.LoginID, cl, map[string]string{"session": sess.ID, "acr": sess.ACR}); err != nil {
+		if err := s.auditTx(ctx, tx, EventLogin, c.account.personID(), c.account.LoginID, cl, map[string]string{"session": sess.ID, "acr": sess.ACR}); err != nil {
 			return err
 		}
 		if opts.Then != nil {

@@ -209,7 +209,7 @@ WHERE id = $1 AND account_id = $2 AND ended_at IS NULL`, sessionID, accountID, n
 		kind = EventLogout
 	}
 	if a, err := accountBy(ctx, s.DB.Read, "id", accountID); err == nil {
-		s.audit(ctx, kind, a.NationalCode, a.LoginID, cl, map[string]string{"session": sessionID, "reason": reason})
+		s.audit(ctx, kind, a.personID(), a.LoginID, cl, map[string]string{"session": sessionID, "reason": reason})
 	}
 	if s.OnSessionEnd != nil {
 		s.OnSessionEnd(ctx, sessionID)
