@@ -458,6 +458,30 @@ type mobileView struct {
 	Account Account
 	Form    web.Form
 	Message *web.Text
+	// Relogin is where to log in again, when the session's login is too
+	// old to change the account's mobile with.
+	Relogin string
+}
+
+// freshLogin is how recent a login must be to change the account's
+// mobile, the one thing every later login depends on: a session left
+// open on a shared computer is not enough.
+const freshLogin = 15 * time.Minute
+
+// requireFreshLogin is requireLogin for the mobile's change: with an older
+// login it shows the page that asks the person to log in again.
+func (h *Handler) requireFreshLogin(w http.ResponseWriter, r *http.Request) (Account, bool) {
+	s, a, ok := h.requireLogin(w, r)
+	if !ok {
+		return a, false
+	}
+	if h.Service.now().Sub(s.AuthTime) > freshLogin {
+		v := newMobileView(a, "", nil)
+		v.Relogin = LoginURL("/account/mobile")
+		h.renderMobile(w, r, http.StatusForbidden, v)
+		return a, false
+	}
+	return a, true
 }
 
 func newMobileView(a Account, value string, err *web.Text) mobileView {
@@ -471,7 +495,7 @@ func (h *Handler) renderMobile(w http.ResponseWriter, r *http.Request, status in
 }
 
 func (h *Handler) mobileForm(w http.ResponseWriter, r *http.Request) {
-	_, a, ok := h.requireLogin(w, r)
+	a, ok := h.requireFreshLogin(w, r)
 	if !ok {
 		return
 	}
@@ -479,7 +503,7 @@ func (h *Handler) mobileForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) mobile(w http.ResponseWriter, r *http.Request) {
-	_, a, ok := h.requireLogin(w, r)
+	a, ok := h.requireFreshLogin(w, r)
 	if !ok {
 		return
 	}
@@ -499,7 +523,7 @@ func (h *Handler) mobile(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) confirmMobile(w http.ResponseWriter, r *http.Request) {
-	_, a, ok := h.requireLogin(w, r)
+	a, ok := h.requireFreshLogin(w, r)
 	if !ok {
 		return
 	}

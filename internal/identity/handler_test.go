@@ -264,3 +264,47 @@ func TestSessionCookieBehindProxy(t *testing.T) {
 		t.Errorf("the account page with the session cookie: %d, want 200", res.StatusCode)
 	}
 }
+
+// TestMobileChangeNeedsAFreshLogin: a session whose login is more than
+// 15 minutes old, such as one left open on a shared computer, cannot move
+// the account's mobile; the page asks for a new login, which comes back
+// to it.
+func TestMobileChangeNeedsAFreshLogin(t *testing.T) {
+	w := newWorld(t)
+	b := newSite(t, w)
+	p := persona(t, "two-mobiles")
+	_, ch, err := w.svc.Register(context.Background(), natural(p), cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.get("/login") // the CSRF cookie
+	res, body := b.post("/login/code", url.Values{"c": {ch.ID}, "code": {w.sms.lastCode(t, p.Mobiles[0])}})
+	wantStatus(t, res, body, http.StatusSeeOther)
+	res, body = b.get("/account/mobile")
+	wantStatus(t, res, body, http.StatusOK, `name="mobile"`)
+
+	w.clock.Add(16 * time.Minute)
+	res, body = b.get("/account/mobile")
+	wantStatus(t, res, body, http.StatusForbidden, "ورود شما باید تازه باشد", `href="/login?return=%2Faccount%2Fmobile"`)
+	if strings.Contains(body, `name="mobile"`) {
+		t.Error("the page with an old login still offers the form")
+	}
+	sent := w.sms.count()
+	res, body = b.post("/account/mobile", url.Values{"mobile": {p.Mobiles[1]}})
+	wantStatus(t, res, body, http.StatusForbidden, "ورود شما باید تازه باشد")
+	if w.sms.count() != sent {
+		t.Error("a code was sent for a change asked with an old login")
+	}
+
+	// A new login brings the person back to the page, and the change goes.
+	res, body = b.post("/login", url.Values{"loginId": {p.NationalCode}, "return": {"/account/mobile"}})
+	wantStatus(t, res, body, http.StatusOK)
+	c := regexp.MustCompile(`name="c" value="([^"]+)"`).FindStringSubmatch(body)[1]
+	res, body = b.post("/login/code", url.Values{"c": {c}, "code": {w.sms.lastCode(t, p.Mobiles[0])}, "return": {"/account/mobile"}})
+	wantStatus(t, res, body, http.StatusSeeOther)
+	if loc := res.Header.Get("Location"); loc != "/account/mobile" {
+		t.Fatalf("after the new login to %q", loc)
+	}
+	res, body = b.post("/account/mobile", url.Values{"mobile": {p.Mobiles[1]}})
+	wantStatus(t, res, body, http.StatusOK, `autocomplete="one-time-code"`)
+}

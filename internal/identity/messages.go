@@ -98,6 +98,9 @@ var messages = web.Messages{
 	"mobile.now":   {Fa: "شمارهٔ کنونی", En: "Current number"},
 	"mobile.new":   {Fa: "شمارهٔ همراه تازه", En: "New mobile number"},
 	"mobile.send":  {Fa: "بررسی و ارسال کد", En: "Check and send the code"},
+	"mobile.relogin": {Fa: "برای تغییر شمارهٔ همراه، ورود شما باید تازه باشد (در ۱۵ دقیقهٔ گذشته). دوباره وارد شوید و سپس شمارهٔ تازه را بدهید.",
+		En: "To change your mobile number you must have logged in within the last 15 minutes. Please log in again, then give the new number."},
+	"mobile.relogin.action": {Fa: "ورود دوباره", En: "Log in again"},
 
 	"account.connections": {Fa: "دستگاه‌های متصل و اجازه‌ها", En: "Connected agencies and consents"},
 	"account.accesses":    {Fa: "چه کسی اطلاعات مرا دیده است", En: "Who looked at my data"},
