@@ -80,14 +80,14 @@ func (c *Client) Validate() []Problem {
 	}
 	for _, u := range c.RedirectURIs {
 		if !validClientURL(u) {
-			add("redirect_uris", "نشانی بازگشت «"+u+"» باید https باشد (http فقط روی loopback) و بخش # نداشته باشد.",
-				"Redirect URI "+u+" must use https (http only on loopback) and have no fragment.")
+			add("redirect_uris", "نشانی بازگشت «"+u+"» باید https باشد (http فقط روی loopback) و بخش #، نام کاربری و گذرواژه یا * نداشته باشد.",
+				"Redirect URI "+u+" must use https (http only on loopback) and have no fragment, user name and password, or *.")
 		}
 	}
 	for _, u := range c.PostLogoutURIs {
 		if !validClientURL(u) {
-			add("post_logout_uris", "نشانی بازگشت پس از خروج «"+u+"» باید https باشد (http فقط روی loopback) و بخش # نداشته باشد.",
-				"Post-logout URI "+u+" must use https (http only on loopback) and have no fragment.")
+			add("post_logout_uris", "نشانی بازگشت پس از خروج «"+u+"» باید https باشد (http فقط روی loopback) و بخش #، نام کاربری و گذرواژه یا * نداشته باشد.",
+				"Post-logout URI "+u+" must use https (http only on loopback) and have no fragment, user name and password, or *.")
 		}
 	}
 	if c.BackchannelURI != "" && !validClientURL(c.BackchannelURI) {
@@ -129,9 +129,12 @@ func (c *Client) Validate() []Problem {
 	return p
 }
 
+// validClientURL is an absolute https URL (http on loopback only),
+// without fragment, credentials or wildcard: redirect URIs are matched
+// exactly, so a "*" would only mislead whoever reads the registration.
 func validClientURL(s string) bool {
 	u, err := url.Parse(s)
-	if err != nil || u.Host == "" || u.Fragment != "" {
+	if err != nil || u.Host == "" || u.Fragment != "" || u.User != nil || strings.Contains(s, "*") {
 		return false
 	}
 	return u.Scheme == "https" || u.Scheme == "http" && isLoopback(u.Hostname())
@@ -364,6 +367,25 @@ func (p *Provider) saveClient(ctx context.Context, r *http.Request, actor string
 	if c.AuthMethod != AuthPrivateKeyJWT {
 		c.JWKS = ""
 	}
+	kind := "oidc.client.update"
+	if !exists {
+		kind = "oidc.client.create"
+	}
+	// The audit log refuses detail names that name a secret (key, token,
+	// secret, credentials...), so the settings named so are told by other
+	// names: the ID token's signing algorithm, the registered keys' IDs,
+	// whether the client may have tokens of its own, whether a new
+	// client authentication value was issued.
+	event := fromRequest(r, AuditEvent{Kind: kind, Actor: actor, Subject: c.ID, Details: map[string]string{
+		"name_fa": c.NameFa, "name_en": c.NameEn, "logo_url": c.LogoURL, "session_seconds": fmt.Sprint(c.SessionSeconds),
+		"jwks_kids":     jwksKeyIDs(c.JWKS),
+		"redirect_uris": strings.Join(c.RedirectURIs, " "), "post_logout_uris": strings.Join(c.PostLogoutURIs, " "),
+		"backchannel_uri": c.BackchannelURI, "scopes": strings.Join(c.Scopes, " "), "max_acr": c.MaxACR,
+		"auth_method": c.AuthMethod, "id_signing_alg": c.IDTokenAlg, "require_pkce": fmt.Sprint(c.RequirePKCE),
+		"own_access": fmt.Sprint(c.ClientCredentials), "disabled": fmt.Sprint(c.Disabled),
+		"auth_renewed": fmt.Sprint(secret != ""),
+	}})
+	// The change and its record commit together: none goes unaudited.
 	err = p.opts.DB.InTx(ctx, func(tx *sqldb.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO oidc_clients (id, name_fa, name_en, logo, logo_type, logo_url,
 			redirect_uris, post_logout_uris, backchannel_uri, scopes, max_acr, auth_method, secret_hash, jwks,
@@ -380,29 +402,11 @@ func (p *Provider) saveClient(ctx context.Context, r *http.Request, actor string
 			return fmt.Errorf("oidc: save client %q: %w", c.ID, err)
 		}
 		tx.AfterCommit(func() { p.clients.forget(c.ID) })
-		return nil
+		return p.opts.Audit.RecordTx(ctx, tx, event)
 	})
 	if err != nil {
 		return "", err
 	}
-	kind := "oidc.client.update"
-	if !exists {
-		kind = "oidc.client.create"
-	}
-	// The audit log refuses detail names that name a secret (key, token,
-	// secret, credentials...), so the settings named so are told by other
-	// names: the ID token's signing algorithm, the registered keys' IDs,
-	// whether the client may have tokens of its own, whether a new
-	// client authentication value was issued.
-	p.audit(ctx, r, AuditEvent{Kind: kind, Actor: actor, Subject: c.ID, Details: map[string]string{
-		"name_fa": c.NameFa, "name_en": c.NameEn, "logo_url": c.LogoURL, "session_seconds": fmt.Sprint(c.SessionSeconds),
-		"jwks_kids":     jwksKeyIDs(c.JWKS),
-		"redirect_uris": strings.Join(c.RedirectURIs, " "), "post_logout_uris": strings.Join(c.PostLogoutURIs, " "),
-		"backchannel_uri": c.BackchannelURI, "scopes": strings.Join(c.Scopes, " "), "max_acr": c.MaxACR,
-		"auth_method": c.AuthMethod, "id_signing_alg": c.IDTokenAlg, "require_pkce": fmt.Sprint(c.RequirePKCE),
-		"own_access": fmt.Sprint(c.ClientCredentials), "disabled": fmt.Sprint(c.Disabled),
-		"auth_renewed": fmt.Sprint(secret != ""),
-	}})
 	return secret, nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -241,7 +242,11 @@ func TestConsole(t *testing.T) {
 		{"redirect URI over plain http", url.Values{"redirect_uris": {"http://tax.example.ir/cb"}}, "redirect_uris",
 			"باید https باشد", "must use https (http only on loopback)"},
 		{"redirect URI with a fragment", url.Values{"redirect_uris": {"https://tax.example.ir/cb#x"}}, "redirect_uris",
-			"بخش # نداشته باشد", "have no fragment"},
+			"بخش #، نام کاربری", "have no fragment"},
+		{"redirect URI with a wildcard", url.Values{"redirect_uris": {"https://*.example.ir/cb"}}, "redirect_uris",
+			"یا * نداشته باشد", "user name and password, or *"},
+		{"post-logout URI with credentials", url.Values{"post_logout_uris": {"https://user:pw@tax.example.ir/bye"}}, "post_logout_uris",
+			"نام کاربری و گذرواژه", "user name and password"},
 		{"no redirect URI", url.Values{"redirect_uris": {" \n "}, "client_credentials": {}}, "redirect_uris",
 			"دست‌کم یک نشانی بازگشت", "At least one redirect URI"},
 		{"malformed JWKS", url.Values{"auth_method": {oidc.AuthPrivateKeyJWT}, "jwks": {`{"keys": [}`}}, "jwks",
@@ -403,4 +408,30 @@ func newClientKey(t *testing.T, kid string) (*ecdsa.PrivateKey, string) {
 	}
 	jwks, _ := json.Marshal(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: key.Public(), KeyID: kid, Algorithm: "ES256", Use: "sig"}}})
 	return key, string(jwks)
+}
+
+// TestClientChangeAuditedWithIt: a client's registration commits with its
+// audit record, so that when the record cannot be written the change is
+// not made either.
+func TestClientChangeAuditedWithIt(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.audit.mu.Lock()
+	e.audit.down = errors.New("the audit log cannot write")
+	e.audit.mu.Unlock()
+	_, err := e.p.SaveClient(ctx, "overseer", &oidc.Client{ID: "unaudited", NameFa: "دستگاه", NameEn: "Agency",
+		RedirectURIs: []string{"https://agency.example.ir/cb"}, Scopes: []string{"openid"}, MaxACR: "loa1",
+		AuthMethod: oidc.AuthSecretBasic, IDTokenAlg: "ES256", RequirePKCE: true}, true)
+	if err == nil {
+		t.Fatal("a client was saved though its change could not be audited")
+	}
+	list, err := e.p.Clients(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range list {
+		if c.ID == "unaudited" {
+			t.Error("the unaudited client was kept")
+		}
+	}
 }

@@ -126,9 +126,16 @@ type auditor struct {
 	mu      sync.Mutex
 	events  []oidc.AuditEvent
 	invalid []error // events the window's audit log would refuse
+	down    error   // when set, RecordTx fails, as a log that cannot write
 }
 
 func (a *auditor) RecordTx(ctx context.Context, tx *sqldb.Tx, e oidc.AuditEvent) error {
+	a.mu.Lock()
+	down := a.down
+	a.mu.Unlock()
+	if down != nil {
+		return down
+	}
 	tx.AfterCommit(func() { a.Record(ctx, e) })
 	return nil
 }
