@@ -46,7 +46,7 @@ type scopeInfo struct {
 // knownScopes in the order the consent page lists them.
 var knownScopes = []scopeInfo{
 	{ScopeOpenID, web.Text{}, []string{"sub"}},
-	{ScopeNationalCode, web.Text{Fa: "کد ملی (یا شناسهٔ اتباع)", En: "National code (or foreign national ID)"}, []string{"nationalCode", "foreignId", "accountKind"}},
+	{ScopeNationalCode, web.Text{Fa: "کد ملی (یا شناسهٔ اتباع) و نوع حساب (حقیقی، حقوقی یا اتباع)", En: "National code (or foreign national ID) and the kind of account (natural person, legal person or foreign national)"}, []string{"nationalCode", "foreignId", "accountKind"}},
 	{ScopeProfile, web.Text{Fa: "نام، نام خانوادگی و جنسیت", En: "First name, last name and gender"}, []string{"given_name", "family_name", "name", "gender"}},
 	{ScopeFatherName, web.Text{Fa: "نام پدر", En: "Father's name"}, []string{"fatherName"}},
 	{ScopeBirthdate, web.Text{Fa: "تاریخ تولد", En: "Date of birth"}, []string{"birthdate", "birthDateShamsi"}},

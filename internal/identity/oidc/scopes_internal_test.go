@@ -2,6 +2,7 @@ package oidc
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -27,6 +28,36 @@ func TestScopesDeclareWhatTheyRelease(t *testing.T) {
 		want := slices.Sorted(slices.Values(s.Claims))
 		if !slices.Equal(got, want) {
 			t.Errorf("scope %s releases %v, declares %v", s.Name, got, want)
+		}
+	}
+}
+
+// TestConsentNamesEveryClaim: the consent page shows the person exactly
+// what an agency receives, so each claim a scope releases is named in the
+// scope's text, in both languages.
+func TestConsentNamesEveryClaim(t *testing.T) {
+	named := map[string][2]string{
+		"nationalCode": {"کد ملی", "National code"}, "foreignId": {"شناسهٔ اتباع", "foreign national ID"},
+		"accountKind": {"نوع حساب", "kind of account"},
+		"given_name":  {"نام،", "First name"}, "family_name": {"نام خانوادگی", "last name"}, "name": {"نام خانوادگی", "last name"},
+		"gender": {"جنسیت", "gender"}, "fatherName": {"نام پدر", "Father's name"},
+		"birthdate": {"تاریخ تولد", "Date of birth"}, "birthDateShamsi": {"تاریخ تولد", "Date of birth"},
+		"phone_number": {"شمارهٔ همراه", "Mobile number"}, "phone_number_verified": {"شمارهٔ همراه", "Mobile number"},
+		"address": {"کد پستی", "Postal code"}, "legal": {"نام شرکت", "company's"},
+	}
+	for _, s := range knownScopes {
+		if s.Name == ScopeOpenID {
+			continue
+		}
+		for _, c := range s.Claims {
+			words, ok := named[c]
+			if !ok {
+				t.Errorf("scope %s releases %s, which this test does not know how the consent page names", s.Name, c)
+				continue
+			}
+			if !strings.Contains(s.About.Fa, words[0]) || !strings.Contains(s.About.En, words[1]) {
+				t.Errorf("scope %s releases %s, but its consent text does not name it: %q / %q", s.Name, c, s.About.Fa, s.About.En)
+			}
 		}
 	}
 }
