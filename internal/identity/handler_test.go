@@ -32,8 +32,18 @@ type browser struct {
 
 func newSite(t *testing.T, w *world) *browser {
 	t.Helper()
+	srv := serveSite(t, w, nil)
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	return &browser{t: t, base: srv.URL, c: c}
+}
+
+// serveSite serves the identity pages of w on 127.0.0.1, behind the
+// proxies trusted if any.
+func serveSite(t *testing.T, w *world, trusted []netip.Prefix) *httptest.Server {
+	t.Helper()
 	m, err := web.New(web.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), DB: w.db, Now: w.clock.Now,
-		StatsFlushInterval: time.Hour})
+		StatsFlushInterval: time.Hour, TrustedProxies: trusted})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,9 +51,7 @@ func newSite(t *testing.T, w *world) *browser {
 	t.Cleanup(func() { m.Close(context.Background()) })
 	srv := httptest.NewServer(m.Handler())
 	t.Cleanup(srv.Close)
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	return &browser{t: t, base: srv.URL, c: c}
+	return srv
 }
 
 func (b *browser) get(path string) (*http.Response, string) {
@@ -207,15 +215,7 @@ func TestPagesRefusals(t *testing.T) {
 // under that name.
 func TestSessionCookieBehindProxy(t *testing.T) {
 	w := newWorld(t)
-	m, err := web.New(web.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), DB: w.db, Now: w.clock.Now,
-		StatsFlushInterval: time.Hour, TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m.Mount(&identity.Handler{Service: w.svc})
-	t.Cleanup(func() { m.Close(context.Background()) })
-	srv := httptest.NewServer(m.Handler())
-	t.Cleanup(srv.Close)
+	srv := serveSite(t, w, []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")})
 	p := persona(t, "ordinary")
 	_, ch, err := w.svc.Register(context.Background(), natural(p), cl)
 	if err != nil {
