@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/panjereh/panjereh/internal/audit"
 	"github.com/panjereh/panjereh/internal/config"
@@ -163,4 +164,32 @@ func auditEvent(e identity.AuditEvent) audit.Event {
 		actor = audit.ActorPerson(e.Actor)
 	}
 	return audit.Event{Kind: audit.Kind(e.Kind), Actor: actor, Subject: e.Subject, IP: e.IP, UserAgent: e.UserAgent, Details: e.Details}
+}
+
+// endIdleSessions ends, every interval until ctx is done, the window's
+// sessions left to idle out or past their end, so that the agencies they
+// entered get their back-channel logout without the browser coming back.
+// Every node may run it: a session is ended once.
+func (a *access) endIdleSessions(ctx context.Context, log *slog.Logger, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		for {
+			n, err := a.service.EndIdleSessions(ctx, 500)
+			if err != nil {
+				if ctx.Err() == nil {
+					log.ErrorContext(ctx, "identity: ending idle sessions", "err", err)
+				}
+				break
+			}
+			if n < 500 {
+				break
+			}
+		}
+	}
 }

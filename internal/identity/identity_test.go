@@ -650,6 +650,87 @@ func TestRateLimits(t *testing.T) {
 	}
 }
 
+// TestEndIdleSessions: sessions left to idle out, or past their absolute
+// end, are ended by the sweep without their browser coming back, each
+// told to OnSessionEnd (for the agencies' back-channel logout) once; a
+// session used, or given a longer idle time by a service, is left alone
+// until its own end.
+func TestEndIdleSessions(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	var ended []string
+	w.svc.OnSessionEnd = func(_ context.Context, id string) { ended = append(ended, id) }
+	login := func(key string, opts identity.LoginOptions) (identity.Session, string) {
+		t.Helper()
+		p := persona(t, key)
+		_, ch, err := w.svc.Register(ctx, natural(p), cl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sess, _, token, err := w.svc.Login(ctx, ch.ID, w.sms.lastCode(t, p.Mobiles[0]), cl, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sess, token
+	}
+	sweep := func(want int) {
+		t.Helper()
+		n, err := w.svc.EndIdleSessions(ctx, 100)
+		if err != nil || n != want {
+			t.Fatalf("swept %d sessions, %v; want %d", n, err, want)
+		}
+	}
+	left, _ := login("ordinary", identity.LoginOptions{})
+	used, usedToken := login("two-mobiles", identity.LoginOptions{})
+	long, _ := login("wife", identity.LoginOptions{})
+	if err := w.svc.ExtendIdle(ctx, long.ID, 2*time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	sweep(0)
+	w.clock.Add(20 * time.Minute)
+	if _, _, err := w.svc.Authenticate(ctx, usedToken); err != nil {
+		t.Fatal(err)
+	}
+	w.clock.Add(11 * time.Minute) // 31 minutes: the session left alone is past its idle time
+	sweep(1)
+	if len(ended) != 1 || ended[0] != left.ID {
+		t.Fatalf("ended %v, want only %s", ended, left.ID)
+	}
+	sweep(0)                      // once
+	w.clock.Add(20 * time.Minute) // the used one's 30 minutes since its use
+	sweep(1)
+	if ended[1] != used.ID {
+		t.Errorf("ended %v, want %s second", ended, used.ID)
+	}
+	w.clock.Add(70 * time.Minute) // two hours for the extended one
+	sweep(1)
+	if ended[2] != long.ID {
+		t.Errorf("ended %v, want %s third", ended, long.ID)
+	}
+	var reason string
+	if err := w.db.Read.QueryRow(`SELECT end_reason FROM identity_sessions WHERE id = $1`, long.ID).Scan(&reason); err != nil || reason != "idle" {
+		t.Errorf("end reason %q, %v; want idle", reason, err)
+	}
+	if _, _, err := w.svc.Authenticate(ctx, usedToken); !errors.Is(err, identity.ErrNoSession) {
+		t.Errorf("a swept session still authenticates: %v", err)
+	}
+
+	// A session used until near its absolute end (12 hours) is ended at
+	// that end, though its idle time has not run out.
+	busy, busyToken := login("husband", identity.LoginOptions{})
+	for range 35 { // 11 hours 40 minutes of use
+		w.clock.Add(20 * time.Minute)
+		if _, _, err := w.svc.Authenticate(ctx, busyToken); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.clock.Add(21 * time.Minute)
+	sweep(1)
+	if err := w.db.Read.QueryRow(`SELECT end_reason FROM identity_sessions WHERE id = $1`, busy.ID).Scan(&reason); err != nil || reason != "expired" {
+		t.Errorf("end reason %q, %v; want expired", reason, err)
+	}
+}
+
 func TestSessionTimeouts(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()

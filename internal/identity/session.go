@@ -67,10 +67,10 @@ func (s *Service) createSession(ctx context.Context, q sqldb.Querier, a Account,
 	sess := Session{ID: newID(), AccountID: a.ID, ACR: LoA1, AMR: []string{"otp", "sms"}, AuthTime: now, Created: now,
 		LastSeen: now, Idle: s.idleFor(opts.Idle), Expires: now.Add(s.Policy.SessionMax), IP: cl.IP, UserAgent: clip(cl.UserAgent, 256)}
 	err := sqldb.Queue(ctx, q, `INSERT INTO identity_sessions
-(id, token_hash, account_id, acr, amr, auth_time, created_at, last_seen, idle, expires_at, ip, user_agent, end_reason)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '')`,
+(id, token_hash, account_id, acr, amr, auth_time, created_at, last_seen, idle, expires_at, ip, user_agent, end_reason, idle_until)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '', $13)`,
 		sess.ID, tokenHash(token), sess.AccountID, sess.ACR, strings.Join(sess.AMR, " "), sess.AuthTime, sess.Created,
-		sess.LastSeen, int64(sess.Idle/time.Second), sess.Expires, sess.IP, sess.UserAgent)
+		sess.LastSeen, int64(sess.Idle/time.Second), sess.Expires, sess.IP, sess.UserAgent, sess.IdleUntil())
 	if err != nil {
 		return Session{}, "", fmt.Errorf("identity: create session: %w", err)
 	}
@@ -153,7 +153,8 @@ WHERE s.token_hash = $1 AND s.ended_at IS NULL`, tokenHash(token)), &sess, &a)
 		return Session{}, Account{}, ErrNoSession
 	}
 	if now.Sub(sess.LastSeen) >= touchEvery {
-		if _, err := s.DB.Write.ExecContext(ctx, `UPDATE identity_sessions SET last_seen = $2 WHERE id = $1`, sess.ID, now); err != nil {
+		if _, err := s.DB.Write.ExecContext(ctx, `UPDATE identity_sessions SET last_seen = $2, idle_until = $3 WHERE id = $1`,
+			sess.ID, now, now.Add(sess.Idle)); err != nil {
 			return Session{}, Account{}, err
 		}
 		sess.LastSeen = now
@@ -164,9 +165,53 @@ WHERE s.token_hash = $1 AND s.ended_at IS NULL`, tokenHash(token)), &sess, &a)
 // ExtendIdle lets a session stay idle up to d (within the policy), for a
 // service that takes long to complete (A7).
 func (s *Service) ExtendIdle(ctx context.Context, sessionID string, d time.Duration) error {
-	_, err := s.DB.Write.ExecContext(ctx, `UPDATE identity_sessions SET idle = $2 WHERE id = $1 AND idle < $2 AND ended_at IS NULL`,
-		sessionID, int64(s.idleFor(d)/time.Second))
+	// The session was used a moment ago (it is asking), so its new idle
+	// end counted from now is no earlier than from its last use.
+	d = s.idleFor(d)
+	_, err := s.DB.Write.ExecContext(ctx, `UPDATE identity_sessions SET idle = $2, idle_until = $3 WHERE id = $1 AND idle < $2 AND ended_at IS NULL`,
+		sessionID, int64(d/time.Second), s.now().Add(d))
 	return err
+}
+
+// EndIdleSessions ends, at most limit of each, the sessions left to idle
+// out and those past their absolute end, without waiting for their
+// browser to come back, and tells OnSessionEnd of each, for the
+// back-channel logout of the agencies they entered (A7). It returns how
+// many it ended; the window runs it every minute.
+func (s *Service) EndIdleSessions(ctx context.Context, limit int) (int, error) {
+	now := s.now()
+	ended := 0
+	for _, sweep := range []struct{ col, reason string }{{"idle_until", "idle"}, {"expires_at", "expired"}} {
+		var ids []string
+		err := sqldb.EachRow(ctx, s.DB.Read, `SELECT id FROM identity_sessions WHERE ended_at IS NULL AND `+sweep.col+` <= $1 LIMIT $2`,
+			[]any{now, limit}, func(scan func(...any) error) error {
+				var id string
+				if err := scan(&id); err != nil {
+					return err
+				}
+				ids = append(ids, id)
+				return nil
+			})
+		if err != nil {
+			return ended, fmt.Errorf("identity: sessions to end: %w", err)
+		}
+		for _, id := range ids {
+			// Used again meanwhile, a session's idle end has moved: the
+			// condition is checked again as it ends.
+			res, err := s.DB.Write.ExecContext(ctx, `UPDATE identity_sessions SET ended_at = $2, end_reason = $3
+WHERE id = $1 AND ended_at IS NULL AND `+sweep.col+` <= $2`, id, now, sweep.reason)
+			if err != nil {
+				return ended, fmt.Errorf("identity: end session: %w", err)
+			}
+			if n, _ := res.RowsAffected(); n == 1 {
+				ended++
+				if s.OnSessionEnd != nil {
+					s.OnSessionEnd(ctx, id)
+				}
+			}
+		}
+	}
+	return ended, nil
 }
 
 // Sessions lists an account's live sessions, newest first.

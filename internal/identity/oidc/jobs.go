@@ -52,8 +52,9 @@ func (p *Provider) Maintain(ctx context.Context) (Maintenance, error) {
 		{&m.Deliveries, `DELETE FROM oidc_logout_deliveries
 			WHERE delivered_at < $1 OR failed_at < $2`, []any{now.Add(-keepDelivered), now.Add(-keepFailed)}},
 		{&m.Keys, `DELETE FROM oidc_keys WHERE expires_at < $1`, []any{now}},
-		// A window session that ended without telling the provider (it
-		// expired unused) left these; none lives longer than SessionMaxAge.
+		// A window session that ended without telling the provider (the
+		// window's sweep of idle sessions did not run, or failed) left
+		// these; none lives longer than SessionMaxAge.
 		{&m.Sessions, `DELETE FROM oidc_session_clients WHERE first_at < $1`, []any{now.Add(-p.opts.SessionMaxAge)}},
 	}
 	var errs []error
