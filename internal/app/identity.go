@@ -171,6 +171,7 @@ func auditEvent(e identity.AuditEvent) audit.Event {
 // entered get their back-channel logout without the browser coming back.
 // Every node may run it: a session is ended once.
 func (a *access) endIdleSessions(ctx context.Context, log *slog.Logger, interval time.Duration) {
+	const batch = 500 // of each kind per statement; a full one means more wait
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -180,14 +181,14 @@ func (a *access) endIdleSessions(ctx context.Context, log *slog.Logger, interval
 		case <-t.C:
 		}
 		for {
-			n, err := a.service.EndIdleSessions(ctx, 500)
+			n, err := a.service.EndIdleSessions(ctx, batch)
 			if err != nil {
 				if ctx.Err() == nil {
 					log.ErrorContext(ctx, "identity: ending idle sessions", "err", err)
 				}
 				break
 			}
-			if n < 500 {
+			if n < batch {
 				break
 			}
 		}

@@ -198,16 +198,12 @@ func (s *Service) EndIdleSessions(ctx context.Context, limit int) (int, error) {
 		for _, id := range ids {
 			// Used again meanwhile, a session's idle end has moved: the
 			// condition is checked again as it ends.
-			res, err := s.DB.Write.ExecContext(ctx, `UPDATE identity_sessions SET ended_at = $2, end_reason = $3
-WHERE id = $1 AND ended_at IS NULL AND `+sweep.col+` <= $2`, id, now, sweep.reason)
+			ok, err := s.endIf(ctx, id, sweep.reason, " AND "+sweep.col+" <= $2", now)
 			if err != nil {
-				return ended, fmt.Errorf("identity: end session: %w", err)
+				return ended, err
 			}
-			if n, _ := res.RowsAffected(); n == 1 {
+			if ok {
 				ended++
-				if s.OnSessionEnd != nil {
-					s.OnSessionEnd(ctx, id)
-				}
 			}
 		}
 	}
@@ -277,15 +273,27 @@ func (s *Service) EndSessionByID(ctx context.Context, sessionID, reason string, 
 
 // end closes an expired session found on use.
 func (s *Service) end(ctx context.Context, sessionID, reason string, now time.Time) {
-	res, err := s.DB.Write.ExecContext(ctx, `UPDATE identity_sessions SET ended_at = $2, end_reason = $3 WHERE id = $1 AND ended_at IS NULL`,
-		sessionID, now, reason)
-	if err != nil {
+	if _, err := s.endIf(ctx, sessionID, reason, "", now); err != nil {
 		s.logger().ErrorContext(ctx, "identity: end session", "err", err)
-		return
 	}
-	if n, _ := res.RowsAffected(); n == 1 && s.OnSessionEnd != nil {
+}
+
+// endIf ends a session not yet ended, on the further condition cond (SQL
+// after AND, where $2 is now), tells OnSessionEnd, and reports whether it
+// ended it.
+func (s *Service) endIf(ctx context.Context, sessionID, reason, cond string, now time.Time) (bool, error) {
+	res, err := s.DB.Write.ExecContext(ctx, `UPDATE identity_sessions SET ended_at = $2, end_reason = $3
+WHERE id = $1 AND ended_at IS NULL`+cond, sessionID, now, reason)
+	if err != nil {
+		return false, fmt.Errorf("identity: end session: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return false, nil
+	}
+	if s.OnSessionEnd != nil {
 		s.OnSessionEnd(ctx, sessionID)
 	}
+	return true, nil
 }
 
 // Account returns an account by its ID.

@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -118,13 +119,9 @@ func (tx *Tx) commit(ctx context.Context) error {
 	// A queued query's rows are read on the client once the server has
 	// run what was sent with it: one still pending goes before COMMIT, so
 	// that its reader's error undoes the transaction as it does on SQLite.
-	for _, s := range tx.pending {
-		if s.rows != nil {
-			tx.flush(ctx)
-			if tx.err != nil {
-				return tx.err
-			}
-			break
+	if slices.ContainsFunc(tx.pending, func(s statement) bool { return s.rows != nil }) {
+		if tx.flush(ctx); tx.err != nil {
+			return tx.err
 		}
 	}
 	return tx.send(ctx, statement{sql: "commit"}, func(br pgx.BatchResults) error {
