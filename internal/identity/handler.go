@@ -69,7 +69,7 @@ func client(r *http.Request) Client {
 	if ip.IsValid() {
 		s = ip.String()
 	}
-	return Client{IP: s, UserAgent: r.UserAgent()}
+	return Client{IP: s, UserAgent: r.UserAgent(), Devices: DeviceCookie(r)}
 }
 
 // safeReturn keeps a return address on this site: a path, never another
@@ -297,7 +297,8 @@ func (h *Handler) code(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 	}
-	_, _, token, err := h.Service.Login(r.Context(), id, r.PostFormValue("code"), client(r), opts)
+	cl := client(r)
+	_, acc, token, err := h.Service.Login(r.Context(), id, r.PostFormValue("code"), cl, opts)
 	if err != nil {
 		var e *Error
 		if errors.As(err, &e) && (e.Code == CodeCodeExpired || e.Code == CodeTooManyAttempts || e.Code == CodeCodesLocked) {
@@ -319,6 +320,8 @@ func (h *Handler) code(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	SetCookie(w, r, token)
+	// The browser becomes, or stays, a known device for the identifier.
+	h.Service.SetDeviceCookie(w, r, h.Service.RememberDevice(cl.Devices, acc.LoginID))
 	if ret == "" {
 		ret = "/account"
 	}

@@ -497,12 +497,6 @@ func TestWrongCodesAcrossCodes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wrongFor := func(right string) string {
-		if right == "000000" {
-			return "111111"
-		}
-		return "000000"
-	}
 	code := w.sms.lastCode(t, p.Mobiles[0])
 	for range 5 { // the first code burnt: 5 wrong
 		_, _, _, err = w.svc.Login(ctx, first.ID, wrongFor(code), cl, identity.LoginOptions{})
@@ -929,4 +923,16 @@ func TestRegisterWithoutResidence(t *testing.T) {
 	if a.PostalCode != "" || a.Province != "" || a.City != "" || a.Source["postalCode"] != "" {
 		t.Errorf("an address without its registry: %q %q %q %q", a.PostalCode, a.Province, a.City, a.Source["postalCode"])
 	}
+}
+
+// lastDetails is the details of the last event of kind recorded.
+func (a *auditLog) lastDetails(kind string) map[string]string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for i := len(a.events) - 1; i >= 0; i-- {
+		if a.events[i].Kind == kind {
+			return a.events[i].Details
+		}
+	}
+	return nil
 }

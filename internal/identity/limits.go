@@ -20,11 +20,21 @@ type Limit struct {
 // counter is one key to count under its limit. A counter with a column
 // takes its key from the account whose login identifier hit is given:
 // key, the column's value, then suffix; an account that does not exist
-// counts nothing there.
+// counts nothing there. A peek counter is not counted, only read: it is
+// over its limit when events counted before have passed it.
 type counter struct {
 	key            string
 	l              Limit
 	column, suffix string
+	peek           bool
+}
+
+// step is what hit adds to c's count.
+func (c counter) step() string {
+	if c.peek {
+		return "0"
+	}
+	return "1"
 }
 
 // ipKey is the per-address counter's key for ip: an IPv6 address counts
@@ -51,7 +61,7 @@ type exceeded struct {
 	wait time.Duration
 }
 
-// hit counts one event for every counter, in fixed windows kept in the
+// hit counts one event for every counter but a peek, in fixed windows kept in the
 // database (every node shares them, a restart keeps them), with one
 // statement, which reads the account with login identifier login for
 // the counters keyed by it. It returns the counters over their limits.
@@ -71,7 +81,7 @@ func hit(ctx context.Context, q sqldb.Querier, pg bool, counters []counter, logi
 		}
 		return param(t)
 	}
-	byKey := map[string]Limit{}
+	byKey := map[string]counter{}
 	var byAccount []counter
 	loginParam := ""
 	for _, c := range counters {
@@ -82,33 +92,33 @@ func hit(ctx context.Context, q sqldb.Querier, pg bool, counters []counter, logi
 				loginParam = param(login)
 			}
 			arms = append(arms, "SELECT "+param(c.key)+" || "+c.column+" || "+param(c.suffix)+" AS k, "+stamp(now.Add(c.l.Window))+
-				" AS e FROM identity_accounts WHERE login_id = "+loginParam)
+				" AS e, "+c.step()+" AS n FROM identity_accounts WHERE login_id = "+loginParam)
 			byAccount = append(byAccount, c)
 		case !strings.HasSuffix(c.key, ":"):
-			arms = append(arms, "SELECT "+param(c.key)+" AS k, "+stamp(now.Add(c.l.Window))+" AS e")
-			byKey[c.key] = c.l
+			arms = append(arms, "SELECT "+param(c.key)+" AS k, "+stamp(now.Add(c.l.Window))+" AS e, "+c.step()+" AS n")
+			byKey[c.key] = c
 		}
 	}
 	if len(arms) == 0 {
 		return nil, nil
 	}
-	limitOf := func(key string) Limit {
-		if l, ok := byKey[key]; ok {
-			return l
+	counterOf := func(key string) counter {
+		if c, ok := byKey[key]; ok {
+			return c
 		}
 		for _, c := range byAccount {
 			if strings.HasPrefix(key, c.key) && strings.HasSuffix(key, c.suffix) {
-				return c.l
+				return c
 			}
 		}
-		return Limit{}
+		return counter{}
 	}
 	const stale = `identity_limits.expires_at IS NULL OR identity_limits.expires_at <= excluded.window_start`
 	var over []exceeded
 	err := sqldb.EachRow(ctx, q, `INSERT INTO identity_limits (key, window_start, expires_at, hits)
-SELECT k, $1, e, 1 FROM (`+strings.Join(arms, " UNION ALL ")+`) AS v WHERE true
+SELECT k, $1, e, n FROM (`+strings.Join(arms, " UNION ALL ")+`) AS v WHERE true
 ON CONFLICT (key) DO UPDATE SET
-    hits = CASE WHEN `+stale+` THEN 1 ELSE identity_limits.hits + 1 END,
+    hits = CASE WHEN `+stale+` THEN excluded.hits ELSE identity_limits.hits + excluded.hits END,
     window_start = CASE WHEN `+stale+` THEN excluded.window_start ELSE identity_limits.window_start END,
     expires_at = CASE WHEN `+stale+` THEN excluded.expires_at ELSE identity_limits.expires_at END
 RETURNING key, expires_at, hits`, args, func(scan func(...any) error) error {
@@ -118,7 +128,7 @@ RETURNING key, expires_at, hits`, args, func(scan func(...any) error) error {
 		if err := scan(&key, &end, &hits); err != nil {
 			return err
 		}
-		if hits > limitOf(key).Max {
+		if hits > counterOf(key).l.Max {
 			over = append(over, exceeded{key: key, wait: max(end.Sub(now), time.Second)})
 		}
 		return nil

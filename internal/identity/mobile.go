@@ -43,7 +43,7 @@ func (s *Service) ChangeMobile(ctx context.Context, accountID, mobile string, cl
 		s.audit(ctx, EventMobileRefuse, a.personID(), a.LoginID, cl, map[string]string{"to": MaskMobile(m), "reason": CodeMobileNotOwner})
 		return Challenge{}, mobileNotOwner()
 	}
-	return s.sendChallenge(ctx, a, PurposeMobile, m, cl, now)
+	return s.sendChallenge(ctx, a, PurposeMobile, m, "", cl, now)
 }
 
 // ConfirmMobile checks the code sent to the new number and makes it the
@@ -51,7 +51,7 @@ func (s *Service) ChangeMobile(ctx context.Context, accountID, mobile string, cl
 func (s *Service) ConfirmMobile(ctx context.Context, accountID, challengeID, code string, cl Client) (Account, error) {
 	now := s.now()
 	var a Account
-	c, err := s.answer(ctx, challengeID, code, PurposeMobile, now, func(tx *sqldb.Tx, c challenge) error {
+	c, err := s.answer(ctx, challengeID, code, PurposeMobile, cl, now, func(tx *sqldb.Tx, c challenge) error {
 		if c.AccountID != accountID {
 			return codeExpired(errors.New("challenge of another account"))
 		}

@@ -72,6 +72,10 @@ type Policy struct {
 	// allows MaxAttempts, and new codes keep coming within PerLogin, so
 	// without it a guesser could try thousands of codes a day.
 	WrongCodes Limit
+	// DeviceTTL is how long a browser is a known device for a login
+	// identifier after a login with it (device.go): its codes are
+	// counted under limits of its own. 0 remembers no device.
+	DeviceTTL time.Duration
 	// SessionIdle ends a session unused this long; SessionMax ends any
 	// session this long after login. A service may ask for a longer idle
 	// time, up to SessionMax (A7).
@@ -84,6 +88,7 @@ func DefaultPolicy() Policy {
 		CodeDigits: 6, CodeTTL: 2 * time.Minute, MaxAttempts: 5, ResendAfter: time.Minute,
 		PerMobile: Limit{Max: 5, Window: 15 * time.Minute}, PerLogin: Limit{Max: 5, Window: 15 * time.Minute},
 		PerIP: Limit{Max: 30, Window: 15 * time.Minute}, WrongCodes: Limit{Max: 20, Window: 24 * time.Hour},
+		DeviceTTL:   90 * 24 * time.Hour,
 		SessionIdle: 30 * time.Minute, SessionMax: 12 * time.Hour,
 	}
 }
@@ -125,6 +130,8 @@ func (s *Service) withRoles(a Account) Account {
 // Client is where a request came from.
 type Client struct {
 	IP, UserAgent string
+	// Devices is the browser's device cookie (device.go), if any.
+	Devices string
 }
 
 func (s *Service) now() time.Time {
@@ -213,7 +220,7 @@ func (s *Service) Register(ctx context.Context, in RegisterInput, cl Client) (Ac
 		if _, err := hit(ctx, tx, s.DB.Dialect == sqldb.Postgres, []counter{s.cooldown(a, PurposeLogin)}, "", now); err != nil {
 			return err
 		}
-		if ch, err = s.newChallenge(ctx, tx, a, PurposeLogin, a.Mobile, now); err != nil {
+		if ch, err = s.newChallenge(ctx, tx, a, PurposeLogin, a.Mobile, "", now); err != nil {
 			return err
 		}
 		if err := s.auditTx(ctx, tx, EventRegistration, a.personID(), a.LoginID, cl, map[string]string{"kind": string(a.Kind), "account": a.ID}); err != nil {
@@ -438,7 +445,9 @@ func normalizeLoginID(s string) (string, error) {
 // limit applies the per-IP, per-login and per-mobile limits with q;
 // empty keys are skipped.
 func (s *Service) limit(ctx context.Context, q sqldb.Querier, cl Client, mobile, login string, now time.Time) error {
-	return s.limitWith(ctx, q, cl, mobile, login, nil, now)
+	p := s.Policy
+	return s.count(ctx, q, []counter{{key: ipKey(cl.IP), l: p.PerIP}, {key: "login:" + login, l: p.PerLogin},
+		{key: "mobile:" + mobile, l: p.PerMobile}}, "", now)
 }
 
 // cooldown is the counter that lets one code a minute go to an account
@@ -450,27 +459,49 @@ func (s *Service) cooldown(a Account, purpose string) counter {
 // cooldownLimit is the cooldown's limit: one code per ResendAfter.
 func (s *Service) cooldownLimit() Limit { return Limit{Max: 1, Window: s.Policy.ResendAfter} }
 
-// limitWith is limit with one more counter, such as a cooldown, counted
-// in the same statement; a cooldown over its limit is a CodeCooldown
-// error.
-func (s *Service) limitWith(ctx context.Context, q sqldb.Querier, cl Client, mobile, login string, extra *counter, now time.Time) error {
-	p := s.Policy
-	counters := []counter{{key: ipKey(cl.IP), l: p.PerIP}, {key: "login:" + login, l: p.PerLogin}, {key: "mobile:" + mobile, l: p.PerMobile}}
-	if extra != nil {
-		counters = append(counters, *extra)
+// codeCounters are the counters of a code sent for login identifier
+// login to an account's mobile for purpose: the client's (its IP address,
+// or its known device), the identifier's, the mobile's and the
+// cooldown's; from a known device, each of them the device's own, and a
+// peek at the device's wrong codes. of makes the counter whose key ends
+// in the account's column's value then suffix: the value itself when the
+// account is at hand, or read from the account by hit.
+func (s *Service) codeCounters(cl Client, login, device, purpose string, of func(key, column, suffix string, l Limit) counter) []counter {
+	p, sfx := s.Policy, deviceSuffix(device)
+	client := counter{key: ipKey(cl.IP), l: p.PerIP}
+	if device != "" {
+		client = counter{key: "device:" + device, l: p.PerIP}
 	}
-	over, err := hit(ctx, q, s.DB.Dialect == sqldb.Postgres, counters, "", now)
+	cs := []counter{client, {key: "login:" + login + sfx, l: p.PerLogin}, of("mobile:", "mobile", sfx, p.PerMobile),
+		of("cooldown:", "id", ":"+purpose+sfx, s.cooldownLimit())}
+	if device != "" {
+		wrong := of("wrong:", "id", sfx, p.WrongCodes)
+		wrong.peek = true
+		cs = append(cs, wrong)
+	}
+	return cs
+}
+
+// count counts counters with q, reading the account with login identifier
+// login for those keyed by it (hit), and returns the error for those over
+// their limits.
+func (s *Service) count(ctx context.Context, q sqldb.Querier, counters []counter, login string, now time.Time) error {
+	over, err := hit(ctx, q, s.DB.Dialect == sqldb.Postgres, counters, login, now)
 	if err != nil {
 		return err
 	}
-	return overLimits(over)
+	return overLimits(over, now)
 }
 
-// overLimits is the error for counters over their limits, if any: a
-// cooldown's, or being rate limited until the last window ends.
-func overLimits(over []exceeded) error {
+// overLimits is the error for counters over their limits, if any: a known
+// device's wrong codes', a cooldown's, or being rate limited until the
+// last window ends.
+func overLimits(over []exceeded, now time.Time) error {
 	var wait time.Duration
 	for _, o := range over {
+		if strings.HasPrefix(o.key, "wrong:") {
+			return codesLocked(now.Add(o.wait), now)
+		}
 		if strings.HasPrefix(o.key, "cooldown:") {
 			return &Error{Status: http.StatusTooManyRequests, Code: CodeCooldown, RetryAfter: o.wait.Round(time.Second),
 				Fa: "کد پیشین هنوز تازه است؛ کمی صبر کنید و دوباره درخواست کنید.",
@@ -485,7 +516,8 @@ func overLimits(over []exceeded) error {
 }
 
 // newChallenge stores a one-time code for a and enqueues its SMS, in tx.
-func (s *Service) newChallenge(ctx context.Context, tx sqldb.Querier, a Account, purpose, mobile string, now time.Time) (Challenge, error) {
+// A code asked for from a known device carries the device's nonce.
+func (s *Service) newChallenge(ctx context.Context, tx sqldb.Querier, a Account, purpose, mobile, device string, now time.Time) (Challenge, error) {
 	code, err := newCode(s.Policy.CodeDigits)
 	if err != nil {
 		return Challenge{}, err
@@ -493,8 +525,8 @@ func (s *Service) newChallenge(ctx context.Context, tx sqldb.Querier, a Account,
 	id := newID()
 	exp := now.Add(s.Policy.CodeTTL)
 	if err := sqldb.Queue(ctx, tx, `INSERT INTO identity_challenges
-(id, account_id, purpose, mobile, code_hash, attempts, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, 0, $6, $7)`,
-		id, a.ID, purpose, mobile, codeHash(s.Secret, id, code), exp, now); err != nil {
+(id, account_id, purpose, mobile, code_hash, attempts, expires_at, created_at, device) VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $8)`,
+		id, a.ID, purpose, mobile, codeHash(s.Secret, id, code), exp, now, device); err != nil {
 		return Challenge{}, fmt.Errorf("identity: store code: %w", err)
 	}
 	text := fmt.Sprintf("دولت من\nکد ورود شما: %s\nاین کد را به کسی ندهید.\nmy.gov.ir code: %s", code, code)
@@ -509,12 +541,16 @@ func (s *Service) newChallenge(ctx context.Context, tx sqldb.Querier, a Account,
 
 // sendCode is newChallenge with its audit event, for a code sent to an
 // account already registered.
-func (s *Service) sendCode(ctx context.Context, tx *sqldb.Tx, a Account, purpose, mobile string, cl Client, now time.Time) (Challenge, error) {
-	ch, err := s.newChallenge(ctx, tx, a, purpose, mobile, now)
+func (s *Service) sendCode(ctx context.Context, tx *sqldb.Tx, a Account, purpose, mobile, device string, cl Client, now time.Time) (Challenge, error) {
+	ch, err := s.newChallenge(ctx, tx, a, purpose, mobile, device, now)
 	if err != nil {
 		return Challenge{}, err
 	}
-	return ch, s.auditTx(ctx, tx, EventOTPSent, a.personID(), a.LoginID, cl, map[string]string{"purpose": purpose, "mobile": MaskMobile(mobile)})
+	details := map[string]string{"purpose": purpose, "mobile": MaskMobile(mobile)}
+	if device != "" {
+		details["device"] = "known"
+	}
+	return ch, s.auditTx(ctx, tx, EventOTPSent, a.personID(), a.LoginID, cl, details)
 }
 
 // StartLogin sends a login code to the account's verified mobile (A2).
@@ -524,14 +560,15 @@ func (s *Service) StartLogin(ctx context.Context, loginID string, cl Client) (Ch
 		return Challenge{}, invalidField("loginId", err)
 	}
 	now := s.now()
+	device := s.knownDevice(cl.Devices, id, now)
 	var ch Challenge
 	registered := false
 	err = s.DB.InTx(ctx, func(tx *sqldb.Tx) error {
-		// As in sendChallenge, whose limits and cooldown this applies too,
-		// but reading the account and counting in one round trip: the
-		// counters of the account's mobile and of its cooldown take their
-		// keys from the account in the counting statement itself, the
-		// same keys as limitWith's and cooldown's.
+		// As in sendChallenge, whose counters this counts too, but reading
+		// the account and counting in one round trip: the counters of the
+		// account's mobile, of its cooldown and of a known device's wrong
+		// codes take their keys from the account in the counting
+		// statement itself.
 		tx.RelaxDurability()
 		var a Account
 		err := tx.QueueQuery(ctx, accountQuery("login_id"), []any{id},
@@ -544,25 +581,18 @@ func (s *Service) StartLogin(ctx context.Context, loginID string, cl Client) (Ch
 		if err != nil {
 			return err
 		}
-		p := s.Policy
-		over, err := hit(ctx, tx, s.DB.Dialect == sqldb.Postgres, []counter{
-			{key: ipKey(cl.IP), l: p.PerIP},
-			{key: "login:" + id, l: p.PerLogin},
-			{key: "mobile:", column: "mobile", l: p.PerMobile},
-			// The cooldown is always counted, so the counting statement
-			// always goes, and the account's query with it.
-			{key: "cooldown:", column: "id", suffix: ":" + PurposeLogin, l: s.cooldownLimit()},
-		}, id, now)
-		if err != nil {
-			return err
-		}
-		if err := overLimits(over); err != nil || !registered {
+		// The cooldown is always counted, so the counting statement always
+		// goes, and the account's query with it.
+		counters := s.codeCounters(cl, id, device, PurposeLogin, func(key, column, suffix string, l Limit) counter {
+			return counter{key: key, column: column, suffix: suffix, l: l}
+		})
+		if err := s.count(ctx, tx, counters, id, now); err != nil || !registered {
 			return err // an unknown identifier's counts commit
 		}
-		if now.Before(a.CodesLocked) {
+		if device == "" && now.Before(a.CodesLocked) {
 			return codesLocked(a.CodesLocked, now)
 		}
-		ch, err = s.sendCode(ctx, tx, a, PurposeLogin, a.Mobile, cl, now)
+		ch, err = s.sendCode(ctx, tx, a, PurposeLogin, a.Mobile, device, cl, now)
 		return err
 	})
 	if err != nil {
@@ -586,9 +616,11 @@ type scanner func(dest ...any) error
 func (f scanner) Scan(dest ...any) error { return f(dest...) }
 
 // sendChallenge applies the cooldown and the limits, then sends a code,
-// all in one transaction: one commit per code.
-func (s *Service) sendChallenge(ctx context.Context, a Account, purpose, mobile string, cl Client, now time.Time) (Challenge, error) {
-	if now.Before(a.CodesLocked) {
+// all in one transaction: one commit per code. A known device's code is
+// counted under the device's limits, and the account's lock after too
+// many wrong codes does not stop it.
+func (s *Service) sendChallenge(ctx context.Context, a Account, purpose, mobile, device string, cl Client, now time.Time) (Challenge, error) {
+	if device == "" && now.Before(a.CodesLocked) {
 		return Challenge{}, codesLocked(a.CodesLocked, now)
 	}
 	var ch Challenge
@@ -597,12 +629,18 @@ func (s *Service) sendChallenge(ctx context.Context, a Account, purpose, mobile 
 		// dispatcher claims the message with a durable commit before
 		// handing it to the operator, which makes the code durable too.
 		tx.RelaxDurability()
-		cooldown := s.cooldown(a, purpose)
-		if err := s.limitWith(ctx, tx, cl, mobile, a.LoginID, &cooldown, now); err != nil {
+		counters := s.codeCounters(cl, a.LoginID, device, purpose, func(key, column, suffix string, l Limit) counter {
+			v := a.ID
+			if column == "mobile" {
+				v = mobile
+			}
+			return counter{key: key + v + suffix, l: l}
+		})
+		if err := s.count(ctx, tx, counters, "", now); err != nil {
 			return err
 		}
 		var err error
-		ch, err = s.sendCode(ctx, tx, a, purpose, mobile, cl, now)
+		ch, err = s.sendCode(ctx, tx, a, purpose, mobile, device, cl, now)
 		return err
 	})
 	if err != nil {
@@ -615,7 +653,8 @@ func (s *Service) sendChallenge(ctx context.Context, a Account, purpose, mobile 
 // cooldown has passed: a login code to the account's mobile as it is now,
 // a mobile change's to the number being verified. A challenge already
 // answered, or a mobile change's once the account's mobile has moved on,
-// sends nothing.
+// sends nothing. A login code asked for from a known device is sent
+// again as the device's only to a browser that still carries its mark.
 func (s *Service) Resend(ctx context.Context, id string, cl Client) (Challenge, error) {
 	c, err := loadChallenge(ctx, s.DB.Read, id)
 	if err != nil || c.Consumed.Valid {
@@ -625,13 +664,14 @@ func (s *Service) Resend(ctx context.Context, id string, cl Client) (Challenge, 
 	if err != nil {
 		return Challenge{}, err
 	}
+	now := s.now()
 	mobile := c.Mobile
 	if c.Purpose == PurposeLogin {
 		mobile = a.Mobile
 	} else if c.Created.Before(a.Updated) {
 		return Challenge{}, codeExpired(errors.New("the account changed after the challenge"))
 	}
-	return s.sendChallenge(ctx, a, c.Purpose, mobile, cl, s.now())
+	return s.sendChallenge(ctx, a, c.Purpose, mobile, s.deviceOf(c, a, cl, now), cl, now)
 }
 
 // PendingChallenge returns a challenge that can still be answered, for the
@@ -657,7 +697,7 @@ func codeExpired(err error) *Error {
 // gets that far. A wrong code is counted and committed; the
 // MaxAttempts-th burns the challenge. On PostgreSQL, the reading of the
 // challenge goes with BEGIN, and the writes with COMMIT: two round trips.
-func (s *Service) answer(ctx context.Context, id, code, purpose string, now time.Time, act func(tx *sqldb.Tx, c challenge) error) (challenge, error) {
+func (s *Service) answer(ctx context.Context, id, code, purpose string, cl Client, now time.Time, act func(tx *sqldb.Tx, c challenge) error) (challenge, error) {
 	var c challenge
 	var wrong error
 	err := s.DB.InTx(ctx, func(tx *sqldb.Tx) error {
@@ -668,6 +708,7 @@ func (s *Service) answer(ctx context.Context, id, code, purpose string, now time
 		} else if err != nil {
 			return err
 		}
+		device := s.deviceOf(c, c.account, cl, now)
 		switch {
 		case c.Consumed.Valid || !now.Before(c.Expires):
 			return codeExpired(nil)
@@ -677,7 +718,7 @@ func (s *Service) answer(ctx context.Context, id, code, purpose string, now time
 			return codeExpired(errors.New("login code sent to a former mobile"))
 		case c.Attempts >= s.Policy.MaxAttempts:
 			return tooManyAttempts()
-		case now.Before(c.account.CodesLocked):
+		case device == "" && now.Before(c.account.CodesLocked):
 			return codesLocked(c.account.CodesLocked, now)
 		}
 		if !codeMatches(s.Secret, c.ID, iran.ToASCIIDigits(strings.TrimSpace(code)), c.Hash) {
@@ -685,7 +726,7 @@ func (s *Service) answer(ctx context.Context, id, code, purpose string, now time
 			if err := tx.Queue(ctx, `UPDATE identity_challenges SET attempts = attempts + 1 WHERE id = $1`, id); err != nil {
 				return err
 			}
-			return s.countWrongCode(ctx, tx, c, now, &wrong)
+			return s.countWrongCode(ctx, tx, c, device, now, &wrong)
 		}
 		if err := tx.Queue(ctx, `UPDATE identity_challenges SET consumed_at = $2 WHERE id = $1`, c.ID, now); err != nil {
 			return err
@@ -701,18 +742,24 @@ func (s *Service) answer(ctx context.Context, id, code, purpose string, now time
 // countWrongCode counts a wrong code against its account, across all its
 // codes; past Policy.WrongCodes the account's codes stop until the
 // window ends: its open challenges are burnt, and *wrong becomes the
-// error that says so.
-func (s *Service) countWrongCode(ctx context.Context, tx *sqldb.Tx, c challenge, now time.Time, wrong *error) error {
-	over, err := hit(ctx, tx, s.DB.Dialect == sqldb.Postgres, []counter{{key: "wrong:" + c.AccountID, l: s.Policy.WrongCodes}}, "", now)
+// error that says so. A wrong code for a known device's challenge, from
+// that device, counts against the device alone, and stops only its
+// codes; the account's lock stops and burns only the codes of browsers
+// that are not known devices.
+func (s *Service) countWrongCode(ctx context.Context, tx *sqldb.Tx, c challenge, device string, now time.Time, wrong *error) error {
+	over, err := hit(ctx, tx, s.DB.Dialect == sqldb.Postgres,
+		[]counter{{key: "wrong:" + c.AccountID + deviceSuffix(device), l: s.Policy.WrongCodes}}, "", now)
 	if err != nil || len(over) == 0 {
 		return err
 	}
 	until := now.Add(over[0].wait)
-	if err := tx.Queue(ctx, `UPDATE identity_accounts SET codes_locked_until = $2 WHERE id = $1`, c.AccountID, until); err != nil {
-		return err
+	if device == "" {
+		if err := tx.Queue(ctx, `UPDATE identity_accounts SET codes_locked_until = $2 WHERE id = $1`, c.AccountID, until); err != nil {
+			return err
+		}
 	}
-	if err := tx.Queue(ctx, `UPDATE identity_challenges SET attempts = $2 WHERE account_id = $1 AND consumed_at IS NULL`,
-		c.AccountID, s.Policy.MaxAttempts); err != nil {
+	if err := tx.Queue(ctx, `UPDATE identity_challenges SET attempts = $2 WHERE account_id = $1 AND consumed_at IS NULL AND device = $3`,
+		c.AccountID, s.Policy.MaxAttempts, device); err != nil {
 		return err
 	}
 	*wrong = codesLocked(until, now)
@@ -752,7 +799,7 @@ func (s *Service) Login(ctx context.Context, challengeID, code string, cl Client
 	now := s.now()
 	var sess Session
 	var token string
-	c, err := s.answer(ctx, challengeID, code, PurposeLogin, now, func(tx *sqldb.Tx, c challenge) error {
+	c, err := s.answer(ctx, challengeID, code, PurposeLogin, cl, now, func(tx *sqldb.Tx, c challenge) error {
 		// A login lost in a crash costs the person a new one; whatever
 		// is built on it durably, such as tokens issued, carries it.
 		tx.RelaxDurability()

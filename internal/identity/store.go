@@ -98,6 +98,7 @@ func accountBy(ctx context.Context, q sqldb.Querier, col, v string) (Account, er
 // challenge is a one-time code sent to a mobile.
 type challenge struct {
 	ID, AccountID, Purpose, Mobile string
+	Device                         string // the known device it was asked for from, or ""
 	Hash                           []byte
 	Attempts                       int
 	Expires, Created               time.Time
@@ -107,9 +108,9 @@ type challenge struct {
 
 func loadChallenge(ctx context.Context, q sqldb.Querier, id string) (challenge, error) {
 	var c challenge
-	err := sqldb.ScanOne(ctx, q, `SELECT id, account_id, purpose, mobile, code_hash, attempts, expires_at, consumed_at, created_at
+	err := sqldb.ScanOne(ctx, q, `SELECT id, account_id, purpose, mobile, code_hash, attempts, expires_at, consumed_at, created_at, device
 FROM identity_challenges WHERE id = $1`, []any{id},
-		&c.ID, &c.AccountID, &c.Purpose, &c.Mobile, &c.Hash, &c.Attempts, &c.Expires, &c.Consumed, &c.Created)
+		&c.ID, &c.AccountID, &c.Purpose, &c.Mobile, &c.Hash, &c.Attempts, &c.Expires, &c.Consumed, &c.Created, &c.Device)
 	return c, err
 }
 
@@ -123,9 +124,10 @@ func loadChallengeAccount(ctx context.Context, q sqldb.Querier, id string, lock 
 	if lock {
 		forUpdate = " FOR UPDATE OF c"
 	}
-	dest := append([]any{&c.ID, &c.AccountID, &c.Purpose, &c.Mobile, &c.Hash, &c.Attempts, &c.Expires, &c.Consumed, &c.Created}, ar.dest()...)
+	dest := append([]any{&c.ID, &c.AccountID, &c.Purpose, &c.Mobile, &c.Hash, &c.Attempts, &c.Expires, &c.Consumed, &c.Created, &c.Device},
+		ar.dest()...)
 	err := sqldb.ScanOne(ctx, q, `SELECT c.id, c.account_id, c.purpose, c.mobile, c.code_hash, c.attempts, c.expires_at, c.consumed_at,
-c.created_at, `+prefixed("a.", accountCols)+` FROM identity_challenges c JOIN identity_accounts a ON a.id = c.account_id
+c.created_at, c.device, `+prefixed("a.", accountCols)+` FROM identity_challenges c JOIN identity_accounts a ON a.id = c.account_id
 WHERE c.id = $1`+forUpdate, []any{id}, dest...)
 	if err != nil {
 		return c, err
