@@ -210,8 +210,8 @@ func TestPagesRefusals(t *testing.T) {
 }
 
 // TestSessionCookieBehindProxy: the window runs behind a proxy that ends
-// TLS; when a trusted proxy says the client used HTTPS, the session
-// cookie is Secure and __Host-, like the CSRF cookie, and is read back
+// TLS; when a trusted proxy says the client used HTTPS, the session and
+// device cookies are Secure and __Host-, like the CSRF cookie, and are read back
 // under that name.
 func TestSessionCookieBehindProxy(t *testing.T) {
 	w := newWorld(t)
@@ -259,6 +259,9 @@ func TestSessionCookieBehindProxy(t *testing.T) {
 	sess := named(res, "__Host-pnj_session")
 	if !sess.Secure || !sess.HttpOnly || sess.Path != "/" || sess.SameSite != http.SameSiteLaxMode {
 		t.Errorf("session cookie %+v: want Secure, HttpOnly, Path=/, SameSite=Lax", sess)
+	}
+	if dev := named(res, "__Host-pnj_device"); !dev.Secure || !dev.HttpOnly || dev.Path != "/" || dev.SameSite != http.SameSiteStrictMode {
+		t.Errorf("device cookie %+v: want Secure, HttpOnly, Path=/, SameSite=Strict", dev)
 	}
 	if res := do(http.MethodGet, "/account", nil, sess); res.StatusCode != http.StatusOK {
 		t.Errorf("the account page with the session cookie: %d, want 200", res.StatusCode)
