@@ -211,8 +211,8 @@ func TestPagesRefusals(t *testing.T) {
 
 // TestSessionCookieBehindProxy: the window runs behind a proxy that ends
 // TLS; when a trusted proxy says the client used HTTPS, the session and
-// device cookies are Secure and __Host-, like the CSRF cookie, and are read back
-// under that name.
+// device cookies are Secure and __Host-, like the CSRF cookie, and the
+// session's is read back under that name.
 func TestSessionCookieBehindProxy(t *testing.T) {
 	w := newWorld(t)
 	srv := serveSite(t, w, []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")})
