@@ -88,14 +88,17 @@ type deviceMark struct {
 	at                      time.Time
 }
 
-// deviceMarks parses a device cookie's marks, skipping any that are not
-// well formed.
+// deviceMarks parses a device cookie's first maxDeviceMarks marks,
+// skipping any that are not well formed.
 func deviceMarks(cookie string) []deviceMark {
 	if cookie == "" || len(cookie) > maxDeviceCookie {
 		return nil
 	}
 	var marks []deviceMark
 	for raw := range strings.SplitSeq(cookie, deviceMarkSep) {
+		if len(marks) == maxDeviceMarks {
+			break
+		}
 		nonce, rest, ok := strings.Cut(raw, ".")
 		issued, mac, ok2 := strings.Cut(rest, ".")
 		if !ok || !ok2 || nonce == "" || mac == "" {

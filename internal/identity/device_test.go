@@ -113,10 +113,14 @@ func TestKnownDevice(t *testing.T) {
 	if _, _, err := w.svc.Register(ctx, natural(q), identity.Client{IP: "192.0.2.99"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.svc.StartLogin(ctx, q.NationalCode, owner); err != nil {
-		t.Fatal(err)
+	w.svc.Policy.PerLogin.Max, w.svc.Policy.PerMobile.Max = 50, 50 // for q's codes below
+	for _, cookie := range []string{owner.Devices, "~", "..", "a.b.c", "a.zz.c~" + owner.Devices, strings.Repeat("x.1.y~", 90) + owner.Devices} {
+		w.clock.Add(time.Second)
+		if _, err := w.svc.StartLogin(ctx, q.NationalCode, identity.Client{IP: "192.0.2.98", Devices: cookie}); err != nil {
+			t.Fatal(err)
+		}
+		sentFrom("")
 	}
-	sentFrom("")
 
 	// The device's own wrong codes stop the device: its open codes are
 	// burnt, and it is sent none until its window ends.
