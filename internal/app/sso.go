@@ -41,6 +41,7 @@ func openSSO(ctx context.Context, log *slog.Logger, db *sqldb.DB, a *access, iss
 		return nil, err
 	}
 	a.service.OnSessionEnd = p.SessionEnded
+	a.service.OnAccountReplaced = p.SubjectReplaced
 	a.handler.Resume = func(ctx context.Context, tx *sqldb.Tx, r *http.Request, returnTo string, sess identity.Session, acc identity.Account) (func(http.ResponseWriter, *http.Request), error) {
 		return p.Resume(ctx, tx, r, returnTo, ssoSession(sess, acc))
 	}

@@ -50,6 +50,10 @@ type Account struct {
 	// CodesLocked, when after now, is until when no one-time code is
 	// sent to the account or checked, after too many wrong ones.
 	CodesLocked time.Time
+	// formerSignatory, on a registration that takes over a legal
+	// person's account, is the national code of the signatory it was
+	// registered by, who is no longer one.
+	formerSignatory string
 }
 
 // HasRole reports whether the account holds role.

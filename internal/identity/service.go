@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -108,8 +109,11 @@ type Service struct {
 	Overseers []string
 	// OnSessionEnd is told when a session ends, for back-channel logout.
 	OnSessionEnd func(ctx context.Context, sessionID string)
-	Logger       *slog.Logger
-	Now          func() time.Time
+	// OnAccountReplaced is told when a legal person's account passes to a
+	// new signatory, to withdraw what agencies hold for it.
+	OnAccountReplaced func(ctx context.Context, accountID string)
+	Logger            *slog.Logger
+	Now               func() time.Time
 }
 
 // withRoles adds the roles the configuration gives the account: a
@@ -210,7 +214,11 @@ func (s *Service) Register(ctx context.Context, in RegisterInput, cl Client) (Ac
 	}
 	var ch Challenge
 	err = s.DB.InTx(ctx, func(tx *sqldb.Tx) error {
-		if err := insertAccount(ctx, tx, a); err != nil {
+		if a.formerSignatory != "" {
+			if err := s.replaceSignatory(ctx, tx, a, cl, now); err != nil {
+				return err
+			}
+		} else if err := insertAccount(ctx, tx, a); err != nil {
 			if sqldb.IsUniqueViolation(err) {
 				return alreadyRegistered()
 			}
@@ -223,7 +231,11 @@ func (s *Service) Register(ctx context.Context, in RegisterInput, cl Client) (Ac
 		if ch, err = s.newChallenge(ctx, tx, a, PurposeLogin, a.Mobile, "", now); err != nil {
 			return err
 		}
-		if err := s.auditTx(ctx, tx, EventRegistration, a.personID(), a.LoginID, cl, map[string]string{"kind": string(a.Kind), "account": a.ID}); err != nil {
+		details := map[string]string{"kind": string(a.Kind), "account": a.ID}
+		if a.formerSignatory != "" {
+			details["replaced"] = "signatory"
+		}
+		if err := s.auditTx(ctx, tx, EventRegistration, a.personID(), a.LoginID, cl, details); err != nil {
 			return err
 		}
 		return s.auditTx(ctx, tx, EventOTPSent, a.personID(), a.LoginID, cl, map[string]string{"purpose": PurposeLogin, "mobile": MaskMobile(a.Mobile)})
@@ -233,6 +245,67 @@ func (s *Service) Register(ctx context.Context, in RegisterInput, cl Client) (Ac
 	}
 	return a, ch, nil
 }
+
+// replaceSignatory gives a legal person's account, registered by a
+// signatory who is no longer one, to a (the new signatory's details and
+// mobile), in tx: the former signatory's open codes are burnt, their
+// sessions end (and with them the agencies' sessions, by back-channel
+// logout), and the agencies' consents and tokens for the account are
+// withdrawn (OnAccountReplaced), so that nothing the former signatory
+// started goes on.
+func (s *Service) replaceSignatory(ctx context.Context, tx *sqldb.Tx, a Account, cl Client, now time.Time) error {
+	src, err := json.Marshal(a.Source)
+	if err != nil {
+		return err
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE identity_accounts SET national_code = $3, mobile = $4, birth_date = $5, first_name = $6,
+last_name = $7, father_name = $8, gender = $9, company_name = $10, signatory_role = $11, source = $12, updated_at = $13,
+postal_code = $14, province = $15, city = $16, codes_locked_until = NULL WHERE id = $1 AND national_code = $2`,
+		a.ID, a.formerSignatory, a.NationalCode, a.Mobile, a.BirthDate.Format(time.DateOnly), a.FirstName, a.LastName, a.FatherName,
+		a.Gender, a.CompanyName, a.SignatoryRole, string(src), now, a.PostalCode, a.Province, a.City)
+	if err != nil {
+		return fmt.Errorf("identity: replace signatory: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return alreadyRegistered() // another registration took it over first
+	}
+	if err := tx.Queue(ctx, `UPDATE identity_challenges SET attempts = $2 WHERE account_id = $1 AND consumed_at IS NULL`,
+		a.ID, s.Policy.MaxAttempts); err != nil {
+		return err
+	}
+	var ended []string
+	err = sqldb.EachRow(ctx, tx, `UPDATE identity_sessions SET ended_at = $2, end_reason = $3 WHERE account_id = $1 AND ended_at IS NULL
+RETURNING id`, []any{a.ID, now, endSignatoryChanged}, func(scan func(...any) error) error {
+		var id string
+		err := scan(&id)
+		ended = append(ended, id)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("identity: end the former signatory's sessions: %w", err)
+	}
+	for _, id := range ended {
+		if err := s.auditTx(ctx, tx, EventSessionEnded, a.formerSignatory, a.LoginID, cl,
+			map[string]string{"session": id, "reason": endSignatoryChanged}); err != nil {
+			return err
+		}
+	}
+	tx.AfterCommit(func() {
+		for _, id := range ended {
+			if s.OnSessionEnd != nil {
+				s.OnSessionEnd(ctx, id)
+			}
+		}
+		if s.OnAccountReplaced != nil {
+			s.OnAccountReplaced(ctx, a.ID)
+		}
+	})
+	return nil
+}
+
+// endSignatoryChanged is the end reason of the sessions of a legal
+// person's former signatory.
+const endSignatoryChanged = "signatory-changed"
 
 func registrationSubject(in RegisterInput) string {
 	switch in.Kind {
@@ -286,9 +359,16 @@ func (s *Service) checkRegistration(ctx context.Context, in RegisterInput, cl Cl
 	if err := s.limit(ctx, s.DB.Write, cl, "", a.LoginID, now); err != nil {
 		return a, err
 	}
-	if _, err := accountBy(ctx, s.DB.Read, "login_id", a.LoginID); err == nil {
+	// A legal person has one account. A current signatory may register
+	// it again once the signatory it was registered by is no longer one,
+	// which the legal-persons registry decides below; it keeps its ID.
+	prior, err := accountBy(ctx, s.DB.Read, "login_id", a.LoginID)
+	switch {
+	case err == nil && (in.Kind != KindLegal || prior.Kind != KindLegal || prior.NationalCode == a.NationalCode):
 		return a, alreadyRegistered()
-	} else if !errors.Is(err, sqldb.ErrNotFound) {
+	case err == nil:
+		a.ID, a.Created, a.Roles, a.formerSignatory = prior.ID, prior.Created, prior.Roles, prior.NationalCode
+	case !errors.Is(err, sqldb.ErrNotFound):
 		return a, err
 	}
 
@@ -315,6 +395,9 @@ func (s *Service) checkRegistration(ctx context.Context, in RegisterInput, cl Cl
 		if sig == nil {
 			return a, newError(http.StatusUnprocessableEntity, CodeNotSignatory, "nationalCode",
 				"این کد ملی در شمار صاحبان امضای کنونی این شخص حقوقی نیست.", "this national code is not among the legal person's current signatories")
+		}
+		if a.formerSignatory != "" && currentSignatory(c, a.formerSignatory) {
+			return a, alreadyRegistered() // by a signatory who still is one
 		}
 		a.CompanyName, a.SignatoryRole = c.Name, sig.Role
 		a.Source["companyName"], a.Source["signatoryRole"] = "legal-persons", "legal-persons"
@@ -562,7 +645,8 @@ func (s *Service) StartLogin(ctx context.Context, loginID string, cl Client) (Ch
 	now := s.now()
 	device := s.knownDevice(cl.Devices, id, now)
 	var ch Challenge
-	registered := false
+	var a Account
+	registered, recheck := false, false
 	err = s.DB.InTx(ctx, func(tx *sqldb.Tx) error {
 		// As in sendChallenge, whose counters this counts too, but reading
 		// the account and counting in one round trip: the counters of the
@@ -570,7 +654,6 @@ func (s *Service) StartLogin(ctx context.Context, loginID string, cl Client) (Ch
 		// codes take their keys from the account in the counting
 		// statement itself.
 		tx.RelaxDurability()
-		var a Account
 		err := tx.QueueQuery(ctx, accountQuery("login_id"), []any{id},
 			func(scan func(...any) error) error {
 				var err error
@@ -592,9 +675,30 @@ func (s *Service) StartLogin(ctx context.Context, loginID string, cl Client) (Ch
 		if device == "" && now.Before(a.CodesLocked) {
 			return codesLocked(a.CodesLocked, now)
 		}
+		if a.Kind != KindNatural {
+			// The counts commit; the registries are asked outside any
+			// transaction, and the code goes in one of its own.
+			recheck = true
+			return nil
+		}
 		ch, err = s.sendCode(ctx, tx, a, PurposeLogin, a.Mobile, device, cl, now)
 		return err
 	})
+	if err == nil && recheck {
+		if err = s.stillEntitled(ctx, a, now); err != nil {
+			var e *Error
+			if errors.As(err, &e) {
+				s.audit(ctx, EventLoginFailed, a.personID(), a.LoginID, cl, map[string]string{"reason": e.Code})
+			}
+			return Challenge{}, err
+		}
+		err = s.DB.InTx(ctx, func(tx *sqldb.Tx) error {
+			tx.RelaxDurability()
+			var err error
+			ch, err = s.sendCode(ctx, tx, a, PurposeLogin, a.Mobile, device, cl, now)
+			return err
+		})
+	}
 	if err != nil {
 		return Challenge{}, err
 	}
@@ -608,6 +712,62 @@ func (s *Service) StartLogin(ctx context.Context, loginID string, cl Client) (Ch
 		return Challenge{}, errors.New("identity: login: the account was not read before the code was to be sent")
 	}
 	return ch, nil
+}
+
+// stillEntitled asks the registries again, at a login, whether a legal
+// person's account is still its signatory's (the company active, the
+// account's person among its current signatories) and a foreign
+// national's still theirs (on the register, the residence permit not
+// expired): a signatory who has left, or a permit run out, no longer
+// logs in (A1). Natural persons' accounts need no such check.
+func (s *Service) stillEntitled(ctx context.Context, a Account, now time.Time) error {
+	switch a.Kind {
+	case KindLegal:
+		c, err := s.Registries.LegalPerson(ctx, a.LegalID)
+		switch {
+		case errors.Is(err, ErrNoRecord):
+			return newError(http.StatusForbidden, CodeNotFound, "loginId",
+				"این شخص حقوقی دیگر در ثبت شرکت‌ها نیست؛ با حساب آن نمی‌توان وارد شد.",
+				"this legal person is no longer in the companies registry; its account cannot be logged in to")
+		case err != nil:
+			return registryDown(err)
+		case c.Status != "active":
+			return newError(http.StatusForbidden, CodeCompanyInactive, "loginId",
+				"این شخص حقوقی فعال نیست (منحل یا در حال تصفیه است)؛ با حساب آن نمی‌توان وارد شد.",
+				"this legal person is not active (dissolved or in liquidation); its account cannot be logged in to")
+		}
+		if !currentSignatory(c, a.NationalCode) {
+			return newError(http.StatusForbidden, CodeNotSignatory, "loginId",
+				"ثبت‌کنندهٔ این حساب دیگر صاحب امضای کنونی این شخص حقوقی نیست؛ صاحب امضای کنونی می‌تواند حساب را از نو به نام خود ثبت کند.",
+				"the person who registered this account is no longer one of the legal person's current signatories; a current signatory can register the account again in their own name")
+		}
+	case KindForeign:
+		f, err := s.Registries.Foreigner(ctx, a.ForeignID)
+		switch {
+		case errors.Is(err, ErrNoRecord):
+			return newError(http.StatusForbidden, CodeNotFound, "loginId",
+				"این شناسهٔ فراگیر دیگر در سامانهٔ اتباع خارجی نیست؛ با آن نمی‌توان وارد شد.",
+				"this foreign national identifier (FIDA) is no longer registered; it cannot be logged in with")
+		case err != nil:
+			return registryDown(err)
+		case !f.PermitExpires.IsZero() && f.PermitExpires.Before(now):
+			return newError(http.StatusForbidden, CodePermitExpired, "loginId",
+				"پروانهٔ اقامت شما منقضی شده است؛ پس از تمدید آن دوباره وارد شوید.",
+				"your residence permit has expired; please log in again once it is renewed")
+		}
+	}
+	return nil
+}
+
+// currentSignatory reports whether nationalCode is among c's current
+// signatories.
+func currentSignatory(c Company, nationalCode string) bool {
+	for _, sg := range c.Signatories {
+		if sg.NationalCode == nationalCode && sg.Current {
+			return true
+		}
+	}
+	return false
 }
 
 // scanner lets a row's Scan function stand for a row.

@@ -555,3 +555,33 @@ func TestExchangeReleasesWhatTheApprovalKept(t *testing.T) {
 		t.Errorf("%d grants still keep released claims after their session ended", n)
 	}
 }
+
+// TestSubjectReplaced: when the person behind a subject changes (a legal
+// person's new signatory), the consents given for it are withdrawn and
+// every grant revoked, offline ones too: the refresh token and the access
+// token stop working, and the next login asks for consent again.
+func TestSubjectReplaced(t *testing.T) {
+	e := newEnv(t)
+	r := e.rp("agency", e.secretFor(t), "offline_access", "phone")
+	b := e.browser()
+	tok, _ := e.login(r, b)
+	if tok.RefreshToken == "" {
+		t.Fatal("no refresh token for offline_access")
+	}
+	e.compat(t, tok.AccessToken, http.StatusOK)
+	e.p.SubjectReplaced(context.Background(), persona)
+	e.compat(t, tok.AccessToken, http.StatusUnauthorized)
+	tok.Expiry = time.Now().Add(-time.Second)
+	if _, err := r.cfg.TokenSource(context.Background(), tok).Token(); !isOAuthError(err, "invalid_grant") {
+		t.Errorf("refresh after the subject was replaced: %v, want invalid_grant", err)
+	}
+	if cs, err := e.p.Consents(context.Background(), persona); err != nil || len(cs) != 0 {
+		t.Errorf("consents left: %+v, %v", cs, err)
+	}
+	if _, asked := e.authorize(b, r.cfg.AuthCodeURL("st-2", oauth2.S256ChallengeOption(oauth2.GenerateVerifier()))); !asked {
+		t.Error("consent not asked after the subject was replaced")
+	}
+	if !slices.Contains(e.audit.kinds(), "oidc.subject.replaced") {
+		t.Errorf("not audited: %v", e.audit.kinds())
+	}
+}

@@ -1,0 +1,169 @@
+package identity_test
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/panjereh/panjereh/internal/identity"
+	"github.com/panjereh/panjereh/internal/registry"
+)
+
+// TestLoginAsksTheRegistriesAgain: a legal person's account logs in only
+// while its person is a current signatory of an active company, a foreign
+// national's only while their permit holds; each refusal sends no code
+// and is audited. A natural person's login asks no registry (A1).
+func TestLoginAsksTheRegistriesAgain(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	w.svc.Policy.ResendAfter = 0
+	ceo := persona(t, "ceo")
+	in := natural(ceo)
+	in.Kind, in.LegalID = identity.KindLegal, ceo.LegalID
+	if _, _, err := w.svc.Register(ctx, in, cl); err != nil {
+		t.Fatal(err)
+	}
+	f := persona(t, "foreigner")
+	if _, _, err := w.svc.Register(ctx, identity.RegisterInput{Kind: identity.KindForeign, ForeignID: f.FIDA, BirthDate: f.BirthDate,
+		Mobile: f.Mobiles[0]}, cl); err != nil {
+		t.Fatal(err)
+	}
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := w.db.Write.ExecContext(ctx, q, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	refused := func(id, code string, status int) {
+		t.Helper()
+		sent := w.sms.count()
+		_, err := w.svc.StartLogin(ctx, id, cl)
+		if e := wantCode(t, err, code); e.Status != status {
+			t.Errorf("%s: status %d, want %d", code, e.Status, status)
+		}
+		if w.sms.count() != sent {
+			t.Errorf("%s: a code was sent", code)
+		}
+		if d := w.audit.lastDetails(identity.EventLoginFailed); d["reason"] != code {
+			t.Errorf("the refusal audited with %v, want reason %s", d, code)
+		}
+	}
+
+	exec(`UPDATE reg_foreigners SET permit_expires = $1 WHERE fida = $2`, "2026-11-01", f.FIDA)
+	refused(f.FIDA, identity.CodePermitExpired, http.StatusForbidden)
+	exec(`UPDATE reg_foreigners SET permit_expires = $1 WHERE fida = $2`, "2027-11-01", f.FIDA)
+	if _, err := w.svc.StartLogin(ctx, f.FIDA, cl); err != nil {
+		t.Errorf("after the permit's renewal: %v", err)
+	}
+
+	exec(`UPDATE reg_signatories SET to_date = $1 WHERE legal_id = $2 AND national_code = $3`, "1405-08-30", ceo.LegalID, ceo.NationalCode)
+	refused(ceo.LegalID, identity.CodeNotSignatory, http.StatusForbidden)
+	exec(`UPDATE reg_signatories SET to_date = NULL WHERE legal_id = $1 AND national_code = $2`, ceo.LegalID, ceo.NationalCode)
+	exec(`UPDATE reg_companies SET status = 'liquidation' WHERE legal_id = $1`, ceo.LegalID)
+	refused(ceo.LegalID, identity.CodeCompanyInactive, http.StatusForbidden)
+	exec(`UPDATE reg_companies SET status = 'active' WHERE legal_id = $1`, ceo.LegalID)
+	w.clock.Add(time.Minute)
+	if _, err := w.svc.StartLogin(ctx, ceo.LegalID, cl); err != nil {
+		t.Errorf("a current signatory of an active company: %v", err)
+	}
+
+	// The registries cannot be asked: no code, rather than a code for a
+	// signatory who may have left. A natural person's login goes on.
+	o := persona(t, "ordinary")
+	if _, _, err := w.svc.Register(ctx, natural(o), cl); err != nil {
+		t.Fatal(err)
+	}
+	w.down()
+	refused(ceo.LegalID, identity.CodeRegistryDown, http.StatusServiceUnavailable)
+	refused(f.FIDA, identity.CodeRegistryDown, http.StatusServiceUnavailable)
+	if _, err := w.svc.StartLogin(ctx, o.NationalCode, cl); err != nil {
+		t.Errorf("a natural person's login with the registries down: %v", err)
+	}
+}
+
+// TestNewSignatoryTakesOver: once the legal-persons registry says the
+// signatory who registered a company's account has left, a current
+// signatory registers it again in their own name: the account keeps its
+// ID, its former signatory's sessions end and open codes are burnt, and
+// agencies are told to withdraw what they hold for it. While the former
+// signatory is still one, nobody else can.
+func TestNewSignatoryTakesOver(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	var ended, replaced []string
+	w.svc.OnSessionEnd = func(_ context.Context, id string) { ended = append(ended, id) }
+	w.svc.OnAccountReplaced = func(_ context.Context, id string) { replaced = append(replaced, id) }
+	ceo, next, other := persona(t, "ceo"), persona(t, "husband"), persona(t, "wife")
+	legal := func(p registry.Persona) identity.RegisterInput {
+		in := natural(p)
+		in.Kind, in.LegalID = identity.KindLegal, ceo.LegalID
+		return in
+	}
+	acc, ch, err := w.svc.Register(ctx, legal(ceo), cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, _, token, err := w.svc.Login(ctx, ch.ID, w.sms.lastCode(t, ceo.Mobiles[0]), cl, identity.LoginOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.db.Write.ExecContext(ctx, `INSERT INTO reg_signatories (legal_id, national_code, role, from_date, to_date)
+VALUES ($1, $2, $3, $4, NULL)`, ceo.LegalID, next.NationalCode, "مدیر عامل", "1405-09-01"); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = w.svc.Register(ctx, legal(next), cl)
+	wantCode(t, err, identity.CodeAlreadyRegistered) // the CEO is still a signatory
+
+	if _, err := w.db.Write.ExecContext(ctx, `UPDATE reg_signatories SET to_date = $1 WHERE legal_id = $2 AND national_code = $3`,
+		"1405-09-01", ceo.LegalID, ceo.NationalCode); err != nil {
+		t.Fatal(err)
+	}
+	w.clock.Add(time.Minute)
+	_, _, err = w.svc.Register(ctx, legal(other), cl)
+	wantCode(t, err, identity.CodeNotSignatory)
+	// A code the former signatory asked for before leaving.
+	if _, err := w.db.Write.ExecContext(ctx, `UPDATE reg_signatories SET to_date = NULL WHERE legal_id = $1 AND national_code = $2`,
+		ceo.LegalID, ceo.NationalCode); err != nil {
+		t.Fatal(err)
+	}
+	former, err := w.svc.StartLogin(ctx, ceo.LegalID, cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	formerCode := w.sms.lastCode(t, ceo.Mobiles[0])
+	if _, err := w.db.Write.ExecContext(ctx, `UPDATE reg_signatories SET to_date = $1 WHERE legal_id = $2 AND national_code = $3`,
+		"1405-09-01", ceo.LegalID, ceo.NationalCode); err != nil {
+		t.Fatal(err)
+	}
+
+	got, ch, err := w.svc.Register(ctx, legal(next), cl)
+	if err != nil {
+		t.Fatalf("a current signatory taking over: %v", err)
+	}
+	if got.ID != acc.ID || got.NationalCode != next.NationalCode || got.Mobile != next.Mobiles[0] || got.FirstName != next.FirstName {
+		t.Errorf("the account after the takeover %+v, want %s's with the ID %s", got, next.Key, acc.ID)
+	}
+	if stored, err := w.svc.Account(ctx, acc.ID); err != nil || stored.NationalCode != next.NationalCode || stored.Mobile != next.Mobiles[0] ||
+		stored.LegalID != ceo.LegalID {
+		t.Errorf("stored account %+v (%v)", stored, err)
+	}
+	if _, _, err := w.svc.Authenticate(ctx, token); err == nil {
+		t.Error("the former signatory's session still authenticates")
+	}
+	if len(ended) != 1 || ended[0] != sess.ID || len(replaced) != 1 || replaced[0] != acc.ID {
+		t.Errorf("told of ended sessions %v (want %s) and replaced accounts %v (want %s)", ended, sess.ID, replaced, acc.ID)
+	}
+	if _, _, _, err := w.svc.Login(ctx, former.ID, formerCode, cl, identity.LoginOptions{}); err == nil {
+		t.Error("the former signatory's open code logged in after the takeover")
+	}
+	if d := w.audit.lastDetails(identity.EventRegistration); d["replaced"] != "signatory" || d["account"] != acc.ID {
+		t.Errorf("the takeover audited as %v", d)
+	}
+	if _, _, _, err := w.svc.Login(ctx, ch.ID, w.sms.lastCode(t, next.Mobiles[0]), cl, identity.LoginOptions{}); err != nil {
+		t.Fatalf("the new signatory's first login: %v", err)
+	}
+	w.clock.Add(15 * time.Minute) // past the identifier's limit
+	_, _, err = w.svc.Register(ctx, legal(next), cl)
+	wantCode(t, err, identity.CodeAlreadyRegistered)
+}
