@@ -122,15 +122,23 @@ func (s *Service) marks(m deviceMark, loginID string, now time.Time) bool {
 	return hmac.Equal([]byte(m.mac), []byte(s.deviceMAC(loginID, m.nonce, m.issued)))
 }
 
-// knownDevice is the nonce of the device cookie's mark for loginID, or ""
-// when the cookie has none that is valid.
-func (s *Service) knownDevice(cookie, loginID string, now time.Time) string {
+// knownDevice is the nonce of the device cookie's mark for loginID and
+// when it was issued, or "" when the cookie has none that is valid.
+func (s *Service) knownDevice(cookie, loginID string, now time.Time) (string, time.Time) {
 	for _, m := range deviceMarks(cookie) {
 		if s.marks(m, loginID, now) {
-			return m.nonce
+			return m.nonce, m.at
 		}
 	}
-	return ""
+	return "", time.Time{}
+}
+
+// staleMark reports whether a mark issued at issued is older than the
+// account's last change (a new mobile, a new signatory): such a mark is
+// no longer a known device's, so that marks handed out before a change
+// of the person or the mobile behind the account stop counting.
+func staleMark(issued time.Time, a Account) bool {
+	return issued.Before(a.Updated.Truncate(time.Second))
 }
 
 // RememberDevice returns the device cookie's value after a login with
@@ -172,10 +180,25 @@ func deviceSuffix(device string) string {
 // deviceOf is the known device whose limits a request about challenge c
 // of account a counts under: c's device, when c is a login code asked for
 // from a known device and the request's browser still carries that
-// device's mark for a's identifier; otherwise "".
+// device's mark for a's identifier, issued since the account's last
+// change; otherwise "".
 func (s *Service) deviceOf(c challenge, a Account, cl Client, now time.Time) string {
-	if c.Device == "" || c.Purpose != PurposeLogin || s.knownDevice(cl.Devices, a.LoginID, now) != c.Device {
+	if c.Device == "" || c.Purpose != PurposeLogin {
+		return ""
+	}
+	if nonce, issued := s.knownDevice(cl.Devices, a.LoginID, now); nonce != c.Device || staleMark(issued, a) {
 		return ""
 	}
 	return c.Device
 }
+
+// allDevices is the suffix of the counters that every known device of an
+// account counts under together; they allow allDevicesCodes times one
+// device's codes and allDevicesWrong times its wrong codes, so that
+// however many marks someone gathers by logging in, the codes and wrong
+// codes of them all stay bounded.
+const (
+	allDevices      = ":devices"
+	allDevicesCodes = 4
+	allDevicesWrong = 2
+)

@@ -226,3 +226,54 @@ func TestDeviceCookie(t *testing.T) {
 	res, body = b.post("/login", url.Values{"loginId": {p.NationalCode}})
 	wantStatus(t, res, body, http.StatusOK, "0912***4567", `autocomplete="one-time-code"`)
 }
+
+// TestDeviceMarksAreBounded: marks gathered by logging in again and again
+// each count as a device, but all the account's known devices together
+// have a ceiling of codes (four times one device's) and of wrong codes
+// (twice one device's), past which every device is stopped too.
+func TestDeviceMarksAreBounded(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	w.svc.Policy.ResendAfter = 0
+	w.svc.Policy.PerLogin = identity.Limit{Max: 1, Window: 15 * time.Minute}
+	w.svc.Policy.PerMobile = identity.Limit{Max: 100, Window: 15 * time.Minute}
+	p := persona(t, "ordinary")
+	if _, _, err := w.svc.Register(ctx, natural(p), cl); err != nil {
+		t.Fatal(err)
+	}
+	marks := make([]identity.Client, 6)
+	for i := range marks {
+		marks[i] = identity.Client{IP: "192.0.2.60", Devices: w.svc.RememberDevice("", p.NationalCode)}
+	}
+	for i, m := range marks {
+		_, err := w.svc.StartLogin(ctx, p.NationalCode, m)
+		switch {
+		case i < 4 && err != nil:
+			t.Fatalf("mark %d: %v", i+1, err)
+		case i >= 4:
+			wantCode(t, err, identity.CodeRateLimited)
+		}
+	}
+
+	w.clock.Add(15 * time.Minute)
+	w.svc.Policy.WrongCodes = identity.Limit{Max: 1, Window: 24 * time.Hour}
+	w.svc.Policy.PerLogin.Max = 3
+	answer := func(m identity.Client) error {
+		t.Helper()
+		ch, err := w.svc.StartLogin(ctx, p.NationalCode, m)
+		if err != nil {
+			return err
+		}
+		_, _, _, err = w.svc.Login(ctx, ch.ID, wrongFor(w.sms.lastCode(t, p.Mobiles[0])), m, identity.LoginOptions{})
+		return err
+	}
+	wantCode(t, answer(marks[0]), identity.CodeCodeWrong)   // device 1: 1, all: 1
+	wantCode(t, answer(marks[0]), identity.CodeCodesLocked) // device 1: 2, over; all: 2
+	wantCode(t, answer(marks[1]), identity.CodeCodesLocked) // device 2: 1; all: 3, over
+	_, err := w.svc.StartLogin(ctx, p.NationalCode, marks[2])
+	wantCode(t, err, identity.CodeCodesLocked)
+	// Browsers that are not known devices are not stopped by it.
+	if _, err := w.svc.StartLogin(ctx, p.NationalCode, identity.Client{IP: "192.0.2.61"}); err != nil {
+		t.Errorf("a browser that is not a known device: %v", err)
+	}
+}

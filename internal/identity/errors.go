@@ -41,6 +41,7 @@ const (
 	CodeNotSignatory      = "not-signatory"
 	CodeCompanyInactive   = "company-inactive"
 	CodePermitExpired     = "permit-expired"
+	CodeNotEntitled       = "not-entitled"
 	CodeRateLimited       = "rate-limited"
 	CodeCooldown          = "cooldown"
 	CodeCodeWrong         = "code-wrong"

@@ -2,12 +2,14 @@ package identity_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"testing"
 	"time"
 
 	"github.com/panjereh/panjereh/internal/identity"
 	"github.com/panjereh/panjereh/internal/registry"
+	"github.com/panjereh/panjereh/internal/sqldb"
 )
 
 // TestLoginAsksTheRegistriesAgain: a legal person's account logs in only
@@ -35,7 +37,9 @@ func TestLoginAsksTheRegistriesAgain(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	refused := func(id, code string, status int) {
+	// refused checks a login refused with code and status, no code sent,
+	// and the refusal audited with reason when one is given.
+	refused := func(id, code string, status int, reason string) {
 		t.Helper()
 		sent := w.sms.count()
 		_, err := w.svc.StartLogin(ctx, id, cl)
@@ -45,23 +49,36 @@ func TestLoginAsksTheRegistriesAgain(t *testing.T) {
 		if w.sms.count() != sent {
 			t.Errorf("%s: a code was sent", code)
 		}
-		if d := w.audit.lastDetails(identity.EventLoginFailed); d["reason"] != code {
-			t.Errorf("the refusal audited with %v, want reason %s", d, code)
+		if d := w.audit.lastDetails(identity.EventLoginFailed); reason != "" && d["reason"] != reason {
+			t.Errorf("the refusal audited with %v, want reason %s", d, reason)
 		}
 	}
 
 	exec(`UPDATE reg_foreigners SET permit_expires = $1 WHERE fida = $2`, "2026-11-01", f.FIDA)
-	refused(f.FIDA, identity.CodePermitExpired, http.StatusForbidden)
+	refused(f.FIDA, identity.CodeNotEntitled, http.StatusForbidden, identity.CodePermitExpired)
 	exec(`UPDATE reg_foreigners SET permit_expires = $1 WHERE fida = $2`, "2027-11-01", f.FIDA)
 	if _, err := w.svc.StartLogin(ctx, f.FIDA, cl); err != nil {
 		t.Errorf("after the permit's renewal: %v", err)
 	}
 
+	w.clock.Add(time.Minute)
+	open, err := w.svc.StartLogin(ctx, ceo.LegalID, cl)
+	if err != nil {
+		t.Fatal(err)
+	}
 	exec(`UPDATE reg_signatories SET to_date = $1 WHERE legal_id = $2 AND national_code = $3`, "1405-08-30", ceo.LegalID, ceo.NationalCode)
-	refused(ceo.LegalID, identity.CodeNotSignatory, http.StatusForbidden)
+	refused(ceo.LegalID, identity.CodeNotEntitled, http.StatusForbidden, identity.CodeNotSignatory)
+	// Asking again for a code asked for before the signatory left sends
+	// none either.
+	sent := w.sms.count()
+	_, err = w.svc.Resend(ctx, open.ID, cl)
+	wantCode(t, err, identity.CodeNotEntitled)
+	if w.sms.count() != sent {
+		t.Error("a code was sent again to a signatory who has left")
+	}
 	exec(`UPDATE reg_signatories SET to_date = NULL WHERE legal_id = $1 AND national_code = $2`, ceo.LegalID, ceo.NationalCode)
 	exec(`UPDATE reg_companies SET status = 'liquidation' WHERE legal_id = $1`, ceo.LegalID)
-	refused(ceo.LegalID, identity.CodeCompanyInactive, http.StatusForbidden)
+	refused(ceo.LegalID, identity.CodeNotEntitled, http.StatusForbidden, identity.CodeCompanyInactive)
 	exec(`UPDATE reg_companies SET status = 'active' WHERE legal_id = $1`, ceo.LegalID)
 	w.clock.Add(time.Minute)
 	if _, err := w.svc.StartLogin(ctx, ceo.LegalID, cl); err != nil {
@@ -74,9 +91,10 @@ func TestLoginAsksTheRegistriesAgain(t *testing.T) {
 	if _, _, err := w.svc.Register(ctx, natural(o), cl); err != nil {
 		t.Fatal(err)
 	}
+	w.clock.Add(15 * time.Minute) // past the identifiers' limits
 	w.down()
-	refused(ceo.LegalID, identity.CodeRegistryDown, http.StatusServiceUnavailable)
-	refused(f.FIDA, identity.CodeRegistryDown, http.StatusServiceUnavailable)
+	refused(ceo.LegalID, identity.CodeRegistryDown, http.StatusServiceUnavailable, "")
+	refused(f.FIDA, identity.CodeRegistryDown, http.StatusServiceUnavailable, "")
 	if _, err := w.svc.StartLogin(ctx, o.NationalCode, cl); err != nil {
 		t.Errorf("a natural person's login with the registries down: %v", err)
 	}
@@ -91,9 +109,10 @@ func TestLoginAsksTheRegistriesAgain(t *testing.T) {
 func TestNewSignatoryTakesOver(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
+	w.svc.Policy.PerLogin.Max = 20 // the registrations below count against the legal ID
 	var ended, replaced []string
 	w.svc.OnSessionEnd = func(_ context.Context, id string) { ended = append(ended, id) }
-	w.svc.OnAccountReplaced = func(_ context.Context, id string) { replaced = append(replaced, id) }
+	w.svc.OnAccountReplaced = func(_ context.Context, _ *sqldb.Tx, id string) error { replaced = append(replaced, id); return nil }
 	ceo, next, other := persona(t, "ceo"), persona(t, "husband"), persona(t, "wife")
 	legal := func(p registry.Persona) identity.RegisterInput {
 		in := natural(p)
@@ -108,6 +127,7 @@ func TestNewSignatoryTakesOver(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ceoBrowser := identity.Client{IP: "192.0.2.70", Devices: w.svc.RememberDevice("", ceo.LegalID)}
 	if _, err := w.db.Write.ExecContext(ctx, `INSERT INTO reg_signatories (legal_id, national_code, role, from_date, to_date)
 VALUES ($1, $2, $3, $4, NULL)`, ceo.LegalID, next.NationalCode, "مدیر عامل", "1405-09-01"); err != nil {
 		t.Fatal(err)
@@ -137,6 +157,16 @@ VALUES ($1, $2, $3, $4, NULL)`, ceo.LegalID, next.NationalCode, "مدیر عام
 		t.Fatal(err)
 	}
 
+	// A takeover that cannot withdraw what agencies hold does not happen.
+	w.svc.OnAccountReplaced = func(context.Context, *sqldb.Tx, string) error { return errors.New("no withdrawal") }
+	if _, _, err := w.svc.Register(ctx, legal(next), cl); err == nil {
+		t.Fatal("a takeover went on without withdrawing what agencies hold")
+	}
+	if stored, err := w.svc.Account(ctx, acc.ID); err != nil || stored.NationalCode != ceo.NationalCode {
+		t.Fatalf("after the failed takeover the account is %+v (%v), want the CEO's", stored, err)
+	}
+	w.svc.OnAccountReplaced = func(_ context.Context, _ *sqldb.Tx, id string) error { replaced = append(replaced, id); return nil }
+
 	got, ch, err := w.svc.Register(ctx, legal(next), cl)
 	if err != nil {
 		t.Fatalf("a current signatory taking over: %v", err)
@@ -163,7 +193,15 @@ VALUES ($1, $2, $3, $4, NULL)`, ceo.LegalID, next.NationalCode, "مدیر عام
 	if _, _, _, err := w.svc.Login(ctx, ch.ID, w.sms.lastCode(t, next.Mobiles[0]), cl, identity.LoginOptions{}); err != nil {
 		t.Fatalf("the new signatory's first login: %v", err)
 	}
-	w.clock.Add(15 * time.Minute) // past the identifier's limit
+	w.clock.Add(15 * time.Minute)
+	// The former signatory's browser is no longer a known device: its
+	// codes count with everyone else's.
+	if _, err := w.svc.StartLogin(ctx, ceo.LegalID, ceoBrowser); err != nil {
+		t.Fatal(err)
+	}
+	if d := w.audit.lastDetails(identity.EventOTPSent); d["device"] != "" {
+		t.Errorf("a mark from before the takeover counted as a known device: %v", d)
+	}
 	_, _, err = w.svc.Register(ctx, legal(next), cl)
 	wantCode(t, err, identity.CodeAlreadyRegistered)
 }

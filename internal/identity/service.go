@@ -109,9 +109,10 @@ type Service struct {
 	Overseers []string
 	// OnSessionEnd is told when a session ends, for back-channel logout.
 	OnSessionEnd func(ctx context.Context, sessionID string)
-	// OnAccountReplaced is told when a legal person's account passes to a
-	// new signatory, to withdraw what agencies hold for it.
-	OnAccountReplaced func(ctx context.Context, accountID string)
+	// OnAccountReplaced is told, in the transaction that makes the
+	// change, when a legal person's account passes to a new signatory, to
+	// withdraw what agencies hold for it; its error undoes the change.
+	OnAccountReplaced func(ctx context.Context, tx *sqldb.Tx, accountID string) error
 	Logger            *slog.Logger
 	Now               func() time.Time
 }
@@ -248,11 +249,13 @@ func (s *Service) Register(ctx context.Context, in RegisterInput, cl Client) (Ac
 
 // replaceSignatory gives a legal person's account, registered by a
 // signatory who is no longer one, to a (the new signatory's details and
-// mobile), in tx: the former signatory's open codes are burnt, their
-// sessions end (and with them the agencies' sessions, by back-channel
-// logout), and the agencies' consents and tokens for the account are
-// withdrawn (OnAccountReplaced), so that nothing the former signatory
-// started goes on.
+// mobile), in tx: the former signatory's open codes are burnt and wrong
+// codes forgotten, their sessions end (and with them the agencies'
+// sessions, by back-channel logout), the marks their browsers hold stop
+// being known devices (the account's update time is now), and the
+// agencies' consents and tokens for the account are withdrawn
+// (OnAccountReplaced), so that nothing the former signatory started goes
+// on.
 func (s *Service) replaceSignatory(ctx context.Context, tx *sqldb.Tx, a Account, cl Client, now time.Time) error {
 	src, err := json.Marshal(a.Source)
 	if err != nil {
@@ -273,6 +276,11 @@ postal_code = $14, province = $15, city = $16, codes_locked_until = NULL WHERE i
 		a.ID, s.Policy.MaxAttempts); err != nil {
 		return err
 	}
+	// The former signatory's wrong codes are not the new one's (the
+	// account's ID is hexadecimal, so LIKE sees no wildcard in it).
+	if err := tx.Queue(ctx, `DELETE FROM identity_limits WHERE key = $1 OR key LIKE $2`, "wrong:"+a.ID, "wrong:"+a.ID+":%"); err != nil {
+		return err
+	}
 	var ended []string
 	err = sqldb.EachRow(ctx, tx, `UPDATE identity_sessions SET ended_at = $2, end_reason = $3 WHERE account_id = $1 AND ended_at IS NULL
 RETURNING id`, []any{a.ID, now, endSignatoryChanged}, func(scan func(...any) error) error {
@@ -290,16 +298,18 @@ RETURNING id`, []any{a.ID, now, endSignatoryChanged}, func(scan func(...any) err
 			return err
 		}
 	}
-	tx.AfterCommit(func() {
-		for _, id := range ended {
-			if s.OnSessionEnd != nil {
+	if s.OnAccountReplaced != nil {
+		if err := s.OnAccountReplaced(ctx, tx, a.ID); err != nil {
+			return fmt.Errorf("identity: withdraw what agencies hold for the account: %w", err)
+		}
+	}
+	if s.OnSessionEnd != nil {
+		tx.AfterCommit(func() {
+			for _, id := range ended {
 				s.OnSessionEnd(ctx, id)
 			}
-		}
-		if s.OnAccountReplaced != nil {
-			s.OnAccountReplaced(ctx, a.ID)
-		}
-	})
+		})
+	}
 	return nil
 }
 
@@ -559,8 +569,10 @@ func (s *Service) codeCounters(cl Client, login, device, purpose string, of func
 		of("cooldown:", "id", ":"+purpose+sfx, s.cooldownLimit())}
 	if device != "" {
 		wrong := of("wrong:", "id", sfx, p.WrongCodes)
-		wrong.peek = true
-		cs = append(cs, wrong)
+		allWrong := of("wrong:", "id", allDevices, Limit{Max: allDevicesWrong * p.WrongCodes.Max, Window: p.WrongCodes.Window})
+		wrong.peek, allWrong.peek = true, true
+		cs = append(cs, wrong, allWrong,
+			counter{key: "login:" + login + allDevices, l: Limit{Max: allDevicesCodes * p.PerLogin.Max, Window: p.PerLogin.Window}})
 	}
 	return cs
 }
@@ -643,7 +655,7 @@ func (s *Service) StartLogin(ctx context.Context, loginID string, cl Client) (Ch
 		return Challenge{}, invalidField("loginId", err)
 	}
 	now := s.now()
-	device := s.knownDevice(cl.Devices, id, now)
+	device, issued := s.knownDevice(cl.Devices, id, now)
 	var ch Challenge
 	var a Account
 	registered, recheck := false, false
@@ -666,11 +678,19 @@ func (s *Service) StartLogin(ctx context.Context, loginID string, cl Client) (Ch
 		}
 		// The cooldown is always counted, so the counting statement always
 		// goes, and the account's query with it.
-		counters := s.codeCounters(cl, id, device, PurposeLogin, func(key, column, suffix string, l Limit) counter {
+		fromAccount := func(key, column, suffix string, l Limit) counter {
 			return counter{key: key, column: column, suffix: suffix, l: l}
-		})
-		if err := s.count(ctx, tx, counters, id, now); err != nil || !registered {
+		}
+		if err := s.count(ctx, tx, s.codeCounters(cl, id, device, PurposeLogin, fromAccount), id, now); err != nil || !registered {
 			return err // an unknown identifier's counts commit
+		}
+		if device != "" && staleMark(issued, a) {
+			// The mark predates the account's last change: counted again,
+			// as any other browser's.
+			device = ""
+			if err := s.count(ctx, tx, s.codeCounters(cl, id, "", PurposeLogin, fromAccount), id, now); err != nil {
+				return err
+			}
 		}
 		if device == "" && now.Before(a.CodesLocked) {
 			return codesLocked(a.CodesLocked, now)
@@ -685,11 +705,7 @@ func (s *Service) StartLogin(ctx context.Context, loginID string, cl Client) (Ch
 		return err
 	})
 	if err == nil && recheck {
-		if err = s.stillEntitled(ctx, a, now); err != nil {
-			var e *Error
-			if errors.As(err, &e) {
-				s.audit(ctx, EventLoginFailed, a.personID(), a.LoginID, cl, map[string]string{"reason": e.Code})
-			}
+		if err = s.entitled(ctx, a, cl, now); err != nil {
 			return Challenge{}, err
 		}
 		err = s.DB.InTx(ctx, func(tx *sqldb.Tx) error {
@@ -714,49 +730,47 @@ func (s *Service) StartLogin(ctx context.Context, loginID string, cl Client) (Ch
 	return ch, nil
 }
 
-// stillEntitled asks the registries again, at a login, whether a legal
-// person's account is still its signatory's (the company active, the
-// account's person among its current signatories) and a foreign
-// national's still theirs (on the register, the residence permit not
-// expired): a signatory who has left, or a permit run out, no longer
-// logs in (A1). Natural persons' accounts need no such check.
-func (s *Service) stillEntitled(ctx context.Context, a Account, now time.Time) error {
+// entitled asks the registries again, at a login with a legal person's
+// or a foreign national's account, whether it is still its holder's (the
+// company active and on the register, the account's person still one of
+// its current signatories; the foreign national on the register, the
+// residence permit not expired): a signatory who has left, or a permit
+// run out, is sent no code (A1). Natural persons' accounts need no such
+// check. The refusal does not say which it is, since anyone may type an
+// identifier; the audit log keeps the reason.
+func (s *Service) entitled(ctx context.Context, a Account, cl Client, now time.Time) error {
+	reason := ""
 	switch a.Kind {
 	case KindLegal:
 		c, err := s.Registries.LegalPerson(ctx, a.LegalID)
 		switch {
 		case errors.Is(err, ErrNoRecord):
-			return newError(http.StatusForbidden, CodeNotFound, "loginId",
-				"این شخص حقوقی دیگر در ثبت شرکت‌ها نیست؛ با حساب آن نمی‌توان وارد شد.",
-				"this legal person is no longer in the companies registry; its account cannot be logged in to")
+			reason = CodeNotFound
 		case err != nil:
 			return registryDown(err)
 		case c.Status != "active":
-			return newError(http.StatusForbidden, CodeCompanyInactive, "loginId",
-				"این شخص حقوقی فعال نیست (منحل یا در حال تصفیه است)؛ با حساب آن نمی‌توان وارد شد.",
-				"this legal person is not active (dissolved or in liquidation); its account cannot be logged in to")
-		}
-		if !currentSignatory(c, a.NationalCode) {
-			return newError(http.StatusForbidden, CodeNotSignatory, "loginId",
-				"ثبت‌کنندهٔ این حساب دیگر صاحب امضای کنونی این شخص حقوقی نیست؛ صاحب امضای کنونی می‌تواند حساب را از نو به نام خود ثبت کند.",
-				"the person who registered this account is no longer one of the legal person's current signatories; a current signatory can register the account again in their own name")
+			reason = CodeCompanyInactive
+		case !currentSignatory(c, a.NationalCode):
+			reason = CodeNotSignatory
 		}
 	case KindForeign:
 		f, err := s.Registries.Foreigner(ctx, a.ForeignID)
 		switch {
 		case errors.Is(err, ErrNoRecord):
-			return newError(http.StatusForbidden, CodeNotFound, "loginId",
-				"این شناسهٔ فراگیر دیگر در سامانهٔ اتباع خارجی نیست؛ با آن نمی‌توان وارد شد.",
-				"this foreign national identifier (FIDA) is no longer registered; it cannot be logged in with")
+			reason = CodeNotFound
 		case err != nil:
 			return registryDown(err)
 		case !f.PermitExpires.IsZero() && f.PermitExpires.Before(now):
-			return newError(http.StatusForbidden, CodePermitExpired, "loginId",
-				"پروانهٔ اقامت شما منقضی شده است؛ پس از تمدید آن دوباره وارد شوید.",
-				"your residence permit has expired; please log in again once it is renewed")
+			reason = CodePermitExpired
 		}
 	}
-	return nil
+	if reason == "" {
+		return nil
+	}
+	s.audit(ctx, EventLoginFailed, a.personID(), a.LoginID, cl, map[string]string{"reason": reason})
+	return newError(http.StatusForbidden, CodeNotEntitled, "loginId",
+		"بنا بر سامانه‌های پایه، ورود با این شناسه دیگر ممکن نیست: شخص حقوقی فعال نیست یا ثبت‌کنندهٔ حساب دیگر صاحب امضای آن نیست، یا پروانهٔ اقامت تبعهٔ خارجی منقضی شده است. صاحب امضای کنونی یک شخص حقوقی می‌تواند آن را از نو به نام خود ثبت کند.",
+		"by the base registries, this identifier can no longer be logged in with: the legal person is not active or the account's registrant is no longer its signatory, or the foreign national's residence permit has expired. A current signatory of a legal person can register it again in their own name.")
 }
 
 // currentSignatory reports whether nationalCode is among c's current
@@ -814,7 +828,9 @@ func (s *Service) sendChallenge(ctx context.Context, a Account, purpose, mobile,
 // a mobile change's to the number being verified. A challenge already
 // answered, or a mobile change's once the account's mobile has moved on,
 // sends nothing. A login code asked for from a known device is sent
-// again as the device's only to a browser that still carries its mark.
+// again as the device's only to a browser that still carries its mark;
+// a legal person's or a foreign national's only while the registries
+// say the account is still its holder's, as at StartLogin.
 func (s *Service) Resend(ctx context.Context, id string, cl Client) (Challenge, error) {
 	c, err := loadChallenge(ctx, s.DB.Read, id)
 	if err != nil || c.Consumed.Valid {
@@ -828,6 +844,9 @@ func (s *Service) Resend(ctx context.Context, id string, cl Client) (Challenge, 
 	mobile := c.Mobile
 	if c.Purpose == PurposeLogin {
 		mobile = a.Mobile
+		if err := s.entitled(ctx, a, cl, now); err != nil {
+			return Challenge{}, err
+		}
 	} else if c.Created.Before(a.Updated) {
 		return Challenge{}, codeExpired(errors.New("the account changed after the challenge"))
 	}
@@ -903,12 +922,19 @@ func (s *Service) answer(ctx context.Context, id, code, purpose string, cl Clien
 // codes; past Policy.WrongCodes the account's codes stop until the
 // window ends: its open challenges are burnt, and *wrong becomes the
 // error that says so. A wrong code for a known device's challenge, from
-// that device, counts against the device alone, and stops only its
-// codes; the account's lock stops and burns only the codes of browsers
-// that are not known devices.
+// that device, counts against the device and against all the account's
+// known devices together instead, and stops only that device's codes
+// (and, past the ceiling of them all, every device's new ones); the
+// account's lock stops and burns only the codes of browsers that are not
+// known devices.
 func (s *Service) countWrongCode(ctx context.Context, tx *sqldb.Tx, c challenge, device string, now time.Time, wrong *error) error {
-	over, err := hit(ctx, tx, s.DB.Dialect == sqldb.Postgres,
-		[]counter{{key: "wrong:" + c.AccountID + deviceSuffix(device), l: s.Policy.WrongCodes}}, "", now)
+	p := s.Policy
+	counters := []counter{{key: "wrong:" + c.AccountID + deviceSuffix(device), l: p.WrongCodes}}
+	if device != "" {
+		counters = append(counters, counter{key: "wrong:" + c.AccountID + allDevices,
+			l: Limit{Max: allDevicesWrong * p.WrongCodes.Max, Window: p.WrongCodes.Window}})
+	}
+	over, err := hit(ctx, tx, s.DB.Dialect == sqldb.Postgres, counters, "", now)
 	if err != nil || len(over) == 0 {
 		return err
 	}

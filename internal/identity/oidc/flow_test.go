@@ -3,6 +3,7 @@ package oidc_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -16,6 +17,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/panjereh/panjereh/internal/identity/oidc"
+	"github.com/panjereh/panjereh/internal/sqldb"
 )
 
 // rp is a relying party built with golang.org/x/oauth2 and go-oidc, as
@@ -569,7 +571,22 @@ func TestSubjectReplaced(t *testing.T) {
 		t.Fatal("no refresh token for offline_access")
 	}
 	e.compat(t, tok.AccessToken, http.StatusOK)
-	e.p.SubjectReplaced(context.Background(), persona)
+	// A failing change undoes the withdrawal with it.
+	boom := errors.New("the change failed")
+	if err := e.db.InTx(context.Background(), func(tx *sqldb.Tx) error {
+		if err := e.p.SubjectReplaced(context.Background(), tx, persona); err != nil {
+			return err
+		}
+		return boom
+	}); !errors.Is(err, boom) {
+		t.Fatal(err)
+	}
+	e.compat(t, tok.AccessToken, http.StatusOK)
+	if err := e.db.InTx(context.Background(), func(tx *sqldb.Tx) error {
+		return e.p.SubjectReplaced(context.Background(), tx, persona)
+	}); err != nil {
+		t.Fatal(err)
+	}
 	e.compat(t, tok.AccessToken, http.StatusUnauthorized)
 	tok.Expiry = time.Now().Add(-time.Second)
 	if _, err := r.cfg.TokenSource(context.Background(), tok).Token(); !isOAuthError(err, "invalid_grant") {

@@ -373,26 +373,21 @@ func (p *Provider) Consents(ctx context.Context, subject string) ([]Consent, err
 	return out, rows.Err()
 }
 
-// SubjectReplaced is called when the person behind a subject changes (a
-// legal person's account passes to a new signatory): every consent given
-// for it is withdrawn and every grant revoked, offline ones too, so that
-// agencies keep nothing the former person let them have or do; the next
-// login asks the new person.
-func (p *Provider) SubjectReplaced(ctx context.Context, subject string) {
-	now := p.now()
-	err := p.opts.DB.InTx(ctx, func(tx *sqldb.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM oidc_consents WHERE subject = $1`, subject); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `UPDATE oidc_grants SET revoked_at = $1, claims = NULL WHERE subject = $2 AND revoked_at IS NULL`,
-			now, subject)
+// SubjectReplaced is called, in the transaction that makes the change,
+// when the person behind a subject changes (a legal person's new
+// signatory): every consent given for it is withdrawn and every grant
+// revoked, offline ones too, so that agencies keep nothing the former
+// person let them have or do; the next login asks the new person. It
+// fails the change if it cannot.
+func (p *Provider) SubjectReplaced(ctx context.Context, tx *sqldb.Tx, subject string) error {
+	if err := tx.Queue(ctx, `DELETE FROM oidc_consents WHERE subject = $1`, subject); err != nil {
 		return err
-	})
-	if err != nil {
-		p.log.ErrorContext(ctx, "oidc: subject replaced", "err", err)
-		return
 	}
-	p.audit(ctx, nil, AuditEvent{Kind: "oidc.subject.replaced", Actor: "system", Subject: subject})
+	if err := tx.Queue(ctx, `UPDATE oidc_grants SET revoked_at = $1, claims = NULL WHERE subject = $2 AND revoked_at IS NULL`,
+		p.now(), subject); err != nil {
+		return err
+	}
+	return p.opts.Audit.RecordTx(ctx, tx, AuditEvent{Kind: "oidc.subject.replaced", Actor: "system", Subject: subject})
 }
 
 // RevokeConsent withdraws a person's consent for an agency and revokes
