@@ -95,6 +95,9 @@ func TestKnownDevice(t *testing.T) {
 	wantCode(t, err, identity.CodeCodesLocked)
 	_, err = w.svc.Resend(ctx, open.ID, attacker) // the device's code, asked again without its mark
 	wantCode(t, err, identity.CodeCodesLocked)
+	// Nor is it answered from a browser without the device's mark.
+	_, _, _, err = w.svc.Login(ctx, open.ID, openCode, attacker, identity.LoginOptions{})
+	wantCode(t, err, identity.CodeCodesLocked)
 	if _, _, _, err := w.svc.Login(ctx, open.ID, openCode, owner, identity.LoginOptions{}); err != nil {
 		t.Fatalf("the device's code, open when the account's codes were stopped: %v", err)
 	}
