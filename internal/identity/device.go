@@ -1,6 +1,7 @@
 package identity
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -104,11 +105,11 @@ func deviceMarks(cookie string) []deviceMark {
 		if !ok || !ok2 || nonce == "" || mac == "" {
 			continue
 		}
-		sec, err := strconv.ParseInt(issued, 36, 64)
+		ms, err := strconv.ParseInt(issued, 36, 64)
 		if err != nil {
 			continue
 		}
-		marks = append(marks, deviceMark{raw: raw, nonce: nonce, issued: issued, mac: mac, at: time.Unix(sec, 0)})
+		marks = append(marks, deviceMark{raw: raw, nonce: nonce, issued: issued, mac: mac, at: time.UnixMilli(ms)})
 	}
 	return marks
 }
@@ -138,7 +139,7 @@ func (s *Service) knownDevice(cookie, loginID string, now time.Time) (string, ti
 // no longer a known device's, so that marks handed out before a change
 // of the person or the mobile behind the account stop counting.
 func staleMark(issued time.Time, a Account) bool {
-	return issued.Before(a.Updated.Truncate(time.Second))
+	return issued.Before(a.Updated.Truncate(time.Millisecond))
 }
 
 // RememberDevice returns the device cookie's value after a login with
@@ -154,7 +155,7 @@ func (s *Service) RememberDevice(cookie, loginID string) string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	nonce := base64.RawURLEncoding.EncodeToString(b)
-	issued := strconv.FormatInt(now.Unix(), 36)
+	issued := strconv.FormatInt(now.UnixMilli(), 36)
 	out := []string{nonce + "." + issued + "." + s.deviceMAC(loginID, nonce, issued)}
 	for _, m := range deviceMarks(cookie) {
 		if len(out) == maxDeviceMarks {
@@ -190,6 +191,24 @@ func (s *Service) deviceOf(c challenge, a Account, cl Client, now time.Time) str
 		return ""
 	}
 	return c.Device
+}
+
+// checkDevice refuses a code to known device device of account a while
+// the device's wrong codes, or all the account's known devices' together,
+// have stopped it: their counters are read, not counted.
+func (s *Service) checkDevice(ctx context.Context, a Account, device string, now time.Time) error {
+	if device == "" {
+		return nil
+	}
+	w := s.Policy.WrongCodes
+	wait, err := overBy(ctx, s.DB.Read, map[string]Limit{
+		"wrong:" + a.ID + deviceSuffix(device): w,
+		"wrong:" + a.ID + allDevices:           {Max: allDevicesWrong * w.Max, Window: w.Window},
+	}, now)
+	if err != nil || wait == 0 {
+		return err
+	}
+	return codesLocked(now.Add(wait), now)
 }
 
 // allDevices is the suffix of the counters that every known device of an

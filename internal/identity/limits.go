@@ -20,21 +20,11 @@ type Limit struct {
 // counter is one key to count under its limit. A counter with a column
 // takes its key from the account whose login identifier hit is given:
 // key, the column's value, then suffix; an account that does not exist
-// counts nothing there. A peek counter is not counted, only read: it is
-// over its limit when events counted before have passed it.
+// counts nothing there.
 type counter struct {
 	key            string
 	l              Limit
 	column, suffix string
-	peek           bool
-}
-
-// step is what hit adds to c's count.
-func (c counter) step() string {
-	if c.peek {
-		return "0"
-	}
-	return "1"
 }
 
 // ipKey is the per-address counter's key for ip: an IPv6 address counts
@@ -61,7 +51,7 @@ type exceeded struct {
 	wait time.Duration
 }
 
-// hit counts one event for every counter but a peek, in fixed windows kept in the
+// hit counts one event for every counter, in fixed windows kept in the
 // database (every node shares them, a restart keeps them), with one
 // statement, which reads the account with login identifier login for
 // the counters keyed by it. It returns the counters over their limits.
@@ -81,7 +71,7 @@ func hit(ctx context.Context, q sqldb.Querier, pg bool, counters []counter, logi
 		}
 		return param(t)
 	}
-	byKey := map[string]counter{}
+	byKey := map[string]Limit{}
 	var byAccount []counter
 	loginParam := ""
 	for _, c := range counters {
@@ -92,33 +82,33 @@ func hit(ctx context.Context, q sqldb.Querier, pg bool, counters []counter, logi
 				loginParam = param(login)
 			}
 			arms = append(arms, "SELECT "+param(c.key)+" || "+c.column+" || "+param(c.suffix)+" AS k, "+stamp(now.Add(c.l.Window))+
-				" AS e, "+c.step()+" AS n FROM identity_accounts WHERE login_id = "+loginParam)
+				" AS e FROM identity_accounts WHERE login_id = "+loginParam)
 			byAccount = append(byAccount, c)
 		case !strings.HasSuffix(c.key, ":"):
-			arms = append(arms, "SELECT "+param(c.key)+" AS k, "+stamp(now.Add(c.l.Window))+" AS e, "+c.step()+" AS n")
-			byKey[c.key] = c
+			arms = append(arms, "SELECT "+param(c.key)+" AS k, "+stamp(now.Add(c.l.Window))+" AS e")
+			byKey[c.key] = c.l
 		}
 	}
 	if len(arms) == 0 {
 		return nil, nil
 	}
-	counterOf := func(key string) counter {
-		if c, ok := byKey[key]; ok {
-			return c
+	limitOf := func(key string) Limit {
+		if l, ok := byKey[key]; ok {
+			return l
 		}
 		for _, c := range byAccount {
 			if strings.HasPrefix(key, c.key) && strings.HasSuffix(key, c.suffix) {
-				return c
+				return c.l
 			}
 		}
-		return counter{}
+		return Limit{}
 	}
 	const stale = `identity_limits.expires_at IS NULL OR identity_limits.expires_at <= excluded.window_start`
 	var over []exceeded
 	err := sqldb.EachRow(ctx, q, `INSERT INTO identity_limits (key, window_start, expires_at, hits)
-SELECT k, $1, e, n FROM (`+strings.Join(arms, " UNION ALL ")+`) AS v WHERE true
+SELECT k, $1, e, 1 FROM (`+strings.Join(arms, " UNION ALL ")+`) AS v WHERE true
 ON CONFLICT (key) DO UPDATE SET
-    hits = CASE WHEN `+stale+` THEN excluded.hits ELSE identity_limits.hits + excluded.hits END,
+    hits = CASE WHEN `+stale+` THEN 1 ELSE identity_limits.hits + 1 END,
     window_start = CASE WHEN `+stale+` THEN excluded.window_start ELSE identity_limits.window_start END,
     expires_at = CASE WHEN `+stale+` THEN excluded.expires_at ELSE identity_limits.expires_at END
 RETURNING key, expires_at, hits`, args, func(scan func(...any) error) error {
@@ -128,7 +118,7 @@ RETURNING key, expires_at, hits`, args, func(scan func(...any) error) error {
 		if err := scan(&key, &end, &hits); err != nil {
 			return err
 		}
-		if hits > counterOf(key).l.Max {
+		if hits > limitOf(key).Max {
 			over = append(over, exceeded{key: key, wait: max(end.Sub(now), time.Second)})
 		}
 		return nil
@@ -137,4 +127,34 @@ RETURNING key, expires_at, hits`, args, func(scan func(...any) error) error {
 		return nil, fmt.Errorf("identity: rate limits: %w", err)
 	}
 	return over, nil
+}
+
+// overBy reads, without counting, which of the counters in limits are
+// over their limits, and returns the longest wait until the window of
+// one that is ends (0 when none is).
+func overBy(ctx context.Context, q sqldb.Querier, limits map[string]Limit, now time.Time) (time.Duration, error) {
+	var marks []string
+	var args []any
+	for k := range limits {
+		args = append(args, k)
+		marks = append(marks, "$"+strconv.Itoa(len(args)))
+	}
+	var wait time.Duration
+	err := sqldb.EachRow(ctx, q, `SELECT key, expires_at, hits FROM identity_limits WHERE key IN (`+strings.Join(marks, ", ")+`)`, args,
+		func(scan func(...any) error) error {
+			var key string
+			var end time.Time
+			var hits int
+			if err := scan(&key, &end, &hits); err != nil {
+				return err
+			}
+			if hits > limits[key].Max && end.After(now) {
+				wait = max(wait, end.Sub(now))
+			}
+			return nil
+		})
+	if err != nil {
+		return 0, fmt.Errorf("identity: rate limits: %w", err)
+	}
+	return wait, nil
 }

@@ -20,6 +20,7 @@ func TestLoginAsksTheRegistriesAgain(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
 	w.svc.Policy.ResendAfter = 0
+	w.svc.Policy.PerLogin.Max = 20
 	ceo := persona(t, "ceo")
 	in := natural(ceo)
 	in.Kind, in.LegalID = identity.KindLegal, ceo.LegalID
@@ -95,6 +96,13 @@ func TestLoginAsksTheRegistriesAgain(t *testing.T) {
 	w.down()
 	refused(ceo.LegalID, identity.CodeRegistryDown, http.StatusServiceUnavailable, "")
 	refused(f.FIDA, identity.CodeRegistryDown, http.StatusServiceUnavailable, "")
+	// The limits count before the registries are asked, asking again
+	// for a code as at a login: past them, no registry is asked.
+	_, err = w.svc.Resend(ctx, open.ID, cl)
+	wantCode(t, err, identity.CodeRegistryDown)
+	w.svc.Policy.PerLogin.Max = 2
+	_, err = w.svc.Resend(ctx, open.ID, cl)
+	wantCode(t, err, identity.CodeRateLimited)
 	if _, err := w.svc.StartLogin(ctx, o.NationalCode, cl); err != nil {
 		t.Errorf("a natural person's login with the registries down: %v", err)
 	}

@@ -261,6 +261,12 @@ func (s *Service) replaceSignatory(ctx context.Context, tx *sqldb.Tx, a Account,
 	if err != nil {
 		return err
 	}
+	// The open codes first, in the order a code's answer locks them (its
+	// challenge, then the account), so that the two cannot deadlock.
+	if err := tx.Queue(ctx, `UPDATE identity_challenges SET attempts = $2 WHERE account_id = $1 AND consumed_at IS NULL`,
+		a.ID, s.Policy.MaxAttempts); err != nil {
+		return err
+	}
 	res, err := tx.ExecContext(ctx, `UPDATE identity_accounts SET national_code = $3, mobile = $4, birth_date = $5, first_name = $6,
 last_name = $7, father_name = $8, gender = $9, company_name = $10, signatory_role = $11, source = $12, updated_at = $13,
 postal_code = $14, province = $15, city = $16, codes_locked_until = NULL WHERE id = $1 AND national_code = $2`,
@@ -272,13 +278,9 @@ postal_code = $14, province = $15, city = $16, codes_locked_until = NULL WHERE i
 	if n, _ := res.RowsAffected(); n != 1 {
 		return alreadyRegistered() // another registration took it over first
 	}
-	if err := tx.Queue(ctx, `UPDATE identity_challenges SET attempts = $2 WHERE account_id = $1 AND consumed_at IS NULL`,
-		a.ID, s.Policy.MaxAttempts); err != nil {
-		return err
-	}
-	// The former signatory's wrong codes are not the new one's (the
-	// account's ID is hexadecimal, so LIKE sees no wildcard in it).
-	if err := tx.Queue(ctx, `DELETE FROM identity_limits WHERE key = $1 OR key LIKE $2`, "wrong:"+a.ID, "wrong:"+a.ID+":%"); err != nil {
+	// The former signatory's wrong codes are not the new one's (those of
+	// their known devices are never read again: their marks are stale).
+	if err := tx.Queue(ctx, `DELETE FROM identity_limits WHERE key IN ($1, $2)`, "wrong:"+a.ID, "wrong:"+a.ID+allDevices); err != nil {
 		return err
 	}
 	var ended []string
@@ -555,8 +557,9 @@ func (s *Service) cooldownLimit() Limit { return Limit{Max: 1, Window: s.Policy.
 // codeCounters are the counters of a code sent for login identifier
 // login to an account's mobile for purpose: the client's (its IP address,
 // or its known device), the identifier's, the mobile's and the
-// cooldown's; from a known device, each of them the device's own, and a
-// peek at the device's wrong codes. of makes the counter whose key ends
+// cooldown's; from a known device, each of them the device's own, and
+// the identifier's codes from all its known devices together (whose
+// wrong codes checkDevice reads). of makes the counter whose key ends
 // in the account's column's value then suffix: the value itself when the
 // account is at hand, or read from the account by hit.
 func (s *Service) codeCounters(cl Client, login, device, purpose string, of func(key, column, suffix string, l Limit) counter) []counter {
@@ -568,11 +571,7 @@ func (s *Service) codeCounters(cl Client, login, device, purpose string, of func
 	cs := []counter{client, {key: "login:" + login + sfx, l: p.PerLogin}, of("mobile:", "mobile", sfx, p.PerMobile),
 		of("cooldown:", "id", ":"+purpose+sfx, s.cooldownLimit())}
 	if device != "" {
-		wrong := of("wrong:", "id", sfx, p.WrongCodes)
-		allWrong := of("wrong:", "id", allDevices, Limit{Max: allDevicesWrong * p.WrongCodes.Max, Window: p.WrongCodes.Window})
-		wrong.peek, allWrong.peek = true, true
-		cs = append(cs, wrong, allWrong,
-			counter{key: "login:" + login + allDevices, l: Limit{Max: allDevicesCodes * p.PerLogin.Max, Window: p.PerLogin.Window}})
+		cs = append(cs, counter{key: "login:" + login + allDevices, l: Limit{Max: allDevicesCodes * p.PerLogin.Max, Window: p.PerLogin.Window}})
 	}
 	return cs
 }
@@ -585,18 +584,14 @@ func (s *Service) count(ctx context.Context, q sqldb.Querier, counters []counter
 	if err != nil {
 		return err
 	}
-	return overLimits(over, now)
+	return overLimits(over)
 }
 
-// overLimits is the error for counters over their limits, if any: a known
-// device's wrong codes', a cooldown's, or being rate limited until the
-// last window ends.
-func overLimits(over []exceeded, now time.Time) error {
+// overLimits is the error for counters over their limits, if any: a
+// cooldown's, or being rate limited until the last window ends.
+func overLimits(over []exceeded) error {
 	var wait time.Duration
 	for _, o := range over {
-		if strings.HasPrefix(o.key, "wrong:") {
-			return codesLocked(now.Add(o.wait), now)
-		}
 		if strings.HasPrefix(o.key, "cooldown:") {
 			return &Error{Status: http.StatusTooManyRequests, Code: CodeCooldown, RetryAfter: o.wait.Round(time.Second),
 				Fa: "کد پیشین هنوز تازه است؛ کمی صبر کنید و دوباره درخواست کنید.",
@@ -656,6 +651,22 @@ func (s *Service) StartLogin(ctx context.Context, loginID string, cl Client) (Ch
 	}
 	now := s.now()
 	device, issued := s.knownDevice(cl.Devices, id, now)
+	if device != "" {
+		// A known device's request reads its account first: a mark older
+		// than the account's last change is not a known device's, and
+		// one whose wrong codes have stopped it gets no code.
+		a, err := accountBy(ctx, s.DB.Read, "login_id", id)
+		switch {
+		case errors.Is(err, sqldb.ErrNotFound) || err == nil && staleMark(issued, a):
+			device = ""
+		case err != nil:
+			return Challenge{}, err
+		default:
+			if err := s.checkDevice(ctx, a, device, now); err != nil {
+				return Challenge{}, err
+			}
+		}
+	}
 	var ch Challenge
 	var a Account
 	registered, recheck := false, false
@@ -678,19 +689,11 @@ func (s *Service) StartLogin(ctx context.Context, loginID string, cl Client) (Ch
 		}
 		// The cooldown is always counted, so the counting statement always
 		// goes, and the account's query with it.
-		fromAccount := func(key, column, suffix string, l Limit) counter {
+		counters := s.codeCounters(cl, id, device, PurposeLogin, func(key, column, suffix string, l Limit) counter {
 			return counter{key: key, column: column, suffix: suffix, l: l}
-		}
-		if err := s.count(ctx, tx, s.codeCounters(cl, id, device, PurposeLogin, fromAccount), id, now); err != nil || !registered {
+		})
+		if err := s.count(ctx, tx, counters, id, now); err != nil || !registered {
 			return err // an unknown identifier's counts commit
-		}
-		if device != "" && staleMark(issued, a) {
-			// The mark predates the account's last change: counted again,
-			// as any other browser's.
-			device = ""
-			if err := s.count(ctx, tx, s.codeCounters(cl, id, "", PurposeLogin, fromAccount), id, now); err != nil {
-				return err
-			}
 		}
 		if device == "" && now.Before(a.CodesLocked) {
 			return codesLocked(a.CodesLocked, now)
@@ -705,15 +708,7 @@ func (s *Service) StartLogin(ctx context.Context, loginID string, cl Client) (Ch
 		return err
 	})
 	if err == nil && recheck {
-		if err = s.entitled(ctx, a, cl, now); err != nil {
-			return Challenge{}, err
-		}
-		err = s.DB.InTx(ctx, func(tx *sqldb.Tx) error {
-			tx.RelaxDurability()
-			var err error
-			ch, err = s.sendCode(ctx, tx, a, PurposeLogin, a.Mobile, device, cl, now)
-			return err
-		})
+		ch, err = s.sendEntitled(ctx, a, PurposeLogin, a.Mobile, device, cl, now)
 	}
 	if err != nil {
 		return Challenge{}, err
@@ -797,6 +792,12 @@ func (s *Service) sendChallenge(ctx context.Context, a Account, purpose, mobile,
 	if device == "" && now.Before(a.CodesLocked) {
 		return Challenge{}, codesLocked(a.CodesLocked, now)
 	}
+	if err := s.checkDevice(ctx, a, device, now); err != nil {
+		return Challenge{}, err
+	}
+	// A login code for a legal person's or a foreign national's account
+	// waits for the registries, asked once the counts have committed.
+	recheck := purpose == PurposeLogin && a.Kind != KindNatural
 	var ch Challenge
 	err := s.DB.InTx(ctx, func(tx *sqldb.Tx) error {
 		// A code lost in a crash costs the person a new one. The SMS
@@ -810,17 +811,37 @@ func (s *Service) sendChallenge(ctx context.Context, a Account, purpose, mobile,
 			}
 			return counter{key: key + v + suffix, l: l}
 		})
-		if err := s.count(ctx, tx, counters, "", now); err != nil {
+		if err := s.count(ctx, tx, counters, "", now); err != nil || recheck {
 			return err
 		}
 		var err error
 		ch, err = s.sendCode(ctx, tx, a, purpose, mobile, device, cl, now)
 		return err
 	})
+	if err == nil && recheck {
+		ch, err = s.sendEntitled(ctx, a, purpose, mobile, device, cl, now)
+	}
 	if err != nil {
 		return Challenge{}, err
 	}
 	return ch, nil
+}
+
+// sendEntitled sends a's code, in a transaction of its own, once the
+// registries say the account is still its holder's (entitled); the
+// request's counts have committed before.
+func (s *Service) sendEntitled(ctx context.Context, a Account, purpose, mobile, device string, cl Client, now time.Time) (Challenge, error) {
+	if err := s.entitled(ctx, a, cl, now); err != nil {
+		return Challenge{}, err
+	}
+	var ch Challenge
+	err := s.DB.InTx(ctx, func(tx *sqldb.Tx) error {
+		tx.RelaxDurability()
+		var err error
+		ch, err = s.sendCode(ctx, tx, a, purpose, mobile, device, cl, now)
+		return err
+	})
+	return ch, err
 }
 
 // Resend sends a new code for the same purpose as challenge id, once the
@@ -844,9 +865,6 @@ func (s *Service) Resend(ctx context.Context, id string, cl Client) (Challenge, 
 	mobile := c.Mobile
 	if c.Purpose == PurposeLogin {
 		mobile = a.Mobile
-		if err := s.entitled(ctx, a, cl, now); err != nil {
-			return Challenge{}, err
-		}
 	} else if c.Created.Before(a.Updated) {
 		return Challenge{}, codeExpired(errors.New("the account changed after the challenge"))
 	}
