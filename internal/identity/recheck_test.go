@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 
@@ -212,4 +213,57 @@ VALUES ($1, $2, $3, $4, NULL)`, ceo.LegalID, next.NationalCode, "مدیر عام
 	}
 	_, _, err = w.svc.Register(ctx, legal(next), cl)
 	wantCode(t, err, identity.CodeAlreadyRegistered)
+}
+
+// TestConcurrentTakeovers: two current signatories registering the
+// company at once, after its registered signatory has left: one takes
+// the account over, the other is told it is registered.
+func TestConcurrentTakeovers(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	w.svc.Policy.PerLogin.Max, w.svc.Policy.PerIP.Max = 20, 100
+	ceo := persona(t, "ceo")
+	legal := func(p registry.Persona) identity.RegisterInput {
+		in := natural(p)
+		in.Kind, in.LegalID = identity.KindLegal, ceo.LegalID
+		return in
+	}
+	acc, _, err := w.svc.Register(ctx, legal(ceo), cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := []registry.Persona{persona(t, "husband"), persona(t, "wife")}
+	for _, p := range next {
+		if _, err := w.db.Write.ExecContext(ctx, `INSERT INTO reg_signatories (legal_id, national_code, role, from_date, to_date)
+VALUES ($1, $2, $3, $4, NULL)`, ceo.LegalID, p.NationalCode, "عضو هیئت مدیره", "1405-09-01"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := w.db.Write.ExecContext(ctx, `UPDATE reg_signatories SET to_date = $1 WHERE legal_id = $2 AND national_code = $3`,
+		"1405-09-01", ceo.LegalID, ceo.NationalCode); err != nil {
+		t.Fatal(err)
+	}
+	errs := make([]error, len(next))
+	var wg sync.WaitGroup
+	for i, p := range next {
+		wg.Go(func() { _, _, errs[i] = w.svc.Register(ctx, legal(p), cl) })
+	}
+	wg.Wait()
+	won := -1
+	for i, err := range errs {
+		switch {
+		case err == nil && won < 0:
+			won = i
+		case err == nil:
+			t.Fatal("both took the account over")
+		default:
+			wantCode(t, err, identity.CodeAlreadyRegistered)
+		}
+	}
+	if won < 0 {
+		t.Fatalf("neither took the account over: %v", errs)
+	}
+	if a, err := w.svc.Account(ctx, acc.ID); err != nil || a.NationalCode != next[won].NationalCode || a.Mobile != next[won].Mobiles[0] {
+		t.Errorf("the account after the takeovers: %+v (%v), want %s's", a, err, next[won].Key)
+	}
 }
