@@ -160,7 +160,11 @@ func (a auditAdapter) RecordTx(ctx context.Context, tx *sqldb.Tx, e identity.Aud
 
 func auditEvent(e identity.AuditEvent) audit.Event {
 	actor := ""
-	if e.Actor != "" {
+	switch e.Actor {
+	case "":
+	case identity.ActorSystem:
+		actor = audit.ActorSystem
+	default:
 		actor = audit.ActorPerson(e.Actor)
 	}
 	return audit.Event{Kind: audit.Kind(e.Kind), Actor: actor, Subject: e.Subject, IP: e.IP, UserAgent: e.UserAgent, Details: e.Details}
@@ -168,7 +172,9 @@ func auditEvent(e identity.AuditEvent) audit.Event {
 
 // endIdleSessions ends, every interval until ctx is done, the window's
 // sessions left to idle out or past their end, so that the agencies they
-// entered get their back-channel logout without the browser coming back.
+// entered get their back-channel logout without the browser coming back,
+// and asks the registries again about legal persons' and foreign
+// nationals' accounts with sessions open (identity.RecheckAccounts).
 // Every node may run it: a session is ended once.
 func (a *access) endIdleSessions(ctx context.Context, log *slog.Logger, interval time.Duration) {
 	const batch = 500 // of each kind per statement; a full one means more wait
@@ -192,5 +198,13 @@ func (a *access) endIdleSessions(ctx context.Context, log *slog.Logger, interval
 				break
 			}
 		}
+		// A few each minute, so that the registries see a steady trickle.
+		if _, err := a.service.RecheckAccounts(ctx, recheckBatch); err != nil && ctx.Err() == nil {
+			log.ErrorContext(ctx, "identity: asking the registries about accounts", "err", err)
+		}
 	}
 }
+
+// recheckBatch is how many accounts a node asks the registries about each
+// minute at most.
+const recheckBatch = 100

@@ -42,6 +42,7 @@ func openSSO(ctx context.Context, log *slog.Logger, db *sqldb.DB, a *access, iss
 	}
 	a.service.OnSessionEnd = p.SessionEnded
 	a.service.OnAccountReplaced = p.SubjectReplaced
+	a.service.OnAccountNotEntitled = p.SubjectNotEntitled
 	a.handler.Resume = func(ctx context.Context, tx *sqldb.Tx, r *http.Request, returnTo string, sess identity.Session, acc identity.Account) (func(http.ResponseWriter, *http.Request), error) {
 		return p.Resume(ctx, tx, r, returnTo, ssoSession(sess, acc))
 	}

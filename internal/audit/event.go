@@ -29,6 +29,7 @@ const (
 	KindSessionEnded        Kind = "session-ended"
 	KindMobileChanged       Kind = "mobile-changed"
 	KindMobileRefused       Kind = "mobile-change-refused"
+	KindNotEntitled         Kind = "account-not-entitled"
 	KindClientCreated       Kind = "client-created"
 	KindClientChanged       Kind = "client-changed"
 	KindClientDeleted       Kind = "client-deleted"
@@ -62,6 +63,8 @@ func (k Kind) Title() (fa, en string) {
 		return "تغییر شمارهٔ همراه", "Mobile number changed"
 	case KindMobileRefused:
 		return "تغییر شمارهٔ همراه ناموفق", "Mobile change refused"
+	case KindNotEntitled:
+		return "پایان حق استفاده از حساب به گفتهٔ سامانه‌های پایه", "Account no longer its holder's, by the base registries"
 	case KindClientCreated:
 		return "ثبت سامانهٔ دستگاه", "Agency client created"
 	case KindClientChanged:

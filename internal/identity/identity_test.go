@@ -145,6 +145,7 @@ type world struct {
 	clock *clock
 	db    *sqldb.DB
 	down  func() // makes the registries unreachable
+	up    func() // makes them reachable again
 }
 
 var seedDate = time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
@@ -189,7 +190,8 @@ func newWorld(t *testing.T) *world {
 	t.Cleanup(gw.Close)
 	c := clocktest.New(time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC))
 	w := &world{sms: &sentSMS{}, audit: &auditLog{}, clock: c, db: db,
-		down: func() { mu.Lock(); up = false; mu.Unlock() }}
+		down: func() { mu.Lock(); up = false; mu.Unlock() },
+		up:   func() { mu.Lock(); up = true; mu.Unlock() }}
 	t.Cleanup(func() {
 		w.audit.mu.Lock()
 		defer w.audit.mu.Unlock()

@@ -2,6 +2,7 @@ package identity_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"net/http"
 	"sync"
@@ -266,4 +267,96 @@ VALUES ($1, $2, $3, $4, NULL)`, ceo.LegalID, p.NationalCode, "عضو هیئت م
 	if a, err := w.svc.Account(ctx, acc.ID); err != nil || a.NationalCode != next[won].NationalCode || a.Mobile != next[won].Mobiles[0] {
 		t.Errorf("the account after the takeovers: %+v (%v), want %s's", a, err, next[won].Key)
 	}
+}
+
+// TestRecheckAccounts: the registries are asked again, once an hour,
+// about legal persons' and foreign nationals' accounts with a session
+// open; a signatory who has left has their sessions ended and what
+// agencies hold revoked within the hour, without a login.
+func TestRecheckAccounts(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	ceo, f, o := persona(t, "ceo"), persona(t, "foreigner"), persona(t, "ordinary")
+	in := natural(ceo)
+	in.Kind, in.LegalID = identity.KindLegal, ceo.LegalID
+	login := func(in identity.RegisterInput, mobile string) (identity.Account, identity.Session) {
+		t.Helper()
+		a, ch, err := w.svc.Register(ctx, in, cl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, _, _, err := w.svc.Login(ctx, ch.ID, w.sms.lastCode(t, mobile), cl, identity.LoginOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a, s
+	}
+	company, companySession := login(in, ceo.Mobiles[0])
+	_, foreignSession := login(identity.RegisterInput{Kind: identity.KindForeign, ForeignID: f.FIDA, BirthDate: f.BirthDate, Mobile: f.Mobiles[0]}, f.Mobiles[0])
+	login(natural(o), o.Mobiles[0])
+	var ended, revoked []string
+	w.svc.OnSessionEnd = func(_ context.Context, id string) { ended = append(ended, id) }
+	w.svc.OnAccountNotEntitled = func(_ context.Context, _ *sqldb.Tx, id string) error { revoked = append(revoked, id); return nil }
+	recheck := func(want int) {
+		t.Helper()
+		if n, err := w.svc.RecheckAccounts(ctx, 10); err != nil || n != want {
+			t.Fatalf("asked about %d accounts (%v), want %d", n, err, want)
+		}
+	}
+	endOf := func(s identity.Session) (reason string) {
+		t.Helper()
+		var r sql.NullString
+		if err := w.db.Read.QueryRowContext(ctx, `SELECT end_reason FROM identity_sessions WHERE id = $1`, s.ID).Scan(&r); err != nil {
+			t.Fatal(err)
+		}
+		return r.String
+	}
+
+	recheck(2) // the company's and the foreign national's; not the natural person's
+	recheck(0) // asked within the hour
+	if len(ended)+len(revoked) != 0 {
+		t.Fatalf("accounts still their holders' had sessions %v ended, %v revoked", ended, revoked)
+	}
+
+	if _, err := w.db.Write.ExecContext(ctx, `UPDATE reg_signatories SET to_date = $1 WHERE legal_id = $2 AND national_code = $3`,
+		"1405-09-01", ceo.LegalID, ceo.NationalCode); err != nil {
+		t.Fatal(err)
+	}
+	w.clock.Add(identity.EntitlementRecheck + time.Minute)
+	// Registries that cannot be asked change nothing, and the accounts
+	// are asked about again next time.
+	w.down()
+	recheck(0)
+	if endOf(companySession) != "" {
+		t.Fatal("a session ended while the registries could not be asked")
+	}
+	w.up()
+	// An agency side that cannot revoke leaves the session to be ended
+	// next time.
+	w.svc.OnAccountNotEntitled = func(context.Context, *sqldb.Tx, string) error { return errors.New("cannot revoke") }
+	if _, err := w.svc.RecheckAccounts(ctx, 10); err == nil {
+		t.Fatal("no error when what agencies hold could not be revoked")
+	}
+	if endOf(companySession) != "" {
+		t.Fatal("the session ended though what agencies hold was not revoked")
+	}
+	w.svc.OnAccountNotEntitled = func(_ context.Context, _ *sqldb.Tx, id string) error { revoked = append(revoked, id); return nil }
+	// The company's account is asked about again (the foreign national's
+	// too, unless the failed call got to it first).
+	if n, err := w.svc.RecheckAccounts(ctx, 10); err != nil || n < 1 {
+		t.Fatalf("asked about %d accounts (%v) after the failure, want the company's", n, err)
+	}
+	if got := endOf(companySession); got != "not-entitled" {
+		t.Errorf("the former signatory's session ended with %q, want not-entitled", got)
+	}
+	if got := endOf(foreignSession); got != "" {
+		t.Errorf("the foreign national's session, still entitled, ended with %q", got)
+	}
+	if len(ended) != 1 || ended[0] != companySession.ID || len(revoked) != 1 || revoked[0] != company.ID {
+		t.Errorf("told of ended sessions %v and revoked accounts %v; want %s and %s", ended, revoked, companySession.ID, company.ID)
+	}
+	if d := w.audit.lastDetails(identity.EventNotEntitled); d["reason"] != identity.CodeNotSignatory {
+		t.Errorf("audited as %v, want reason not-signatory", d)
+	}
+	recheck(0) // no session left open, and the other asked within the hour
 }

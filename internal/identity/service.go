@@ -57,7 +57,12 @@ const (
 	EventSessionEnded = "session-ended"
 	EventMobileChange = "mobile-changed"
 	EventMobileRefuse = "mobile-change-refused"
+	EventNotEntitled  = "account-not-entitled"
 )
+
+// ActorSystem is the actor of events no person caused, such as the
+// registries' answer that an account is no longer its holder's.
+const ActorSystem = "system"
 
 // Policy holds the limits of codes and sessions.
 type Policy struct {
@@ -109,6 +114,11 @@ type Service struct {
 	Overseers []string
 	// OnSessionEnd is told when a session ends, for back-channel logout.
 	OnSessionEnd func(ctx context.Context, sessionID string)
+	// OnAccountNotEntitled is told, in the transaction that ends its
+	// sessions, when the registries say an account is no longer its
+	// holder's (RecheckAccounts), to revoke what agencies hold for it;
+	// its error undoes the ending, to be tried again.
+	OnAccountNotEntitled func(ctx context.Context, tx *sqldb.Tx, accountID string) error
 	// OnAccountReplaced is told, in the transaction that makes the
 	// change, when a legal person's account passes to a new signatory, to
 	// withdraw what agencies hold for it; its error undoes the change.
@@ -283,32 +293,41 @@ postal_code = $14, province = $15, city = $16, codes_locked_until = NULL WHERE i
 	if err := tx.Queue(ctx, `DELETE FROM identity_limits WHERE key IN ($1, $2)`, "wrong:"+a.ID, "wrong:"+a.ID+allDevices); err != nil {
 		return err
 	}
-	var ended []string
-	err = sqldb.EachRow(ctx, tx, `UPDATE identity_sessions SET ended_at = $2, end_reason = $3 WHERE account_id = $1 AND ended_at IS NULL
-RETURNING id`, []any{a.ID, now, endSignatoryChanged}, func(scan func(...any) error) error {
-		var id string
-		err := scan(&id)
-		ended = append(ended, id)
+	if err := s.endAccountSessions(ctx, tx, a.ID, a.formerSignatory, a.LoginID, endSignatoryChanged, cl, now); err != nil {
 		return err
-	})
-	if err != nil {
-		return fmt.Errorf("identity: end the former signatory's sessions: %w", err)
-	}
-	for _, id := range ended {
-		if err := s.auditTx(ctx, tx, EventSessionEnded, a.formerSignatory, a.LoginID, cl,
-			map[string]string{"session": id, "reason": endSignatoryChanged}); err != nil {
-			return err
-		}
 	}
 	if s.OnAccountReplaced != nil {
 		if err := s.OnAccountReplaced(ctx, tx, a.ID); err != nil {
 			return fmt.Errorf("identity: withdraw what agencies hold for the account: %w", err)
 		}
 	}
+	return nil
+}
+
+// endAccountSessions ends, in tx, every open session of account id,
+// for reason, each audited with actor (whose sessions they were) and
+// subject, and tells OnSessionEnd of each once tx commits.
+func (s *Service) endAccountSessions(ctx context.Context, tx *sqldb.Tx, id, actor, subject, reason string, cl Client, now time.Time) error {
+	var ended []string
+	err := sqldb.EachRow(ctx, tx, `UPDATE identity_sessions SET ended_at = $2, end_reason = $3 WHERE account_id = $1 AND ended_at IS NULL
+RETURNING id`, []any{id, now, reason}, func(scan func(...any) error) error {
+		var sid string
+		err := scan(&sid)
+		ended = append(ended, sid)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("identity: end the account's sessions: %w", err)
+	}
+	for _, sid := range ended {
+		if err := s.auditTx(ctx, tx, EventSessionEnded, actor, subject, cl, map[string]string{"session": sid, "reason": reason}); err != nil {
+			return err
+		}
+	}
 	if s.OnSessionEnd != nil {
 		tx.AfterCommit(func() {
-			for _, id := range ended {
-				s.OnSessionEnd(ctx, id)
+			for _, sid := range ended {
+				s.OnSessionEnd(ctx, sid)
 			}
 		})
 	}
@@ -723,60 +742,6 @@ func (s *Service) StartLogin(ctx context.Context, loginID string, cl Client) (Ch
 		return Challenge{}, errors.New("identity: login: the account was not read before the code was to be sent")
 	}
 	return ch, nil
-}
-
-// entitled asks the registries again, at a login with a legal person's
-// or a foreign national's account, whether it is still its holder's (the
-// company active and on the register, the account's person still one of
-// its current signatories; the foreign national on the register, the
-// residence permit not expired): a signatory who has left, or a permit
-// run out, is sent no code (A1). Natural persons' accounts need no such
-// check. The refusal does not say which it is, since anyone may type an
-// identifier; the audit log keeps the reason.
-func (s *Service) entitled(ctx context.Context, a Account, cl Client, now time.Time) error {
-	reason := ""
-	switch a.Kind {
-	case KindLegal:
-		c, err := s.Registries.LegalPerson(ctx, a.LegalID)
-		switch {
-		case errors.Is(err, ErrNoRecord):
-			reason = CodeNotFound
-		case err != nil:
-			return registryDown(err)
-		case c.Status != "active":
-			reason = CodeCompanyInactive
-		case !currentSignatory(c, a.NationalCode):
-			reason = CodeNotSignatory
-		}
-	case KindForeign:
-		f, err := s.Registries.Foreigner(ctx, a.ForeignID)
-		switch {
-		case errors.Is(err, ErrNoRecord):
-			reason = CodeNotFound
-		case err != nil:
-			return registryDown(err)
-		case !f.PermitExpires.IsZero() && f.PermitExpires.Before(now):
-			reason = CodePermitExpired
-		}
-	}
-	if reason == "" {
-		return nil
-	}
-	s.audit(ctx, EventLoginFailed, a.personID(), a.LoginID, cl, map[string]string{"reason": reason})
-	return newError(http.StatusForbidden, CodeNotEntitled, "loginId",
-		"بنا بر سامانه‌های پایه، ورود با این شناسه دیگر ممکن نیست: شخص حقوقی فعال نیست یا ثبت‌کنندهٔ حساب دیگر صاحب امضای آن نیست، یا پروانهٔ اقامت تبعهٔ خارجی منقضی شده است. صاحب امضای کنونی یک شخص حقوقی می‌تواند آن را از نو به نام خود ثبت کند.",
-		"by the base registries, this identifier can no longer be logged in with: the legal person is not active or the account's registrant is no longer its signatory, or the foreign national's residence permit has expired. A current signatory of a legal person can register it again in their own name.")
-}
-
-// currentSignatory reports whether nationalCode is among c's current
-// signatories.
-func currentSignatory(c Company, nationalCode string) bool {
-	for _, sg := range c.Signatories {
-		if sg.NationalCode == nationalCode && sg.Current {
-			return true
-		}
-	}
-	return false
 }
 
 // scanner lets a row's Scan function stand for a row.

@@ -602,3 +602,29 @@ func TestSubjectReplaced(t *testing.T) {
 		t.Errorf("not audited: %v", e.audit.kinds())
 	}
 }
+
+// TestSubjectNotEntitled: when the registries say a subject's account is
+// no longer its holder's, every grant is revoked, offline ones too, but
+// the consents stay with the account: the next login is not asked again.
+func TestSubjectNotEntitled(t *testing.T) {
+	e := newEnv(t)
+	r := e.rp("agency", e.secretFor(t), "offline_access", "phone")
+	b := e.browser()
+	tok, _ := e.login(r, b)
+	if err := e.db.InTx(context.Background(), func(tx *sqldb.Tx) error {
+		return e.p.SubjectNotEntitled(context.Background(), tx, persona)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	e.compat(t, tok.AccessToken, http.StatusUnauthorized)
+	tok.Expiry = time.Now().Add(-time.Second)
+	if _, err := r.cfg.TokenSource(context.Background(), tok).Token(); !isOAuthError(err, "invalid_grant") {
+		t.Errorf("refresh after the account was no longer its holder's: %v, want invalid_grant", err)
+	}
+	if _, asked := e.authorize(b, r.cfg.AuthCodeURL("st-2", oauth2.S256ChallengeOption(oauth2.GenerateVerifier()))); asked {
+		t.Error("consent asked again; it stays with the account")
+	}
+	if !slices.Contains(e.audit.kinds(), "oidc.subject.not-entitled") {
+		t.Errorf("not audited: %v", e.audit.kinds())
+	}
+}

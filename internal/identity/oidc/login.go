@@ -383,11 +383,25 @@ func (p *Provider) SubjectReplaced(ctx context.Context, tx *sqldb.Tx, subject st
 	if err := tx.Queue(ctx, `DELETE FROM oidc_consents WHERE subject = $1`, subject); err != nil {
 		return err
 	}
+	return p.revokeSubject(ctx, tx, subject, "oidc.subject.replaced")
+}
+
+// SubjectNotEntitled is called, in the transaction that ends its
+// sessions, when the registries say a subject's account is no longer its
+// holder's (a signatory who has left, a permit run out): every grant is
+// revoked, offline ones too, so that no agency goes on acting for it. The
+// consents stay with the account, for whoever holds it next.
+func (p *Provider) SubjectNotEntitled(ctx context.Context, tx *sqldb.Tx, subject string) error {
+	return p.revokeSubject(ctx, tx, subject, "oidc.subject.not-entitled")
+}
+
+// revokeSubject revokes, in tx, every grant of subject, and records kind.
+func (p *Provider) revokeSubject(ctx context.Context, tx *sqldb.Tx, subject, kind string) error {
 	if err := tx.Queue(ctx, `UPDATE oidc_grants SET revoked_at = $1, claims = NULL WHERE subject = $2 AND revoked_at IS NULL`,
 		p.now(), subject); err != nil {
 		return err
 	}
-	return p.opts.Audit.RecordTx(ctx, tx, AuditEvent{Kind: "oidc.subject.replaced", Actor: "system", Subject: subject})
+	return p.opts.Audit.RecordTx(ctx, tx, AuditEvent{Kind: kind, Actor: "system", Subject: subject})
 }
 
 // RevokeConsent withdraws a person's consent for an agency and revokes
