@@ -85,23 +85,22 @@ func currentSignatory(c Company, nationalCode string) bool {
 const endNotEntitled = "not-entitled"
 
 // RecheckAccounts asks the registries again about up to limit legal
-// persons' and foreign nationals' accounts with a session open whose last
-// answer is older than EntitlementRecheck, the longest-unasked first. An
-// account still its holder's is noted as such; one no longer is has its
-// sessions ended (the agencies they entered get their back-channel
-// logout) and what agencies hold for it revoked (OnAccountNotEntitled),
-// so that a signatory who has left, or a permit run out, stops within
-// the hour and not only at the next login. When the registries cannot be
-// asked it stops, to go on at the next call. It returns how many accounts
-// it asked about. Every node may run it.
+// persons' and foreign nationals' accounts that a login has put among
+// those due (identity_entitlement_due) and whose time has come, the
+// longest due first. An account whose sessions have all ended leaves the
+// list until its next login. One still its holder's is due again in
+// EntitlementRecheck; one no longer is has its sessions ended (the
+// agencies they entered get their back-channel logout) and what agencies
+// hold for it revoked (OnAccountNotEntitled), so that a signatory who has
+// left, or a permit run out, stops within the hour and not only at the
+// next login. When the registries cannot be asked it stops, to go on at
+// the next call. It returns how many accounts it asked about. Every node
+// may run it.
 func (s *Service) RecheckAccounts(ctx context.Context, limit int) (int, error) {
 	now := s.now()
 	var ids []string
-	err := sqldb.EachRow(ctx, s.DB.Read, `SELECT a.id FROM identity_accounts a
-WHERE a.kind <> 'natural' AND (a.entitled_at IS NULL OR a.entitled_at < $1)
-AND EXISTS (SELECT 1 FROM identity_sessions s WHERE s.account_id = a.id AND s.ended_at IS NULL)
-ORDER BY a.entitled_at IS NOT NULL, a.entitled_at LIMIT $2`, []any{now.Add(-EntitlementRecheck), limit},
-		func(scan func(...any) error) error {
+	err := sqldb.EachRow(ctx, s.DB.Read, `SELECT account_id FROM identity_entitlement_due WHERE due_at <= $1 ORDER BY due_at LIMIT $2`,
+		[]any{now, limit}, func(scan func(...any) error) error {
 			var id string
 			err := scan(&id)
 			ids = append(ids, id)
@@ -110,22 +109,35 @@ ORDER BY a.entitled_at IS NOT NULL, a.entitled_at LIMIT $2`, []any{now.Add(-Enti
 	if err != nil {
 		return 0, fmt.Errorf("identity: accounts to ask the registries about: %w", err)
 	}
-	for i, id := range ids {
+	asked := 0
+	for _, id := range ids {
+		var open bool
+		if err := sqldb.ScanOne(ctx, s.DB.Read, `SELECT EXISTS (SELECT 1 FROM identity_sessions WHERE account_id = $1 AND ended_at IS NULL)`,
+			[]any{id}, &open); err != nil {
+			return asked, err
+		}
+		if !open {
+			if _, err := s.DB.Write.ExecContext(ctx, `DELETE FROM identity_entitlement_due WHERE account_id = $1 AND due_at <= $2`, id, now); err != nil {
+				return asked, err
+			}
+			continue
+		}
 		a, err := accountBy(ctx, s.DB.Read, "id", id)
 		if err != nil {
-			return i, err
+			return asked, err
 		}
 		reason, err := s.entitlement(ctx, a, now)
 		if err != nil {
 			s.logger().WarnContext(ctx, "identity: the registries cannot be asked about accounts now", "err", err)
-			return i, nil
+			return asked, nil
 		}
+		asked++
 		err = s.DB.InTx(ctx, func(tx *sqldb.Tx) error {
-			if err := tx.Queue(ctx, `UPDATE identity_accounts SET entitled_at = $2 WHERE id = $1`, a.ID, now); err != nil {
-				return err
-			}
 			if reason == "" {
-				return nil
+				return tx.Queue(ctx, `UPDATE identity_entitlement_due SET due_at = $2 WHERE account_id = $1`, a.ID, now.Add(EntitlementRecheck))
+			}
+			if err := tx.Queue(ctx, `DELETE FROM identity_entitlement_due WHERE account_id = $1`, a.ID); err != nil {
+				return err
 			}
 			if err := s.auditTx(ctx, tx, EventNotEntitled, ActorSystem, a.LoginID, Client{}, map[string]string{"reason": reason}); err != nil {
 				return err
@@ -139,8 +151,8 @@ ORDER BY a.entitled_at IS NOT NULL, a.entitled_at LIMIT $2`, []any{now.Add(-Enti
 			return nil
 		})
 		if err != nil {
-			return i, fmt.Errorf("identity: account %s no longer its holder's: %w", a.ID, err)
+			return asked, fmt.Errorf("identity: account %s no longer its holder's: %w", a.ID, err)
 		}
 	}
-	return len(ids), nil
+	return asked, nil
 }

@@ -269,10 +269,11 @@ VALUES ($1, $2, $3, $4, NULL)`, ceo.LegalID, p.NationalCode, "عضو هیئت م
 	}
 }
 
-// TestRecheckAccounts: the registries are asked again, once an hour,
-// about legal persons' and foreign nationals' accounts with a session
-// open; a signatory who has left has their sessions ended and what
-// agencies hold revoked within the hour, without a login.
+// TestRecheckAccounts: the registries are asked again, an hour after a
+// login and each hour on, about legal persons' and foreign nationals'
+// accounts with a session open; a signatory who has left has their
+// sessions ended and what agencies hold revoked within the hour, without
+// a login; an account whose sessions have ended is no longer asked about.
 func TestRecheckAccounts(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
@@ -312,6 +313,8 @@ func TestRecheckAccounts(t *testing.T) {
 		return r.String
 	}
 
+	recheck(0) // the registries were asked at the logins
+	w.clock.Add(identity.EntitlementRecheck)
 	recheck(2) // the company's and the foreign national's; not the natural person's
 	recheck(0) // asked within the hour
 	if len(ended)+len(revoked) != 0 {
@@ -343,7 +346,7 @@ func TestRecheckAccounts(t *testing.T) {
 	w.svc.OnAccountNotEntitled = func(_ context.Context, _ *sqldb.Tx, id string) error { revoked = append(revoked, id); return nil }
 	// The company's account is asked about again (the foreign national's
 	// too, unless the failed call got to it first).
-	if n, err := w.svc.RecheckAccounts(ctx, 10); err != nil || n < 1 {
+	if n, err := w.svc.RecheckAccounts(ctx, 10); err != nil || n < 1 || n > 2 {
 		t.Fatalf("asked about %d accounts (%v) after the failure, want the company's", n, err)
 	}
 	if got := endOf(companySession); got != "not-entitled" {
@@ -358,5 +361,18 @@ func TestRecheckAccounts(t *testing.T) {
 	if d := w.audit.lastDetails(identity.EventNotEntitled); d["reason"] != identity.CodeNotSignatory {
 		t.Errorf("audited as %v, want reason not-signatory", d)
 	}
-	recheck(0) // no session left open, and the other asked within the hour
+	recheck(0) // the company has no session left; the other was asked within the hour
+	var due int
+	if err := w.db.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM identity_entitlement_due`).Scan(&due); err != nil || due != 1 {
+		t.Errorf("%d accounts due (%v), want the foreign national's", due, err)
+	}
+	// Once its sessions have ended, an account leaves the list unasked.
+	if err := w.svc.EndSession(ctx, foreignSession.AccountID, foreignSession.ID, "logout", cl); err != nil {
+		t.Fatal(err)
+	}
+	w.clock.Add(identity.EntitlementRecheck)
+	recheck(0)
+	if err := w.db.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM identity_entitlement_due`).Scan(&due); err != nil || due != 0 {
+		t.Errorf("%d accounts due (%v) with no session open, want none", due, err)
+	}
 }

@@ -74,6 +74,14 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '', $13)`,
 	if err != nil {
 		return Session{}, "", fmt.Errorf("identity: create session: %w", err)
 	}
+	if a.Kind != KindNatural {
+		// The registries were asked before its code was sent; they are
+		// asked again an hour on while it has a session (RecheckAccounts).
+		if err := sqldb.Queue(ctx, q, `INSERT INTO identity_entitlement_due (account_id, due_at) VALUES ($1, $2)
+ON CONFLICT (account_id) DO NOTHING`, a.ID, now.Add(EntitlementRecheck)); err != nil {
+			return Session{}, "", fmt.Errorf("identity: create session: %w", err)
+		}
+	}
 	return sess, token, nil
 }
 

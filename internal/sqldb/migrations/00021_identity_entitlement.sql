@@ -1,11 +1,13 @@
 -- +goose Up
--- When the registries last said a legal person's or a foreign national's
--- account is still its holder's (A1); NULL until first asked after
--- registration. The window asks again, about accounts with a session
--- open, once an hour; the index finds the accounts due.
-ALTER TABLE identity_accounts ADD COLUMN entitled_at {{TIME}};
-CREATE INDEX identity_accounts_entitled ON identity_accounts (entitled_at) WHERE kind <> 'natural';
+-- Legal persons' and foreign nationals' accounts with a session, and when
+-- the registries are next to be asked whether each is still its holder's
+-- (A1): a login puts the account here, due an hour later; the window
+-- asks about those due, and drops those whose sessions have all ended.
+CREATE TABLE identity_entitlement_due (
+    account_id TEXT PRIMARY KEY REFERENCES identity_accounts (id) ON DELETE CASCADE,
+    due_at     {{TIME}} NOT NULL
+);
+CREATE INDEX identity_entitlement_due_at ON identity_entitlement_due (due_at);
 
 -- +goose Down
-DROP INDEX identity_accounts_entitled;
-ALTER TABLE identity_accounts DROP COLUMN entitled_at;
+DROP TABLE identity_entitlement_due;
