@@ -172,12 +172,45 @@ func auditEvent(e identity.AuditEvent) audit.Event {
 
 // endIdleSessions ends, every interval until ctx is done, the window's
 // sessions left to idle out or past their end, so that the agencies they
-// entered get their back-channel logout without the browser coming back,
-// and asks the registries again about legal persons' and foreign
-// nationals' accounts with sessions open (identity.RecheckAccounts).
+// entered get their back-channel logout without the browser coming back.
 // Every node may run it: a session is ended once.
 func (a *access) endIdleSessions(ctx context.Context, log *slog.Logger, interval time.Duration) {
 	const batch = 500 // of each kind per statement; a full one means more wait
+	every(ctx, interval, func() {
+		for {
+			n, err := a.service.EndIdleSessions(ctx, batch)
+			if err != nil {
+				if ctx.Err() == nil {
+					log.ErrorContext(ctx, "identity: ending idle sessions", "err", err)
+				}
+				return
+			}
+			if n < batch {
+				return
+			}
+		}
+	})
+}
+
+// recheckAccounts asks the registries again, every interval until ctx is
+// done, about legal persons' and foreign nationals' accounts that are due
+// (identity.RecheckAccounts): a few each time, so that the registries see
+// a steady trickle, each pass within the interval, and apart from the
+// ending of idle sessions, which slow registries must not hold up. Every
+// node may run it: each takes its own accounts.
+func (a *access) recheckAccounts(ctx context.Context, log *slog.Logger, interval time.Duration) {
+	const batch = 100
+	every(ctx, interval, func() {
+		pass, cancel := context.WithTimeout(ctx, interval)
+		defer cancel()
+		if _, err := a.service.RecheckAccounts(pass, batch); err != nil && ctx.Err() == nil {
+			log.WarnContext(ctx, "identity: asking the registries about accounts", "err", err)
+		}
+	})
+}
+
+// every runs job every interval until ctx is done.
+func every(ctx context.Context, interval time.Duration, job func()) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -185,26 +218,7 @@ func (a *access) endIdleSessions(ctx context.Context, log *slog.Logger, interval
 		case <-ctx.Done():
 			return
 		case <-t.C:
-		}
-		for {
-			n, err := a.service.EndIdleSessions(ctx, batch)
-			if err != nil {
-				if ctx.Err() == nil {
-					log.ErrorContext(ctx, "identity: ending idle sessions", "err", err)
-				}
-				break
-			}
-			if n < batch {
-				break
-			}
-		}
-		// A few each minute, so that the registries see a steady trickle.
-		if _, err := a.service.RecheckAccounts(ctx, recheckBatch); err != nil && ctx.Err() == nil {
-			log.ErrorContext(ctx, "identity: asking the registries about accounts", "err", err)
+			job()
 		}
 	}
 }
-
-// recheckBatch is how many accounts a node asks the registries about each
-// minute at most.
-const recheckBatch = 100

@@ -161,6 +161,7 @@ func (st *stack) startWindow(ctx context.Context, cfg config.Config, log *slog.L
 	ssoCtx, stopSSO := context.WithCancel(context.WithoutCancel(ctx))
 	go sso.Run(ssoCtx)
 	go acc.endIdleSessions(ssoCtx, log, time.Minute)
+	go acc.recheckAccounts(ssoCtx, log, time.Minute)
 	st.closers = append(st.closers, stopSSO)
 	privacyFeeds(acc.handler, db, sso, acc.audit)
 	if err := st.openCatalog(ctx, log, db, acc, mux); err != nil {

@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"net/http"
@@ -84,75 +85,112 @@ func currentSignatory(c Company, nationalCode string) bool {
 // registries say is no longer its holder's.
 const endNotEntitled = "not-entitled"
 
+// Timing of RecheckAccounts: a node that takes accounts to ask about
+// moves their due time recheckLease on, so that other nodes leave them
+// meanwhile and a node that stops leaves them due again; an account the
+// registries could not be asked about is due again recheckRetry on.
+const (
+	recheckLease = 5 * time.Minute
+	recheckRetry = 5 * time.Minute
+	// recheckFailures is how many accounts in a row the registries may
+	// fail to answer about before a pass gives up, taking them for down.
+	recheckFailures = 3
+)
+
 // RecheckAccounts asks the registries again about up to limit legal
-// persons' and foreign nationals' accounts that a login has put among
-// those due (identity_entitlement_due) and whose time has come, the
-// longest due first. An account whose sessions have all ended leaves the
-// list until its next login. One still its holder's is due again in
+// persons' and foreign nationals' accounts whose time has come
+// (identity_entitlement_due: an hour after a login, and each hour on),
+// the longest due first. An account whose sessions have all ended is set
+// aside until its next login. One still its holder's is due again in
 // EntitlementRecheck; one no longer is has its sessions ended (the
 // agencies they entered get their back-channel logout) and what agencies
 // hold for it revoked (OnAccountNotEntitled), so that a signatory who has
 // left, or a permit run out, stops within the hour and not only at the
-// next login. When the registries cannot be asked it stops, to go on at
-// the next call. It returns how many accounts it asked about. Every node
-// may run it.
+// next login. An account the registries cannot answer about, or whose
+// ending fails, is due again recheckRetry on; after recheckFailures such
+// accounts in a row the pass stops, the registries being taken for down.
+// It returns how many accounts the registries answered about. Several
+// nodes may run it at once: each takes its own accounts.
 func (s *Service) RecheckAccounts(ctx context.Context, limit int) (int, error) {
 	now := s.now()
+	lease := now.Add(recheckLease)
 	var ids []string
-	err := sqldb.EachRow(ctx, s.DB.Read, `SELECT account_id FROM identity_entitlement_due WHERE due_at <= $1 ORDER BY due_at LIMIT $2`,
-		[]any{now, limit}, func(scan func(...any) error) error {
-			var id string
-			err := scan(&id)
-			ids = append(ids, id)
-			return err
-		})
+	err := sqldb.EachRow(ctx, s.DB.Write, `UPDATE identity_entitlement_due SET due_at = $2
+WHERE due_at <= $1 AND account_id IN (SELECT account_id FROM identity_entitlement_due WHERE due_at <= $1 ORDER BY due_at LIMIT $3)
+RETURNING account_id`, []any{now, lease, limit}, func(scan func(...any) error) error {
+		var id string
+		err := scan(&id)
+		ids = append(ids, id)
+		return err
+	})
 	if err != nil {
 		return 0, fmt.Errorf("identity: accounts to ask the registries about: %w", err)
 	}
-	asked := 0
+	answered, failures := 0, 0
+	var errs []error
 	for _, id := range ids {
-		var open bool
-		if err := sqldb.ScanOne(ctx, s.DB.Read, `SELECT EXISTS (SELECT 1 FROM identity_sessions WHERE account_id = $1 AND ended_at IS NULL)`,
-			[]any{id}, &open); err != nil {
-			return asked, err
+		// Set aside, unless a login has since moved its time or opened a
+		// session.
+		res, err := s.DB.Write.ExecContext(ctx, `UPDATE identity_entitlement_due SET due_at = NULL WHERE account_id = $1 AND due_at = $2
+AND NOT EXISTS (SELECT 1 FROM identity_sessions WHERE account_id = $1 AND ended_at IS NULL)`, id, lease)
+		if err != nil {
+			return answered, err
 		}
-		if !open {
-			if _, err := s.DB.Write.ExecContext(ctx, `DELETE FROM identity_entitlement_due WHERE account_id = $1 AND due_at <= $2`, id, now); err != nil {
-				return asked, err
-			}
+		if n, _ := res.RowsAffected(); n == 1 {
 			continue
 		}
 		a, err := accountBy(ctx, s.DB.Read, "id", id)
-		if err != nil {
-			return asked, err
+		if errors.Is(err, sqldb.ErrNotFound) {
+			continue
+		} else if err != nil {
+			return answered, err
 		}
 		reason, err := s.entitlement(ctx, a, now)
-		if err != nil {
-			s.logger().WarnContext(ctx, "identity: the registries cannot be asked about accounts now", "err", err)
-			return asked, nil
+		if err == nil {
+			answered++
+			err = s.settle(ctx, a, reason, lease, now)
 		}
-		asked++
-		err = s.DB.InTx(ctx, func(tx *sqldb.Tx) error {
-			if reason == "" {
-				return tx.Queue(ctx, `UPDATE identity_entitlement_due SET due_at = $2 WHERE account_id = $1`, a.ID, now.Add(EntitlementRecheck))
-			}
-			if err := tx.Queue(ctx, `DELETE FROM identity_entitlement_due WHERE account_id = $1`, a.ID); err != nil {
-				return err
-			}
-			if err := s.auditTx(ctx, tx, EventNotEntitled, ActorSystem, a.LoginID, Client{}, map[string]string{"reason": reason}); err != nil {
-				return err
-			}
-			if err := s.endAccountSessions(ctx, tx, a.ID, a.personID(), a.LoginID, endNotEntitled, Client{}, now); err != nil {
-				return err
-			}
-			if s.OnAccountNotEntitled != nil {
-				return s.OnAccountNotEntitled(ctx, tx, a.ID)
-			}
-			return nil
-		})
-		if err != nil {
-			return asked, fmt.Errorf("identity: account %s no longer its holder's: %w", a.ID, err)
+		if err == nil {
+			failures = 0
+			continue
+		}
+		errs = append(errs, err)
+		if _, rerr := s.DB.Write.ExecContext(ctx, `UPDATE identity_entitlement_due SET due_at = $3 WHERE account_id = $1 AND due_at = $2`,
+			id, lease, now.Add(recheckRetry)); rerr != nil {
+			return answered, rerr
+		}
+		if failures++; failures == recheckFailures || ctx.Err() != nil {
+			break
 		}
 	}
-	return asked, nil
+	return answered, errors.Join(errs...)
+}
+
+// settle records the registries' answer about a: due again an hour on, or,
+// when reason says it is no longer its holder's, its sessions ended and
+// what agencies hold revoked. Nothing is done if the account has changed
+// since it was read (a new signatory, a new mobile) or another call has
+// taken it meanwhile: the answer was about what it was.
+func (s *Service) settle(ctx context.Context, a Account, reason string, lease, now time.Time) error {
+	return s.DB.InTx(ctx, func(tx *sqldb.Tx) error {
+		next := sql.NullTime{Time: now.Add(EntitlementRecheck), Valid: reason == ""}
+		res, err := tx.ExecContext(ctx, `UPDATE identity_entitlement_due SET due_at = $3 WHERE account_id = $1 AND due_at = $2
+AND EXISTS (SELECT 1 FROM identity_accounts WHERE id = $1 AND national_code = $4 AND mobile = $5)`, a.ID, lease, next, a.NationalCode, a.Mobile)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 || reason == "" {
+			return nil
+		}
+		if err := s.auditTx(ctx, tx, EventNotEntitled, ActorSystem, a.LoginID, Client{}, map[string]string{"reason": reason}); err != nil {
+			return err
+		}
+		if err := s.endAccountSessions(ctx, tx, a.ID, a.personID(), a.LoginID, endNotEntitled, Client{}, now); err != nil {
+			return err
+		}
+		if s.OnAccountNotEntitled != nil {
+			return s.OnAccountNotEntitled(ctx, tx, a.ID)
+		}
+		return nil
+	})
 }

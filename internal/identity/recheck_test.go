@@ -327,13 +327,17 @@ func TestRecheckAccounts(t *testing.T) {
 	}
 	w.clock.Add(identity.EntitlementRecheck + time.Minute)
 	// Registries that cannot be asked change nothing, and the accounts
-	// are asked about again next time.
+	// are asked about again a few minutes on.
 	w.down()
-	recheck(0)
+	if n, err := w.svc.RecheckAccounts(ctx, 10); err == nil || n != 0 {
+		t.Fatalf("with the registries down: %d answered, error %v; want none and an error", n, err)
+	}
 	if endOf(companySession) != "" {
 		t.Fatal("a session ended while the registries could not be asked")
 	}
 	w.up()
+	recheck(0) // not due again yet
+	w.clock.Add(10 * time.Minute)
 	// An agency side that cannot revoke leaves the session to be ended
 	// next time.
 	w.svc.OnAccountNotEntitled = func(context.Context, *sqldb.Tx, string) error { return errors.New("cannot revoke") }
@@ -344,9 +348,9 @@ func TestRecheckAccounts(t *testing.T) {
 		t.Fatal("the session ended though what agencies hold was not revoked")
 	}
 	w.svc.OnAccountNotEntitled = func(_ context.Context, _ *sqldb.Tx, id string) error { revoked = append(revoked, id); return nil }
-	// The company's account is asked about again (the foreign national's
-	// too, unless the failed call got to it first).
-	if n, err := w.svc.RecheckAccounts(ctx, 10); err != nil || n < 1 || n > 2 {
+	// The company's account is asked about again a few minutes on.
+	w.clock.Add(10 * time.Minute)
+	if n, err := w.svc.RecheckAccounts(ctx, 10); err != nil || n != 1 {
 		t.Fatalf("asked about %d accounts (%v) after the failure, want the company's", n, err)
 	}
 	if got := endOf(companySession); got != "not-entitled" {
@@ -363,7 +367,7 @@ func TestRecheckAccounts(t *testing.T) {
 	}
 	recheck(0) // the company has no session left; the other was asked within the hour
 	var due int
-	if err := w.db.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM identity_entitlement_due`).Scan(&due); err != nil || due != 1 {
+	if err := w.db.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM identity_entitlement_due WHERE due_at IS NOT NULL`).Scan(&due); err != nil || due != 1 {
 		t.Errorf("%d accounts due (%v), want the foreign national's", due, err)
 	}
 	// Once its sessions have ended, an account leaves the list unasked.
@@ -372,7 +376,76 @@ func TestRecheckAccounts(t *testing.T) {
 	}
 	w.clock.Add(identity.EntitlementRecheck)
 	recheck(0)
-	if err := w.db.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM identity_entitlement_due`).Scan(&due); err != nil || due != 0 {
+	if err := w.db.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM identity_entitlement_due WHERE due_at IS NOT NULL`).Scan(&due); err != nil || due != 0 {
 		t.Errorf("%d accounts due (%v) with no session open, want none", due, err)
+	}
+	// A login puts it back.
+	ch, err := w.svc.StartLogin(ctx, f.FIDA, cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := w.svc.Login(ctx, ch.ID, w.sms.lastCode(t, f.Mobiles[0]), cl, identity.LoginOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	w.clock.Add(identity.EntitlementRecheck)
+	recheck(1)
+}
+
+// TestRecheckAccountsOnSeveralNodes: nodes asking at once take their own
+// accounts; an account no longer its holder's is ended once.
+func TestRecheckAccountsOnSeveralNodes(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	ceo := persona(t, "ceo")
+	in := natural(ceo)
+	in.Kind, in.LegalID = identity.KindLegal, ceo.LegalID
+	_, ch, err := w.svc.Register(ctx, in, cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := w.svc.Login(ctx, ch.ID, w.sms.lastCode(t, ceo.Mobiles[0]), cl, identity.LoginOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.db.Write.ExecContext(ctx, `UPDATE reg_signatories SET to_date = $1 WHERE legal_id = $2 AND national_code = $3`,
+		"1405-09-01", ceo.LegalID, ceo.NationalCode); err != nil {
+		t.Fatal(err)
+	}
+	w.clock.Add(identity.EntitlementRecheck)
+	var mu sync.Mutex
+	revoked := 0
+	w.svc.OnAccountNotEntitled = func(context.Context, *sqldb.Tx, string) error { mu.Lock(); revoked++; mu.Unlock(); return nil }
+	nodes := make([]*identity.Service, 4)
+	for i := range nodes {
+		n := *w.svc
+		nodes[i] = &n
+	}
+	var wg sync.WaitGroup
+	answered := make([]int, len(nodes))
+	for i, n := range nodes {
+		wg.Go(func() {
+			var err error
+			if answered[i], err = n.RecheckAccounts(ctx, 10); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	total := 0
+	for _, n := range answered {
+		total += n
+	}
+	if total != 1 || revoked != 1 {
+		t.Errorf("the account asked about %d times and ended %d times, want once each", total, revoked)
+	}
+	w.audit.mu.Lock()
+	defer w.audit.mu.Unlock()
+	events := 0
+	for _, e := range w.audit.events {
+		if e.Kind == identity.EventNotEntitled {
+			events++
+		}
+	}
+	if events != 1 {
+		t.Errorf("%d account-not-entitled events, want 1", events)
 	}
 }

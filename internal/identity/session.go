@@ -78,7 +78,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '', $13)`,
 		// The registries were asked before its code was sent; they are
 		// asked again an hour on while it has a session (RecheckAccounts).
 		if err := sqldb.Queue(ctx, q, `INSERT INTO identity_entitlement_due (account_id, due_at) VALUES ($1, $2)
-ON CONFLICT (account_id) DO NOTHING`, a.ID, now.Add(EntitlementRecheck)); err != nil {
+ON CONFLICT (account_id) DO UPDATE SET due_at = excluded.due_at`, a.ID, now.Add(EntitlementRecheck)); err != nil {
 			return Session{}, "", fmt.Errorf("identity: create session: %w", err)
 		}
 	}
