@@ -200,16 +200,28 @@ func (s *Service) checkDevice(ctx context.Context, a Account, device string, now
 	if device == "" {
 		return nil
 	}
-	w := s.Policy.WrongCodes
-	wait, err := overBy(ctx, s.DB.Read, map[string]Limit{
-		"wrong:" + a.ID + deviceSuffix(device): w,
-		"wrong:" + a.ID + allDevices:           {Max: allDevicesWrong * w.Max, Window: w.Window},
-	}, now)
+	wait, err := overBy(ctx, s.DB.Read, s.wrongCounters(a.ID, device), now)
 	if err != nil || wait == 0 {
 		return err
 	}
 	return codesLocked(now.Add(wait), now)
 }
+
+// wrongCounters are the counters of the wrong codes entered for account
+// accountID: the account's own, or from known device device that
+// device's and all the account's known devices' together.
+func (s *Service) wrongCounters(accountID, device string) []counter {
+	w := s.Policy.WrongCodes
+	if device == "" {
+		return []counter{{key: wrongKey(accountID, ""), l: w}}
+	}
+	return []counter{{key: wrongKey(accountID, deviceSuffix(device)), l: w},
+		{key: wrongKey(accountID, allDevices), l: Limit{Max: allDevicesWrong * w.Max, Window: w.Window}}}
+}
+
+// wrongKey is the key of the wrong codes' counter of account accountID
+// with suffix: none for the account's, a device's or allDevices.
+func wrongKey(accountID, suffix string) string { return "wrong:" + accountID + suffix }
 
 // allDevices is the suffix of the counters that every known device of an
 // account counts under together; they allow allDevicesCodes times one

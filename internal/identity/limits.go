@@ -129,14 +129,16 @@ RETURNING key, expires_at, hits`, args, func(scan func(...any) error) error {
 	return over, nil
 }
 
-// overBy reads, without counting, which of the counters in limits are
-// over their limits, and returns the longest wait until the window of
-// one that is ends (0 when none is).
-func overBy(ctx context.Context, q sqldb.Querier, limits map[string]Limit, now time.Time) (time.Duration, error) {
+// overBy reads, without counting, which of counters are over their
+// limits, and returns the longest wait until the window of one that is
+// ends (0 when none is).
+func overBy(ctx context.Context, q sqldb.Querier, counters []counter, now time.Time) (time.Duration, error) {
+	limits := make(map[string]Limit, len(counters))
 	var marks []string
 	var args []any
-	for k := range limits {
-		args = append(args, k)
+	for _, c := range counters {
+		limits[c.key] = c.l
+		args = append(args, c.key)
 		marks = append(marks, "$"+strconv.Itoa(len(args)))
 	}
 	var wait time.Duration

@@ -288,9 +288,10 @@ postal_code = $14, province = $15, city = $16, codes_locked_until = NULL WHERE i
 	if n, _ := res.RowsAffected(); n != 1 {
 		return alreadyRegistered() // another registration took it over first
 	}
-	// The former signatory's wrong codes are not the new one's (those of
-	// their known devices are never read again: their marks are stale).
-	if err := tx.Queue(ctx, `DELETE FROM identity_limits WHERE key IN ($1, $2)`, "wrong:"+a.ID, "wrong:"+a.ID+allDevices); err != nil {
+	// The former signatory's wrong codes are not the new one's: the
+	// account's, and all its known devices' together (each device's own
+	// is never read again, its mark being stale).
+	if err := tx.Queue(ctx, `DELETE FROM identity_limits WHERE key IN ($1, $2)`, wrongKey(a.ID, ""), wrongKey(a.ID, allDevices)); err != nil {
 		return err
 	}
 	if err := s.endAccountSessions(ctx, tx, a.ID, a.formerSignatory, a.LoginID, endSignatoryChanged, cl, now); err != nil {
@@ -692,9 +693,8 @@ func (s *Service) StartLogin(ctx context.Context, loginID string, cl Client) (Ch
 	err = s.DB.InTx(ctx, func(tx *sqldb.Tx) error {
 		// As in sendChallenge, whose counters this counts too, but reading
 		// the account and counting in one round trip: the counters of the
-		// account's mobile, of its cooldown and of a known device's wrong
-		// codes take their keys from the account in the counting
-		// statement itself.
+		// account's mobile and of its cooldown take their keys from the
+		// account in the counting statement itself.
 		tx.RelaxDurability()
 		err := tx.QueueQuery(ctx, accountQuery("login_id"), []any{id},
 			func(scan func(...any) error) error {
@@ -911,13 +911,7 @@ func (s *Service) answer(ctx context.Context, id, code, purpose string, cl Clien
 // account's lock stops and burns only the codes of browsers that are not
 // known devices.
 func (s *Service) countWrongCode(ctx context.Context, tx *sqldb.Tx, c challenge, device string, now time.Time, wrong *error) error {
-	p := s.Policy
-	counters := []counter{{key: "wrong:" + c.AccountID + deviceSuffix(device), l: p.WrongCodes}}
-	if device != "" {
-		counters = append(counters, counter{key: "wrong:" + c.AccountID + allDevices,
-			l: Limit{Max: allDevicesWrong * p.WrongCodes.Max, Window: p.WrongCodes.Window}})
-	}
-	over, err := hit(ctx, tx, s.DB.Dialect == sqldb.Postgres, counters, "", now)
+	over, err := hit(ctx, tx, s.DB.Dialect == sqldb.Postgres, s.wrongCounters(c.AccountID, device), "", now)
 	if err != nil || len(over) == 0 {
 		return err
 	}
