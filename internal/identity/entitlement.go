@@ -114,21 +114,15 @@ const (
 func (s *Service) RecheckAccounts(ctx context.Context, limit int) (int, error) {
 	now := s.now()
 	lease := now.Add(recheckLease)
-	var ids []string
-	err := sqldb.EachRow(ctx, s.DB.Write, `UPDATE identity_entitlement_due SET due_at = $2
+	taken, err := ids(ctx, s.DB.Write, `UPDATE identity_entitlement_due SET due_at = $2
 WHERE due_at <= $1 AND account_id IN (SELECT account_id FROM identity_entitlement_due WHERE due_at <= $1 ORDER BY due_at LIMIT $3)
-RETURNING account_id`, []any{now, lease, limit}, func(scan func(...any) error) error {
-		var id string
-		err := scan(&id)
-		ids = append(ids, id)
-		return err
-	})
+RETURNING account_id`, now, lease, limit)
 	if err != nil {
 		return 0, fmt.Errorf("identity: accounts to ask the registries about: %w", err)
 	}
 	answered, failures := 0, 0
 	var errs []error
-	for _, id := range ids {
+	for _, id := range taken {
 		// Set aside, unless a login has since moved its time or opened a
 		// session.
 		res, err := s.DB.Write.ExecContext(ctx, `UPDATE identity_entitlement_due SET due_at = NULL WHERE account_id = $1 AND due_at = $2

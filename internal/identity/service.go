@@ -309,14 +309,8 @@ postal_code = $14, province = $15, city = $16, codes_locked_until = NULL WHERE i
 // for reason, each audited with actor (whose sessions they were) and
 // subject, and tells OnSessionEnd of each once tx commits.
 func (s *Service) endAccountSessions(ctx context.Context, tx *sqldb.Tx, id, actor, subject, reason string, cl Client, now time.Time) error {
-	var ended []string
-	err := sqldb.EachRow(ctx, tx, `UPDATE identity_sessions SET ended_at = $2, end_reason = $3 WHERE account_id = $1 AND ended_at IS NULL
-RETURNING id`, []any{id, now, reason}, func(scan func(...any) error) error {
-		var sid string
-		err := scan(&sid)
-		ended = append(ended, sid)
-		return err
-	})
+	ended, err := ids(ctx, tx, `UPDATE identity_sessions SET ended_at = $2, end_reason = $3 WHERE account_id = $1 AND ended_at IS NULL
+RETURNING id`, id, now, reason)
 	if err != nil {
 		return fmt.Errorf("identity: end the account's sessions: %w", err)
 	}

@@ -190,20 +190,11 @@ func (s *Service) EndIdleSessions(ctx context.Context, limit int) (int, error) {
 	now := s.now()
 	ended := 0
 	for _, sweep := range []struct{ col, reason string }{{"idle_until", "idle"}, {"expires_at", "expired"}} {
-		var ids []string
-		err := sqldb.EachRow(ctx, s.DB.Read, `SELECT id FROM identity_sessions WHERE ended_at IS NULL AND `+sweep.col+` <= $1 LIMIT $2`,
-			[]any{now, limit}, func(scan func(...any) error) error {
-				var id string
-				if err := scan(&id); err != nil {
-					return err
-				}
-				ids = append(ids, id)
-				return nil
-			})
+		due, err := ids(ctx, s.DB.Read, `SELECT id FROM identity_sessions WHERE ended_at IS NULL AND `+sweep.col+` <= $1 LIMIT $2`, now, limit)
 		if err != nil {
 			return ended, fmt.Errorf("identity: sessions to end: %w", err)
 		}
-		for _, id := range ids {
+		for _, id := range due {
 			// Used again meanwhile, a session's idle end has moved: the
 			// condition is checked again as it ends.
 			ok, err := s.endIf(ctx, id, sweep.reason, " AND "+sweep.col+" <= $2", now)

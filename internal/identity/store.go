@@ -81,6 +81,19 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $
 	return err
 }
 
+// ids runs query, whose rows are one text column, such as IDs, and
+// returns them.
+func ids(ctx context.Context, q sqldb.Querier, query string, args ...any) ([]string, error) {
+	var out []string
+	err := sqldb.EachRow(ctx, q, query, args, func(scan func(...any) error) error {
+		var id string
+		err := scan(&id)
+		out = append(out, id)
+		return err
+	})
+	return out, err
+}
+
 // accountQuery selects the account whose column col is $1.
 func accountQuery(col string) string {
 	return `SELECT ` + accountCols + ` FROM identity_accounts WHERE ` + col + ` = $1`
