@@ -232,6 +232,14 @@ func natural(p registry.Persona) identity.RegisterInput {
 	return in
 }
 
+// legalFor is p's registration, as one of its signatories, of the company
+// whose legal national ID is legalID.
+func legalFor(p registry.Persona, legalID string) identity.RegisterInput {
+	in := natural(p)
+	in.Kind, in.LegalID = identity.KindLegal, legalID
+	return in
+}
+
 var cl = identity.Client{IP: "192.0.2.10", UserAgent: "Mozilla/5.0 test"}
 
 func wantCode(t *testing.T, err error, code string) *identity.Error {
@@ -403,8 +411,7 @@ func TestLegalPersonRegistration(t *testing.T) {
 	ctx := context.Background()
 	ceo := persona(t, "ceo")
 	// Someone who is not a signatory cannot act for the company.
-	in := natural(persona(t, "husband"))
-	in.Kind, in.LegalID = identity.KindLegal, ceo.LegalID
+	in := legalFor(persona(t, "husband"), ceo.LegalID)
 	_, _, err := w.svc.Register(ctx, in, cl)
 	wantCode(t, err, identity.CodeNotSignatory)
 	// A legal ID with a valid check digit that is not registered.
@@ -412,8 +419,7 @@ func TestLegalPersonRegistration(t *testing.T) {
 	_, _, err = w.svc.Register(ctx, in, cl)
 	wantCode(t, err, identity.CodeNotFound)
 
-	in = natural(ceo)
-	in.Kind, in.LegalID = identity.KindLegal, ceo.LegalID
+	in = legalFor(ceo, ceo.LegalID)
 	a, _, err := w.svc.Register(ctx, in, cl)
 	if err != nil {
 		t.Fatal(err)

@@ -24,8 +24,7 @@ func TestLoginAsksTheRegistriesAgain(t *testing.T) {
 	w.svc.Policy.ResendAfter = 0
 	w.svc.Policy.PerLogin.Max = 20
 	ceo := persona(t, "ceo")
-	in := natural(ceo)
-	in.Kind, in.LegalID = identity.KindLegal, ceo.LegalID
+	in := legalFor(ceo, ceo.LegalID)
 	if _, _, err := w.svc.Register(ctx, in, cl); err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +68,7 @@ func TestLoginAsksTheRegistriesAgain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	exec(`UPDATE reg_signatories SET to_date = $1 WHERE legal_id = $2 AND national_code = $3`, "1405-08-30", ceo.LegalID, ceo.NationalCode)
+	w.signatory(t, ceo.LegalID, ceo, "1405-08-30")
 	refused(ceo.LegalID, identity.CodeNotEntitled, http.StatusForbidden, identity.CodeNotSignatory)
 	// Asking again for a code asked for before the signatory left sends
 	// none either.
@@ -79,7 +78,7 @@ func TestLoginAsksTheRegistriesAgain(t *testing.T) {
 	if w.sms.count() != sent {
 		t.Error("a code was sent again to a signatory who has left")
 	}
-	exec(`UPDATE reg_signatories SET to_date = NULL WHERE legal_id = $1 AND national_code = $2`, ceo.LegalID, ceo.NationalCode)
+	w.signatory(t, ceo.LegalID, ceo, "")
 	exec(`UPDATE reg_companies SET status = 'liquidation' WHERE legal_id = $1`, ceo.LegalID)
 	refused(ceo.LegalID, identity.CodeNotEntitled, http.StatusForbidden, identity.CodeCompanyInactive)
 	exec(`UPDATE reg_companies SET status = 'active' WHERE legal_id = $1`, ceo.LegalID)
@@ -124,12 +123,7 @@ func TestNewSignatoryTakesOver(t *testing.T) {
 	w.svc.OnSessionEnd = func(_ context.Context, id string) { ended = append(ended, id) }
 	w.svc.OnAccountReplaced = func(_ context.Context, _ *sqldb.Tx, id string) error { replaced = append(replaced, id); return nil }
 	ceo, next, other := persona(t, "ceo"), persona(t, "husband"), persona(t, "wife")
-	legal := func(p registry.Persona) identity.RegisterInput {
-		in := natural(p)
-		in.Kind, in.LegalID = identity.KindLegal, ceo.LegalID
-		return in
-	}
-	acc, ch, err := w.svc.Register(ctx, legal(ceo), cl)
+	acc, ch, err := w.svc.Register(ctx, legalFor(ceo, ceo.LegalID), cl)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,38 +132,26 @@ func TestNewSignatoryTakesOver(t *testing.T) {
 		t.Fatal(err)
 	}
 	ceoBrowser := identity.Client{IP: "192.0.2.70", Devices: w.svc.RememberDevice("", ceo.LegalID)}
-	if _, err := w.db.Write.ExecContext(ctx, `INSERT INTO reg_signatories (legal_id, national_code, role, from_date, to_date)
-VALUES ($1, $2, $3, $4, NULL)`, ceo.LegalID, next.NationalCode, "مدیر عامل", "1405-09-01"); err != nil {
-		t.Fatal(err)
-	}
-	_, _, err = w.svc.Register(ctx, legal(next), cl)
+	w.newSignatory(t, ceo.LegalID, next)
+	_, _, err = w.svc.Register(ctx, legalFor(next, ceo.LegalID), cl)
 	wantCode(t, err, identity.CodeAlreadyRegistered) // the CEO is still a signatory
 
-	if _, err := w.db.Write.ExecContext(ctx, `UPDATE reg_signatories SET to_date = $1 WHERE legal_id = $2 AND national_code = $3`,
-		"1405-09-01", ceo.LegalID, ceo.NationalCode); err != nil {
-		t.Fatal(err)
-	}
+	w.signatory(t, ceo.LegalID, ceo, "1405-09-01")
 	w.clock.Add(time.Minute)
-	_, _, err = w.svc.Register(ctx, legal(other), cl)
+	_, _, err = w.svc.Register(ctx, legalFor(other, ceo.LegalID), cl)
 	wantCode(t, err, identity.CodeNotSignatory)
 	// A code the former signatory asked for before leaving.
-	if _, err := w.db.Write.ExecContext(ctx, `UPDATE reg_signatories SET to_date = NULL WHERE legal_id = $1 AND national_code = $2`,
-		ceo.LegalID, ceo.NationalCode); err != nil {
-		t.Fatal(err)
-	}
+	w.signatory(t, ceo.LegalID, ceo, "")
 	former, err := w.svc.StartLogin(ctx, ceo.LegalID, cl)
 	if err != nil {
 		t.Fatal(err)
 	}
 	formerCode := w.sms.lastCode(t, ceo.Mobiles[0])
-	if _, err := w.db.Write.ExecContext(ctx, `UPDATE reg_signatories SET to_date = $1 WHERE legal_id = $2 AND national_code = $3`,
-		"1405-09-01", ceo.LegalID, ceo.NationalCode); err != nil {
-		t.Fatal(err)
-	}
+	w.signatory(t, ceo.LegalID, ceo, "1405-09-01")
 
 	// A takeover that cannot withdraw what agencies hold does not happen.
 	w.svc.OnAccountReplaced = func(context.Context, *sqldb.Tx, string) error { return errors.New("no withdrawal") }
-	if _, _, err := w.svc.Register(ctx, legal(next), cl); err == nil {
+	if _, _, err := w.svc.Register(ctx, legalFor(next, ceo.LegalID), cl); err == nil {
 		t.Fatal("a takeover went on without withdrawing what agencies hold")
 	}
 	if stored, err := w.svc.Account(ctx, acc.ID); err != nil || stored.NationalCode != ceo.NationalCode {
@@ -177,7 +159,7 @@ VALUES ($1, $2, $3, $4, NULL)`, ceo.LegalID, next.NationalCode, "مدیر عام
 	}
 	w.svc.OnAccountReplaced = func(_ context.Context, _ *sqldb.Tx, id string) error { replaced = append(replaced, id); return nil }
 
-	got, ch, err := w.svc.Register(ctx, legal(next), cl)
+	got, ch, err := w.svc.Register(ctx, legalFor(next, ceo.LegalID), cl)
 	if err != nil {
 		t.Fatalf("a current signatory taking over: %v", err)
 	}
@@ -212,7 +194,7 @@ VALUES ($1, $2, $3, $4, NULL)`, ceo.LegalID, next.NationalCode, "مدیر عام
 	if d := w.audit.lastDetails(identity.EventOTPSent); d["device"] != "" {
 		t.Errorf("a mark from before the takeover counted as a known device: %v", d)
 	}
-	_, _, err = w.svc.Register(ctx, legal(next), cl)
+	_, _, err = w.svc.Register(ctx, legalFor(next, ceo.LegalID), cl)
 	wantCode(t, err, identity.CodeAlreadyRegistered)
 }
 
@@ -224,30 +206,19 @@ func TestConcurrentTakeovers(t *testing.T) {
 	ctx := context.Background()
 	w.svc.Policy.PerLogin.Max, w.svc.Policy.PerIP.Max = 20, 100
 	ceo := persona(t, "ceo")
-	legal := func(p registry.Persona) identity.RegisterInput {
-		in := natural(p)
-		in.Kind, in.LegalID = identity.KindLegal, ceo.LegalID
-		return in
-	}
-	acc, _, err := w.svc.Register(ctx, legal(ceo), cl)
+	acc, _, err := w.svc.Register(ctx, legalFor(ceo, ceo.LegalID), cl)
 	if err != nil {
 		t.Fatal(err)
 	}
 	next := []registry.Persona{persona(t, "husband"), persona(t, "wife")}
 	for _, p := range next {
-		if _, err := w.db.Write.ExecContext(ctx, `INSERT INTO reg_signatories (legal_id, national_code, role, from_date, to_date)
-VALUES ($1, $2, $3, $4, NULL)`, ceo.LegalID, p.NationalCode, "عضو هیئت مدیره", "1405-09-01"); err != nil {
-			t.Fatal(err)
-		}
+		w.newSignatory(t, ceo.LegalID, p)
 	}
-	if _, err := w.db.Write.ExecContext(ctx, `UPDATE reg_signatories SET to_date = $1 WHERE legal_id = $2 AND national_code = $3`,
-		"1405-09-01", ceo.LegalID, ceo.NationalCode); err != nil {
-		t.Fatal(err)
-	}
+	w.signatory(t, ceo.LegalID, ceo, "1405-09-01")
 	errs := make([]error, len(next))
 	var wg sync.WaitGroup
 	for i, p := range next {
-		wg.Go(func() { _, _, errs[i] = w.svc.Register(ctx, legal(p), cl) })
+		wg.Go(func() { _, _, errs[i] = w.svc.Register(ctx, legalFor(p, ceo.LegalID), cl) })
 	}
 	wg.Wait()
 	won := -1
@@ -278,8 +249,7 @@ func TestRecheckAccounts(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
 	ceo, f, o := persona(t, "ceo"), persona(t, "foreigner"), persona(t, "ordinary")
-	in := natural(ceo)
-	in.Kind, in.LegalID = identity.KindLegal, ceo.LegalID
+	in := legalFor(ceo, ceo.LegalID)
 	login := func(in identity.RegisterInput, mobile string) (identity.Account, identity.Session) {
 		t.Helper()
 		a, ch, err := w.svc.Register(ctx, in, cl)
@@ -321,10 +291,7 @@ func TestRecheckAccounts(t *testing.T) {
 		t.Fatalf("accounts still their holders' had sessions %v ended, %v revoked", ended, revoked)
 	}
 
-	if _, err := w.db.Write.ExecContext(ctx, `UPDATE reg_signatories SET to_date = $1 WHERE legal_id = $2 AND national_code = $3`,
-		"1405-09-01", ceo.LegalID, ceo.NationalCode); err != nil {
-		t.Fatal(err)
-	}
+	w.signatory(t, ceo.LegalID, ceo, "1405-09-01")
 	w.clock.Add(identity.EntitlementRecheck + time.Minute)
 	// Registries that cannot be asked change nothing, and the accounts
 	// are asked about again a few minutes on.
@@ -397,8 +364,7 @@ func TestRecheckAccountsOnSeveralNodes(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
 	ceo := persona(t, "ceo")
-	in := natural(ceo)
-	in.Kind, in.LegalID = identity.KindLegal, ceo.LegalID
+	in := legalFor(ceo, ceo.LegalID)
 	_, ch, err := w.svc.Register(ctx, in, cl)
 	if err != nil {
 		t.Fatal(err)
@@ -406,10 +372,7 @@ func TestRecheckAccountsOnSeveralNodes(t *testing.T) {
 	if _, _, _, err := w.svc.Login(ctx, ch.ID, w.sms.lastCode(t, ceo.Mobiles[0]), cl, identity.LoginOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.db.Write.ExecContext(ctx, `UPDATE reg_signatories SET to_date = $1 WHERE legal_id = $2 AND national_code = $3`,
-		"1405-09-01", ceo.LegalID, ceo.NationalCode); err != nil {
-		t.Fatal(err)
-	}
+	w.signatory(t, ceo.LegalID, ceo, "1405-09-01")
 	w.clock.Add(identity.EntitlementRecheck)
 	var mu sync.Mutex
 	revoked := 0
@@ -447,5 +410,26 @@ func TestRecheckAccountsOnSeveralNodes(t *testing.T) {
 	}
 	if events != 1 {
 		t.Errorf("%d account-not-entitled events, want 1", events)
+	}
+}
+
+// signatory changes the legal-persons registry: p's tenure as a signatory
+// of the company legalID ends on date, or is open again when date is "".
+func (w *world) signatory(t *testing.T, legalID string, p registry.Persona, date string) {
+	t.Helper()
+	to := sql.NullString{String: date, Valid: date != ""}
+	if _, err := w.db.Write.ExecContext(context.Background(), `UPDATE reg_signatories SET to_date = $1 WHERE legal_id = $2 AND national_code = $3`,
+		to, legalID, p.NationalCode); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// newSignatory adds p to the legal-persons registry as a current
+// signatory of the company legalID.
+func (w *world) newSignatory(t *testing.T, legalID string, p registry.Persona) {
+	t.Helper()
+	if _, err := w.db.Write.ExecContext(context.Background(), `INSERT INTO reg_signatories (legal_id, national_code, role, from_date, to_date)
+VALUES ($1, $2, $3, $4, NULL)`, legalID, p.NationalCode, "عضو هیئت مدیره", "1405-09-01"); err != nil {
+		t.Fatal(err)
 	}
 }
