@@ -124,8 +124,13 @@ func TestPagesRegisterLoginAccountLogout(t *testing.T) {
 	if !strings.HasPrefix(next, "/login/code?c=") || strings.Contains(next, "evil") {
 		t.Fatalf("redirect to %q", next)
 	}
+	// The code's end and the resend's wait are times of day to the
+	// second, minutes away: two minutes and one from the world's clock
+	// (08:00 UTC, 11:30 in Tehran).
 	res, body = b.get(next)
-	wantStatus(t, res, body, 200, "0912***4567", `autocomplete="one-time-code"`)
+	wantStatus(t, res, body, 200, "0912***4567", `autocomplete="one-time-code"`,
+		`اعتبار کد تا <time datetime="2026-11-23T11:32:00+03:30">۱۱:۳۲:۰۰</time>`,
+		`ارسال دوباره پس از <time datetime="2026-11-23T11:31:00+03:30">۱۱:۳۱:۰۰</time>`)
 	c := strings.TrimPrefix(next, "/login/code?c=")
 
 	res, body = b.post("/login/code", url.Values{"c": {c}, "code": {"99999"}})
@@ -138,7 +143,7 @@ func TestPagesRegisterLoginAccountLogout(t *testing.T) {
 	res, body = b.get("/account")
 	wantStatus(t, res, body, 200, p.FirstName, p.LastName, p.FatherName, "سازمان ثبت احوال", "سامانهٔ شاهکار", "loa1")
 	res, body = b.get("/account/sessions")
-	wantStatus(t, res, body, 200, "همین نشست", "Go-http-client")
+	wantStatus(t, res, body, 200, "همین نشست", "Go-http-client", "۲ آذر ۱۴۰۵، ساعت ۱۱:۳۰")
 
 	for _, page := range []string{"/account/connections", "/account/accesses", "/account/activity"} {
 		res, body = b.get(page)

@@ -23,6 +23,8 @@ func (m *Mux) funcs(lang Lang, own Messages, fields *fieldCache) template.FuncMa
 		"t":             func(v any) (string, error) { return translate(lang, own, v) },
 		"num":           func(v any) (string, error) { return formatNum(lang, v) },
 		"date":          func(t time.Time) template.HTML { return formatDate(lang, t) },
+		"dateTime":      func(t time.Time) template.HTML { return formatDateTime(lang, t) },
+		"clock":         func(t time.Time) template.HTML { return formatClock(lang, t) },
 		"asset":         m.assets.URL,
 		"csrfField":     func(v *View) template.HTML { return csrfFieldHTML(v.CSRFToken) },
 	}
@@ -94,16 +96,40 @@ func group(digits string, lang Lang) string {
 // formatDate shows the Tehran calendar day of t: Jalali prose on Persian
 // pages, with the Gregorian date in the machine-readable attribute and
 // the tooltip; the Gregorian date on English pages.
-func formatDate(lang Lang, t time.Time) template.HTML {
+func formatDate(lang Lang, t time.Time) template.HTML { return formatDay(lang, t, false) }
+
+// formatDateTime shows t as formatDate does, with the time of day in
+// hours and minutes after the date and the instant in the attribute, for
+// moments a person may need to tell apart within a day (a session's last
+// use, a login).
+func formatDateTime(lang Lang, t time.Time) template.HTML { return formatDay(lang, t, true) }
+
+func formatDay(lang Lang, t time.Time, clock bool) template.HTML {
 	if t.IsZero() {
 		return "—"
 	}
 	t = t.In(iran.Tehran())
-	iso := t.Format("2006-01-02")
-	greg := t.Format("2 January 2006")
+	iso, greg, fa := t.Format(time.DateOnly), t.Format("2 January 2006"), iran.FormatJalaliLong(t)
+	if clock {
+		hm := t.Format("15:04")
+		iso, greg, fa = t.Format(time.RFC3339), greg+", "+hm, fa+"، ساعت "+iran.ToPersianDigits(hm)
+	}
 	if lang == En {
 		return template.HTML(`<time datetime="` + iso + `">` + greg + `</time>`)
 	}
-	return template.HTML(`<time datetime="` + iso + `" title="` + greg + `">` +
-		template.HTMLEscapeString(iran.FormatJalaliLong(t)) + `</time>`)
+	return template.HTML(`<time datetime="` + iso + `" title="` + greg + `">` + template.HTMLEscapeString(fa) + `</time>`)
+}
+
+// formatClock writes t's Tehran time of day to the second, for moments
+// minutes away, such as when a one-time code expires.
+func formatClock(lang Lang, t time.Time) template.HTML {
+	if t.IsZero() {
+		return "—"
+	}
+	t = t.In(iran.Tehran())
+	hms := t.Format(time.TimeOnly)
+	if lang == Fa {
+		hms = iran.ToPersianDigits(hms)
+	}
+	return template.HTML(`<time datetime="` + t.Format(time.RFC3339) + `">` + hms + `</time>`)
 }

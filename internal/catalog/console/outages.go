@@ -29,11 +29,10 @@ type outageSection struct {
 }
 
 type outageRow struct {
-	Starts, Ends           time.Time
-	StartsClock, EndsClock string
-	Message                web.Text
-	Current                bool
-	EndURL                 string
+	Starts, Ends time.Time
+	Message      web.Text
+	Current      bool
+	EndURL       string
 }
 
 // localLayouts are what a datetime-local control sends, with and
@@ -126,14 +125,10 @@ func (c *Console) outageSection(r *http.Request, a access, id string, f outageFo
 		if !o.Ends.After(now) {
 			continue
 		}
-		sec.List = append(sec.List, outageRow{Starts: o.Starts, Ends: o.Ends, StartsClock: clock(o.Starts), EndsClock: clock(o.Ends),
-			Message: o.Message, Current: !o.Starts.After(now), EndURL: base + "/" + o.ID + "/end"})
+		sec.List = append(sec.List, outageRow{Starts: o.Starts, Ends: o.Ends, Message: o.Message, Current: !o.Starts.After(now), EndURL: base + "/" + o.ID + "/end"})
 	}
 	return sec, nil
 }
-
-// clock is the Tehran time of day of t.
-func clock(t time.Time) string { return t.In(iran.Tehran()).Format("15:04") }
 
 func (c *Console) addOutage(w http.ResponseWriter, r *http.Request) {
 	a, ver, ok := c.record(w, r)
