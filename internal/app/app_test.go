@@ -193,6 +193,12 @@ func TestDemo(t *testing.T) {
 	if !strings.Contains(out.String(), window+"/oauth2/console") || !strings.Contains(out.String(), d.agency+"/") {
 		t.Errorf("the demo does not print the console and the agency's window:\n%s", out.String())
 	}
+	if want := "(as an overseer: " + demoOverseer + ", the ceo persona)"; !strings.Contains(out.String(), want) {
+		t.Errorf("the demo does not name its overseer (%s):\n%s", want, out.String())
+	}
+	if got := overseersNote([]string{"0012345679", "0021122334"}); got != "0012345679, 0021122334" {
+		t.Errorf("the banner names configured overseers %q", got)
+	}
 	for _, p := range registry.Personas() {
 		if !strings.Contains(out.String(), p.NationalCode+p.FIDA) {
 			t.Errorf("persona %s not printed", p.Key)

@@ -78,7 +78,7 @@ func runDemo(ctx context.Context, e env, args []string) int {
 	st.servers = append(st.servers, ag)
 	st.agencyURL.Store(&ag.url)
 	// The ordinary persona keeps the traffic police's service records.
-	if err := (&catalog.Store{DB: db}).Grant(ctx, demoPoliceStaff, "police", demoOverseer); err != nil {
+	if err := (&catalog.Store{DB: db}).Grant(ctx, demoPoliceStaff, "police", cfg.Overseers[0]); err != nil {
 		st.close()
 		fmt.Fprintf(e.stderr, "panjereh demo: %v\n", err)
 		return 1
@@ -95,6 +95,15 @@ const demoPoliceStaff = "0012345679"
 // client console unless PANJEREH_OVERSEERS says otherwise.
 const demoOverseer = "0021122334"
 
+// overseersNote names the overseers for the banner, and the persona
+// when it is the demo's own.
+func overseersNote(codes []string) string {
+	if len(codes) == 1 && codes[0] == demoOverseer {
+		return demoOverseer + ", the ceo persona"
+	}
+	return strings.Join(codes, ", ")
+}
+
 // printDemo tells the person at the terminal where everything is and whom
 // to try it with.
 func printDemo(w io.Writer, cfg config.Config, windowURL, exchangeURL, registryURL, agencyURL string) {
@@ -106,11 +115,11 @@ Panjereh demo — پنجره ملی خدمات دولت هوشمند (نسخهٔ
   Simulated base registries (پایگاه‌ها):   %s   (answer the exchange only)
   Agency window (درگاه دستگاه، نمایشی):    %s/      («ورود از طریق دولت من»)
   SMS codes (پیامک‌های کد):                %s/dev/sms
-  Ministry's client console (کنسول وزارت): %s/oauth2/console   (as the ceo persona, %s)
-  Agencies' console (کنسول دستگاه‌ها):      %s/console/catalog   (ceo: every agency; ordinary persona %s: police)
+  Ministry's client console (کنسول وزارت): %s/oauth2/console   (as an overseer: %s)
+  Agencies' console (کنسول دستگاه‌ها):      %s/console/catalog   (overseers: every agency; ordinary persona %s: police)
 
 Demo personas (docs/demo-personas.md):
-`, windowURL, windowURL, exchangeURL, registryURL, agencyURL, windowURL, windowURL, demoOverseer, windowURL, demoPoliceStaff)
+`, windowURL, windowURL, exchangeURL, registryURL, agencyURL, windowURL, windowURL, overseersNote(cfg.Overseers), windowURL, demoPoliceStaff)
 	for _, p := range registry.Personas() {
 		mobile := strings.Join(p.Mobiles, ", ")
 		if mobile == "" {
