@@ -2,6 +2,8 @@ package oidc
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -94,8 +96,12 @@ func (p *Provider) DeliverPending(ctx context.Context) (int, error) {
 		if sendErr == nil {
 			done++
 			_, err = p.opts.DB.Write.ExecContext(ctx, `UPDATE oidc_logout_deliveries SET delivered_at = $1 WHERE id = $2`, p.now(), d.id)
-		} else if d.attempts >= maxAttempts {
-			p.log.ErrorContext(ctx, "oidc: back-channel logout failed for good", "client_id", d.clientID, "attempts", d.attempts, "err", sendErr)
+		} else if refused := (refusedError{}); errors.As(sendErr, &refused) || d.attempts >= maxAttempts {
+			msg := "oidc: back-channel logout failed for good"
+			if refused.status != 0 {
+				msg = "oidc: back-channel logout refused by the agency"
+			}
+			p.log.ErrorContext(ctx, msg, "client_id", d.clientID, "attempts", d.attempts, "err", sendErr)
 			_, err = p.opts.DB.Write.ExecContext(ctx, `UPDATE oidc_logout_deliveries SET failed_at = $1, last_error = $2 WHERE id = $3`,
 				p.now(), sendErr.Error(), d.id)
 		} else {
@@ -111,8 +117,21 @@ func (p *Provider) DeliverPending(ctx context.Context) (int, error) {
 	return done, nil
 }
 
+// refusedError is an agency's 400 to a logout token: the spec's answer
+// for a token it found wrong (Back-Channel Logout 1.0, 2.8), which the
+// same token sent again would get again, so it is not retried. detail is
+// the answer's error code and description, for the operators.
+type refusedError struct {
+	status int
+	detail string
+}
+
+func (e refusedError) Error() string {
+	return fmt.Sprintf("refused with status %d: %s", e.status, e.detail)
+}
+
 // post sends one logout token as the Back-Channel Logout spec says: a
-// form POST; 200 or 204 means accepted.
+// form POST; 200 or 204 means accepted, 400 refused.
 func (p *Provider) post(ctx context.Context, d delivery) error {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -127,9 +146,24 @@ func (p *Provider) post(ctx context.Context, d delivery) error {
 		return err
 	}
 	defer resp.Body.Close()
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
-	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusNoContent {
-		return fmt.Errorf("status %d", resp.StatusCode)
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	switch resp.StatusCode {
+	case http.StatusOK, http.StatusNoContent:
+		return nil
+	case http.StatusBadRequest:
+		var answer struct {
+			Error       string `json:"error"`
+			Description string `json:"error_description"`
+		}
+		_ = json.Unmarshal(body, &answer)
+		detail := strings.TrimSpace(answer.Error + " " + answer.Description)
+		if len(detail) > 200 {
+			detail = strings.ToValidUTF8(detail[:200], "")
+		}
+		if detail == "" {
+			detail = "no error given"
+		}
+		return refusedError{status: resp.StatusCode, detail: detail}
 	}
-	return nil
+	return fmt.Errorf("status %d", resp.StatusCode)
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"database/sql"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -102,6 +103,49 @@ func TestLogoutWithBackChannel(t *testing.T) {
 	e.p.SessionEnded(context.Background(), e.sessions.ended[0])
 	if n, _ := e.p.DeliverPending(context.Background()); n != 0 {
 		t.Errorf("second SessionEnded delivered %d more", n)
+	}
+}
+
+// TestBackChannelRefused: an agency that answers a logout token with 400
+// has refused it (Back-Channel Logout 1.0, 2.8); the same token would be
+// refused again, so it is not sent again, and the agency's reason is kept
+// for the operators. Other failures are retried (TestLogoutWithBackChannel).
+func TestBackChannelRefused(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	posts := 0
+	agency := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		posts++
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = io.WriteString(w, `{"error":"invalid_request","error_description":"the token's audience is not this agency"}`)
+	}))
+	defer agency.Close()
+	c, _ := e.p.Client(ctx, "agency")
+	c.BackchannelURI = agency.URL + "/backchannel"
+	e.client(c)
+	e.login(e.rp("agency", e.secretFor(t), "profile"), e.browser())
+	var sid string
+	if err := e.db.Read.QueryRow(`SELECT session_id FROM oidc_grants`).Scan(&sid); err != nil {
+		t.Fatal(err)
+	}
+	e.p.SessionEnded(ctx, sid)
+	for range 3 {
+		if n, err := e.p.DeliverPending(ctx); n != 0 || err != nil {
+			t.Fatalf("a refused delivery: %d, %v", n, err)
+		}
+		e.clock.Add(time.Hour)
+	}
+	var attempts int
+	var failed sql.NullTime
+	var reason string
+	if err := e.db.Read.QueryRow(`SELECT attempts, failed_at, last_error FROM oidc_logout_deliveries`).Scan(&attempts, &failed, &reason); err != nil {
+		t.Fatal(err)
+	}
+	if posts != 1 || attempts != 1 || !failed.Valid ||
+		reason != "refused with status 400: invalid_request the token's audience is not this agency" {
+		t.Errorf("%d posts; delivery attempts %d, failed %v, last error %q; want one post, failed at once with the agency's reason",
+			posts, attempts, failed, reason)
 	}
 }
 
