@@ -278,7 +278,8 @@ func TestConcurrentRefreshIsReuse(t *testing.T) {
 // TestRefreshWithUngrantedScopeKeepsTheToken: a refresh asking for a
 // scope the grant does not hold is refused before the token is spent, so
 // that the client may present it again; one asking for fewer scopes
-// gets those.
+// gets those; scopes the window does not know are ignored, as when
+// authorizing.
 func TestRefreshWithUngrantedScopeKeepsTheToken(t *testing.T) {
 	e := newEnv(t)
 	secret := e.secretFor(t)
@@ -301,6 +302,10 @@ func TestRefreshWithUngrantedScopeKeepsTheToken(t *testing.T) {
 	}
 	if got := e.compat(t, body["access_token"].(string), http.StatusOK); got["mobile"] != nil {
 		t.Errorf("compat userinfo releases a scope the refresh did not ask for: %v", got)
+	}
+	status, body = e.refreshRaw(t, secret, body["refresh_token"].(string), url.Values{"scope": {"openid offline_access agency:custom"}})
+	if status != http.StatusOK || body["scope"] != "openid offline_access" {
+		t.Fatalf("refresh with a scope the window does not know: %d %v, want it ignored", status, body)
 	}
 	if slices.Contains(e.audit.kinds(), "oidc.refresh.reuse") {
 		t.Errorf("a refresh was taken for reuse: %v", e.audit.kinds())

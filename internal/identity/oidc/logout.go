@@ -85,9 +85,13 @@ func (p *Provider) parseLogoutUnchecked(ctx context.Context, v url.Values, lr *l
 }
 
 // logoutRedirect takes post_logout_redirect_uri when it is registered
-// for the client the request names.
+// for the client the request names, by client_id or the hint's audience;
+// a request that names none has no registration to find it in.
 func (p *Provider) logoutRedirect(ctx context.Context, v url.Values, lr *logoutRequest) (*logoutRequest, string) {
 	if u := v.Get("post_logout_redirect_uri"); u != "" {
+		if lr.ClientID == "" {
+			return nil, "error.logout_client"
+		}
 		c, err := p.clients.get(ctx, lr.ClientID)
 		if err != nil || !slices.Contains(c.PostLogoutURIs, u) {
 			return nil, "error.logout_redirect"

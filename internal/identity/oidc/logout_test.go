@@ -267,6 +267,27 @@ func TestLogoutRefusesUnregisteredRedirect(t *testing.T) {
 	if resp.StatusCode != http.StatusBadRequest {
 		t.Fatalf("got %d, want 400", resp.StatusCode)
 	}
+	// A return address without a hint or client_id names no agency to
+	// look it up for; with client_id, it is the agency's.
+	get := func(q url.Values) (int, string) {
+		t.Helper()
+		resp, err := b.Get(e.url + "/oauth2/logout?" + q.Encode())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+	q = url.Values{"post_logout_redirect_uri": {"http://127.0.0.1:9/bye"}, "state": {"x"}}
+	if status, body := get(q); status != http.StatusBadRequest ||
+		!strings.Contains(body, "The agency asking for logout is not named") && !strings.Contains(body, "دستگاه درخواست‌کنندهٔ خروج معلوم نیست") {
+		t.Errorf("logout to an address without naming the agency: %d %.300s", status, body)
+	}
+	q.Set("client_id", "agency")
+	if status, body := get(q); status != http.StatusOK || len(e.sessions.ended) != 0 {
+		t.Errorf("logout with client_id and no hint: %d, ended %v, want the confirmation page: %.300s", status, e.sessions.ended, body)
+	}
 	// Without a hint, the person is asked before being logged out.
 	resp, err = b.Get(e.url + "/oauth2/logout")
 	if err != nil {

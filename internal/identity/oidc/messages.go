@@ -35,6 +35,8 @@ var messages = web.Messages{
 	"error.hint.body":             {Fa: "درخواست خروجی که دستگاه فرستاد معتبر نبود.", En: "The logout request the agency sent was not valid."},
 	"error.logout_redirect.title": {Fa: "نشانی بازگشت پس از خروج نامعتبر است", En: "Invalid address after logout"},
 	"error.logout_redirect.body":  {Fa: "نشانی‌ای که باید پس از خروج به آن برگردید برای این دستگاه ثبت نشده است.", En: "The address to return to after logout is not registered for this agency."},
+	"error.logout_client.title":   {Fa: "دستگاه درخواست‌کنندهٔ خروج معلوم نیست", En: "The agency asking for logout is not named"},
+	"error.logout_client.body":    {Fa: "دستگاهی که شما را برای خروج به اینجا فرستاده، خود را معرفی نکرده است؛ پس نمی‌توان شما را به آن برگرداند. از پیوند خروج خود آن دستگاه دوباره استفاده کنید یا مستقیم از دولت من خارج شوید.", En: "The agency that sent you here to log out did not name itself, so you cannot be sent back to it. Use its logout link again, or log out at My Government directly."},
 
 	// The client console.
 	"console.title":              {Fa: "دستگاه‌های متصل به دولت من", En: "Agencies connected to My Government"},

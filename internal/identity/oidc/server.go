@@ -340,12 +340,15 @@ func (s *server) RefreshToken(ctx context.Context, r *op.ClientRequest[oidc.Refr
 // it asks for, which must all have been granted, or else all the grant's
 // (RFC 6749 section 6), less those the ministry has since withdrawn from
 // the client, whose registration applies to grants already made as it
-// does to requests on their way (A5). Without offline_access the grant
+// does to requests on their way (A5). Scopes the window does not know
+// are ignored, as in the authorization request, so that a client may
+// send the same scope string to both. Without offline_access the grant
 // is no longer refreshed.
 func refreshScopes(g *grant, c *Client, asked []string) ([]string, error) {
 	if !c.allows(ScopeOffline) {
 		return nil, oidc.ErrInvalidGrant().WithDescription("offline access is no longer allowed for this client")
 	}
+	asked = slices.DeleteFunc(slices.Clone(asked), func(sc string) bool { return !scopeKnown(sc) })
 	for _, sc := range asked {
 		if !slices.Contains(g.Req.Scopes, sc) {
 			return nil, oidc.ErrInvalidScope().WithDescription("scope %q was not granted", sc)
