@@ -37,7 +37,6 @@ var registries = []registry{
 
 // nextUp lists what Panjereh will do but does not yet.
 var nextUp = []web.Text{
-	{Fa: "شناسنامهٔ خدمات و جست‌وجوی خدمت", En: "The service catalog and service search"},
 	{Fa: "پیگیری درخواست با کد رهگیری", En: "Request tracking by tracking code"},
 	{Fa: "کارتابل ملی و اسناد امضاشده", En: "The national inbox and signed documents"},
 	{Fa: "نظرسنجی و داشبورد عملکرد دستگاه‌ها", En: "Feedback and agencies' performance dashboards"},

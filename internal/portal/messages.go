@@ -21,7 +21,11 @@ var messages = web.Messages{
 	"registries.url":  {Fa: "پایگاه‌ها فقط از راه درگاه مرکز ملی تبادل اطلاعات (با گواهی کلاینت) در دسترس‌اند:", En: "The registries answer only through the national information exchange gateway (with a client certificate):"},
 	"registries.none": {Fa: "درگاه مرکز تبادل اطلاعات در این اجرا راه‌اندازی نشده است.", En: "The information exchange gateway is not running in this instance."},
 
-	"sso.title": {Fa: "ثبت‌نام و ورود یکپارچه (دولت من)", En: "One registration and single sign-on (My Government)"},
+	"catalog.title":    {Fa: "شناسنامهٔ خدمات و جست‌وجوی خدمت", En: "The service catalog and service search"},
+	"catalog.lead":     {Fa: "شناسنامه و راهنمای هر خدمت بیش از ۳۰ دستگاه، پایگاه مجوزها و جست‌وجوی فارسی و انگلیسی که با املای گوناگون و شکل‌های عربی حروف کنار می‌آید؛ همه به‌صورت دادهٔ باز.", En: "Every service's record and guide from more than 30 agencies, the licences database, and Persian and English search that tolerates spelling and letter-form variations; all of it as open data."},
+	"catalog.search":   {Fa: "جست‌وجوی خدمت", En: "Search the services"},
+	"catalog.opendata": {Fa: "دادهٔ باز", En: "Open data"},
+	"sso.title":        {Fa: "ثبت‌نام و ورود یکپارچه (دولت من)", En: "One registration and single sign-on (My Government)"},
 	"sso.lead": {Fa: "یک بار با کد ملی، تاریخ تولد و شمارهٔ همراهی که به نام خودتان است ثبت‌نام کنید؛ با کد یک‌بارمصرفی که از ۴۰۴۰ پیامک می‌شود وارد شوید و با «ورود از طریق دولت من» به درگاه دستگاه‌ها بروید. اشخاص حقوقی و اتباع خارجی هم ثبت‌نام می‌کنند.",
 		En: "Register once with your national code, birth date and a mobile number in your own name; log in with a one-time code sent by SMS from 4040, and enter agencies' portals with \"Log in with My Government\". Legal persons and foreign nationals register too."},
 	"sso.register": {Fa: "ثبت‌نام", En: "Register"},
