@@ -16,8 +16,8 @@ import (
 	gooidc "github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
 
-	"github.com/panjereh/panjereh/internal/exchange/nixclient"
 	"github.com/panjereh/panjereh/internal/web"
+	"github.com/panjereh/panjereh/nix"
 )
 
 //go:embed templates/*.html
@@ -67,7 +67,7 @@ type Config struct {
 	Scopes []string
 	// Nix calls the police registry through the national exchange; nil
 	// means the licences page says the exchange is not configured.
-	Nix *nixclient.Client
+	Nix *nix.Client
 	// Logger receives errors; nil discards.
 	Logger *slog.Logger
 	// Now is the clock for sessions and token checks; nil means time.Now.

@@ -8,9 +8,9 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/panjereh/panjereh/internal/exchange/nixclient"
 	"github.com/panjereh/panjereh/internal/iran"
 	"github.com/panjereh/panjereh/internal/web"
+	"github.com/panjereh/panjereh/nix"
 )
 
 // licence is one driving licence as the police registry answers it.
@@ -71,7 +71,7 @@ func (a *Agency) licences(w http.ResponseWriter, r *http.Request) {
 	var answer struct {
 		DrivingLicences []licence `json:"drivingLicences"`
 	}
-	resp, err := a.cfg.Nix.JSON(ctx, nixclient.Call{
+	resp, err := a.cfg.Nix.JSON(ctx, nix.Call{
 		Service:      LicencesService,
 		Path:         url.PathEscape(code) + "/driving-licences",
 		User:         code,
@@ -104,15 +104,15 @@ func (a *Agency) renderLicences(w http.ResponseWriter, r *http.Request, status i
 // the details go to the log.
 func exchangeProblem(err error) string {
 	switch {
-	case errors.Is(err, nixclient.ErrForbidden):
+	case errors.Is(err, nix.ErrForbidden):
 		return "licences.err.denied"
-	case errors.Is(err, nixclient.ErrUnauthenticated):
+	case errors.Is(err, nix.ErrUnauthenticated):
 		return "licences.err.cert"
-	case errors.Is(err, nixclient.ErrNotFound):
+	case errors.Is(err, nix.ErrNotFound):
 		return "licences.err.found"
-	case errors.Is(err, nixclient.ErrRateLimited):
+	case errors.Is(err, nix.ErrRateLimited):
 		return "licences.err.busy"
-	case errors.Is(err, nixclient.ErrProvider):
+	case errors.Is(err, nix.ErrProvider):
 		return "licences.err.down"
 	}
 	return "licences.err.other"

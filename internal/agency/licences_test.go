@@ -8,9 +8,9 @@ import (
 	"testing"
 
 	"github.com/panjereh/panjereh/internal/agency"
-	"github.com/panjereh/panjereh/internal/exchange/nixclient"
 	"github.com/panjereh/panjereh/internal/identity/oidc"
 	"github.com/panjereh/panjereh/internal/web/webtest"
+	"github.com/panjereh/panjereh/nix"
 )
 
 // gateway stands in for the exchange gateway (tested in its own
@@ -50,7 +50,7 @@ func TestLicencesThroughTheExchange(t *testing.T) {
 	g := &gateway{}
 	srv := httptest.NewServer(g)
 	defer srv.Close()
-	nix := &nixclient.Client{Gateway: srv.URL, Subsystem: "IR/GOV/rahvar/portal", HTTP: srv.Client()}
+	nix := &nix.Client{Gateway: srv.URL, Subsystem: "IR/GOV/rahvar/portal", HTTP: srv.Client()}
 	e := newEnv(t, nix, nil)
 	b := e.browser()
 	e.login(b)
@@ -124,7 +124,7 @@ func TestLicencesWithoutExchangeOrNationalCode(t *testing.T) {
 	g := &gateway{}
 	srv := httptest.NewServer(g)
 	defer srv.Close()
-	nix := &nixclient.Client{Gateway: srv.URL, Subsystem: "IR/GOV/rahvar/portal", HTTP: srv.Client()}
+	nix := &nix.Client{Gateway: srv.URL, Subsystem: "IR/GOV/rahvar/portal", HTTP: srv.Client()}
 	e = newEnv(t, nix, func(c *oidc.Client) { c.Scopes = []string{"openid", "profile"} })
 	b = e.browser()
 	e.login(b)

@@ -2,9 +2,6 @@ package agency_test
 
 import (
 	"context"
-	"github.com/panjereh/panjereh/internal/clocktest"
-	"github.com/panjereh/panjereh/internal/sqldb"
-	"github.com/panjereh/panjereh/internal/web/webtest"
 	"io"
 	"log/slog"
 	"net"
@@ -19,11 +16,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/panjereh/panjereh/internal/clocktest"
+	"github.com/panjereh/panjereh/internal/sqldb"
+	"github.com/panjereh/panjereh/internal/web/webtest"
+
 	"github.com/panjereh/panjereh/internal/agency"
-	"github.com/panjereh/panjereh/internal/exchange/nixclient"
 	"github.com/panjereh/panjereh/internal/identity/oidc"
 	"github.com/panjereh/panjereh/internal/sqldb/sqldbtest"
 	"github.com/panjereh/panjereh/internal/web"
+	"github.com/panjereh/panjereh/nix"
 )
 
 // clock is the settable clock tests share.
@@ -160,7 +161,7 @@ func serve(t *testing.T, ln net.Listener, h http.Handler) {
 // newEnv starts the provider and the agency. change, if given, edits the
 // agency's registration before it is saved; nix is the agency's exchange
 // client, or nil.
-func newEnv(t *testing.T, nix *nixclient.Client, change func(*oidc.Client)) *env {
+func newEnv(t *testing.T, nix *nix.Client, change func(*oidc.Client)) *env {
 	t.Helper()
 	clk := clocktest.New(time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC))
 	logger := slog.New(slog.NewTextHandler(tlog{t}, nil))

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"github.com/panjereh/panjereh/internal/web"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -18,10 +17,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/panjereh/panjereh/internal/exchange/nixclient"
-	"github.com/panjereh/panjereh/internal/exchange/pki"
+	"github.com/panjereh/panjereh/internal/web"
+
 	"github.com/panjereh/panjereh/internal/registry"
 	"github.com/panjereh/panjereh/internal/sqldb/sqldbtest"
+	"github.com/panjereh/panjereh/nix"
 )
 
 // syncBuffer is a bytes.Buffer safe to read while a command writes to it.
@@ -252,28 +252,28 @@ func TestDemo(t *testing.T) {
 	// Through the exchange with the certificate the demo left for people
 	// to use, as an agency's code would call it.
 	certs := filepath.Join(env["PANJEREH_DATA_DIR"], "certs", "portal")
-	c, err := nixclient.New(gateway, "IR/GOV/ito/portal", certs)
+	c, err := nix.New(gateway, "IR/GOV/ito/portal", certs)
 	if err != nil {
 		t.Fatal(err)
 	}
 	p := registry.Personas()[0]
 	var got map[string]any
-	resp, err := c.JSON(ctx, nixclient.Call{Service: "IR/GOV/sabteahval/registry/identity", Subject: p.NationalCode, TrackingCode: "DEMO-1",
+	resp, err := c.JSON(ctx, nix.Call{Service: "IR/GOV/sabteahval/registry/identity", Subject: p.NationalCode, TrackingCode: "DEMO-1",
 		Body: map[string]string{"nin": p.NationalCode, "birthDate": strings.ReplaceAll(p.BirthDate, "/", "")}}, &got)
 	if err != nil || got["nin"] != p.NationalCode || resp.MessageID == "" {
 		t.Errorf("identity inquiry through the exchange: %v %v", got, err)
 	}
-	_, err = c.Do(ctx, nixclient.Call{Service: "IR/GOV/police/registry/persons", Path: p.NationalCode + "/driving-licences"})
+	_, err = c.Do(ctx, nix.Call{Service: "IR/GOV/police/registry/persons", Path: p.NationalCode + "/driving-licences"})
 	if err != nil {
 		t.Errorf("licences through the exchange: %v", err)
 	}
-	_, err = c.Do(ctx, nixclient.Call{Service: "IR/GOV/sabteahval/registry/identity", Body: map[string]string{"nin": "0012345678", "birthDate": "13700512"}})
-	var nerr *nixclient.Error
+	_, err = c.Do(ctx, nix.Call{Service: "IR/GOV/sabteahval/registry/identity", Body: map[string]string{"nin": "0012345678", "birthDate": "13700512"}})
+	var nerr *nix.Error
 	if !errors.As(err, &nerr) || nerr.Status != 400 || nerr.DetailFa == "" {
 		t.Errorf("a malformed national code through the exchange: %v", err)
 	}
-	_, err = c.Do(ctx, nixclient.Call{Service: "IR/GOV/sabteahval/registry/photo"})
-	if !errors.Is(err, nixclient.ErrNotFound) {
+	_, err = c.Do(ctx, nix.Call{Service: "IR/GOV/sabteahval/registry/photo"})
+	if !errors.Is(err, nix.ErrNotFound) {
 		t.Errorf("an unknown service: %v", err)
 	}
 
@@ -283,7 +283,7 @@ func TestDemo(t *testing.T) {
 	demoRegisterAndLogin(t, window, registry.Personas()[0])
 
 	// The registries answer nobody but the gateway.
-	direct, err := pki.LoadClientTLS(certs)
+	direct, err := nix.LoadTLS(certs)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,11 +12,11 @@ import (
 	"github.com/panjereh/panjereh/internal/agency"
 	"github.com/panjereh/panjereh/internal/config"
 	"github.com/panjereh/panjereh/internal/exchange"
-	"github.com/panjereh/panjereh/internal/exchange/nixclient"
 	"github.com/panjereh/panjereh/internal/exchange/pki"
 	"github.com/panjereh/panjereh/internal/identity/oidc"
 	"github.com/panjereh/panjereh/internal/sqldb"
 	"github.com/panjereh/panjereh/internal/web"
+	"github.com/panjereh/panjereh/nix"
 )
 
 // The demo's reference agency window: the traffic police's services, an
@@ -78,17 +78,17 @@ func startAgency(ctx context.Context, cfg config.Config, log *slog.Logger, db *s
 
 // agencyExchange gives the agency's subsystem a certificate and the right
 // to read a person's driving licences, and returns its exchange client.
-func agencyExchange(ctx context.Context, cfg config.Config, db *sqldb.DB, member, gateway string) (*nixclient.Client, error) {
+func agencyExchange(ctx context.Context, cfg config.Config, db *sqldb.DB, member, gateway string) (*nix.Client, error) {
 	st := &exchange.Store{DB: db}
 	now := time.Now()
-	sub, err := exchange.ParseSubsystem(member + "/" + agencySubsystem)
+	sub, err := nix.ParseSubsystem(member + "/" + agencySubsystem)
 	if err != nil {
 		return nil, err
 	}
 	if err := st.AddSubsystem(ctx, sub, now); err != nil {
 		return nil, err
 	}
-	svc, err := exchange.ParseService(member + "/registry/persons")
+	svc, err := nix.ParseService(member + "/registry/persons")
 	if err != nil {
 		return nil, err
 	}
@@ -105,5 +105,5 @@ func agencyExchange(ctx context.Context, cfg config.Config, db *sqldb.DB, member
 			return nil, err
 		}
 	}
-	return nixclient.New(gateway, sub.String(), dir)
+	return nix.New(gateway, sub.String(), dir)
 }

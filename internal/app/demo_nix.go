@@ -14,6 +14,7 @@ import (
 	"github.com/panjereh/panjereh/internal/exchange"
 	"github.com/panjereh/panjereh/internal/exchange/pki"
 	"github.com/panjereh/panjereh/internal/sqldb"
+	"github.com/panjereh/panjereh/nix"
 )
 
 // demoMember is an agency of the demo exchange.
@@ -94,7 +95,7 @@ func bootstrapExchange(ctx context.Context, cfg config.Config, db *sqldb.DB, reg
 		if err := st.AddMember(ctx, exchange.Member{ID: m.code, NameFa: m.fa, NameEn: m.en}, now); err != nil {
 			return err
 		}
-		sub, err := exchange.ParseSubsystem(m.code + "/" + m.subsystem)
+		sub, err := nix.ParseSubsystem(m.code + "/" + m.subsystem)
 		if err != nil {
 			return err
 		}
@@ -102,7 +103,7 @@ func bootstrapExchange(ctx context.Context, cfg config.Config, db *sqldb.DB, reg
 			return err
 		}
 	}
-	client, err := exchange.ParseSubsystem(portalSubsystem(cfg))
+	client, err := nix.ParseSubsystem(portalSubsystem(cfg))
 	if err != nil {
 		return err
 	}
@@ -113,7 +114,7 @@ func bootstrapExchange(ctx context.Context, cfg config.Config, db *sqldb.DB, reg
 				sub = m.subsystem
 			}
 		}
-		id, err := exchange.ParseService(instanceClass + s.member + "/" + sub + "/" + s.code)
+		id, err := nix.ParseService(instanceClass + s.member + "/" + sub + "/" + s.code)
 		if err != nil {
 			return err
 		}

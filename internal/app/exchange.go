@@ -10,6 +10,7 @@ import (
 
 	"github.com/panjereh/panjereh/internal/exchange"
 	"github.com/panjereh/panjereh/internal/exchange/msglog"
+	"github.com/panjereh/panjereh/nix"
 )
 
 const exchangeUsage = `Usage:
@@ -65,11 +66,11 @@ func runExchange(ctx context.Context, e env, args []string) int {
 	actor := "cli:" + os.Getenv("USER")
 	switch sub {
 	case "grant", "revoke":
-		c, err := exchange.ParseSubsystem(client)
+		c, err := nix.ParseSubsystem(client)
 		if err != nil {
 			return fail(err)
 		}
-		s, err := exchange.ParseService(service)
+		s, err := nix.ParseService(service)
 		if err != nil {
 			return fail(err)
 		}

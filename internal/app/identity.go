@@ -16,12 +16,12 @@ import (
 
 	"github.com/panjereh/panjereh/internal/audit"
 	"github.com/panjereh/panjereh/internal/config"
-	"github.com/panjereh/panjereh/internal/exchange/nixclient"
 	"github.com/panjereh/panjereh/internal/identity"
 	"github.com/panjereh/panjereh/internal/notify"
 	"github.com/panjereh/panjereh/internal/notify/smpp"
 	"github.com/panjereh/panjereh/internal/sqldb"
 	"github.com/panjereh/panjereh/internal/web"
+	"github.com/panjereh/panjereh/nix"
 )
 
 // access is the window's access layer: accounts and sessions, the SMS
@@ -92,7 +92,7 @@ func openAccess(ctx context.Context, cfg config.Config, log *slog.Logger, db *sq
 	disp.Start(ctx)
 	a.closers = append(a.closers, disp.Close)
 
-	client, err := nixclient.New(gatewayURL, portalSubsystem(cfg), windowCertDir(cfg))
+	client, err := nix.New(gatewayURL, portalSubsystem(cfg), windowCertDir(cfg))
 	if err != nil {
 		return fail(fmt.Errorf("the window's exchange certificate (issue one with `panjereh ca issue --member %s --out %s`): %w",
 			cfg.PlatformMember, windowCertDir(cfg), err))

@@ -20,11 +20,12 @@ import (
 	"github.com/panjereh/panjereh/internal/exchange/msglog"
 	"github.com/panjereh/panjereh/internal/exchange/pki"
 	"github.com/panjereh/panjereh/internal/sqldb"
+	"github.com/panjereh/panjereh/nix"
 )
 
-// nix holds what the exchange's parts of one process share: the CA, the
+// nixState holds what the exchange's parts of one process share: the CA, the
 // certificate registry, the revocation cache and the authenticator.
-type nix struct {
+type nixState struct {
 	cfg      config.Config
 	db       *sqldb.DB
 	ca       *pki.CA
@@ -34,20 +35,20 @@ type nix struct {
 }
 
 // openNix loads the platform CA from DATA-DIR/ca.
-func openNix(cfg config.Config, db *sqldb.DB) (*nix, error) {
+func openNix(cfg config.Config, db *sqldb.DB) (*nixState, error) {
 	ca, err := pki.LoadCA(caDir(cfg, ""))
 	if err != nil {
 		return nil, fmt.Errorf("the exchange needs the platform CA (run `panjereh ca init`): %w", err)
 	}
 	certs := &pki.Store{DB: db}
 	revoked := pki.NewRevocationCache(certs, pki.CacheOptions{})
-	return &nix{cfg: cfg, db: db, ca: ca, certs: certs, stateDir: filepath.Join(cfg.DataDir, "exchange"),
+	return &nixState{cfg: cfg, db: db, ca: ca, certs: certs, stateDir: filepath.Join(cfg.DataDir, "exchange"),
 		auth: exchange.CertAuth{Authenticator: &pki.Authenticator{CA: ca.Cert, Revoked: revoked}}}, nil
 }
 
 // serverTLS issues a server certificate for addr's host and returns a TLS
 // 1.3 configuration that asks callers for their member certificates.
-func (n *nix) serverTLS(addr string) (*tls.Config, error) {
+func (n *nixState) serverTLS(addr string) (*tls.Config, error) {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return nil, err
@@ -69,7 +70,7 @@ func (n *nix) serverTLS(addr string) (*tls.Config, error) {
 // memberCert returns the certificate directory of member under
 // DATA-DIR/exchange/certs, issuing one when none is there or it expires
 // within a month.
-func (n *nix) memberCert(ctx context.Context, member string) (string, error) {
+func (n *nixState) memberCert(ctx context.Context, member string) (string, error) {
 	dir := filepath.Join(n.stateDir, "certs", filepath.FromSlash(member))
 	if b, err := os.ReadFile(filepath.Join(dir, "member.crt")); err == nil {
 		if c, err := pki.ParseCertificatePEM(b); err == nil && time.Until(c.NotAfter) > 30*24*time.Hour {
@@ -86,12 +87,12 @@ func gatewayMember(cfg config.Config) string { return cfg.PlatformMember + "-nix
 
 // providerTransport reaches providers as the gateway, trusting the
 // platform CA, with connections reused.
-func (n *nix) providerTransport(ctx context.Context) (*http.Transport, error) {
+func (n *nixState) providerTransport(ctx context.Context) (*http.Transport, error) {
 	dir, err := n.memberCert(ctx, gatewayMember(n.cfg))
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := pki.LoadClientTLS(dir)
+	cfg, err := nix.LoadTLS(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +102,7 @@ func (n *nix) providerTransport(ctx context.Context) (*http.Transport, error) {
 
 // gatewayKey loads the key that signs the message log's seals, creating
 // it (and gateway-pub.pem beside it, for verify-log) on first start.
-func (n *nix) gatewayKey() (*ecdsa.PrivateKey, error) {
+func (n *nixState) gatewayKey() (*ecdsa.PrivateKey, error) {
 	return signingKey(n.stateDir, "gateway.key", "gateway-pub.pem")
 }
 
@@ -125,7 +126,7 @@ var syncProcs = sync.OnceFunc(func() {
 
 // gateway builds the exchange gateway with its log and index. The
 // returned function closes them.
-func (n *nix) gateway(ctx context.Context, log *slog.Logger) (*exchange.Gateway, func(), error) {
+func (n *nixState) gateway(ctx context.Context, log *slog.Logger) (*exchange.Gateway, func(), error) {
 	key, err := n.gatewayKey()
 	if err != nil {
 		return nil, nil, fmt.Errorf("gateway key: %w", err)

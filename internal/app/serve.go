@@ -78,7 +78,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, db *sqldb.D
 		st.close()
 		return nil, err
 	}
-	var n *nix
+	var n *nixState
 	if which["registry"] || which["exchange"] {
 		var err error
 		if n, err = openNix(cfg, db); err != nil {

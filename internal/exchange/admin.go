@@ -12,6 +12,7 @@ import (
 	"github.com/panjereh/panjereh/internal/iran"
 	"github.com/panjereh/panjereh/internal/sqldb"
 	"github.com/panjereh/panjereh/internal/web"
+	"github.com/panjereh/panjereh/nix"
 )
 
 // mountAdmin registers the management and reporting API. Every route
@@ -123,7 +124,7 @@ func (g *Gateway) putService(w http.ResponseWriter, r *http.Request) {
 	if !decode(w, r, &in) {
 		return
 	}
-	id, err := ParseService(sub.String() + "/" + r.PathValue("service"))
+	id, err := nix.ParseService(sub.String() + "/" + r.PathValue("service"))
 	if err != nil {
 		web.WriteProblem(w, r, badHeader("path", err))
 		return
@@ -141,11 +142,11 @@ type rightRequest struct {
 }
 
 func (rr rightRequest) parse() (Subsystem, ServiceID, error) {
-	client, err := ParseSubsystem(rr.Client)
+	client, err := nix.ParseSubsystem(rr.Client)
 	if err != nil {
 		return Subsystem{}, ServiceID{}, err
 	}
-	svc, err := ParseService(rr.Service)
+	svc, err := nix.ParseService(rr.Service)
 	return client, svc, err
 }
 

@@ -27,6 +27,7 @@ import (
 	"github.com/panjereh/panjereh/internal/exchange/pki"
 	"github.com/panjereh/panjereh/internal/sqldb"
 	"github.com/panjereh/panjereh/internal/sqldb/sqldbtest"
+	"github.com/panjereh/panjereh/nix"
 )
 
 // The benchmarks below compare, on the same machine and in one run, the
@@ -54,11 +55,11 @@ func benchRegistry(tb testing.TB, db *sqldb.DB, target string, items exchange.It
 			tb.Fatal(err)
 		}
 	}
-	client, err := exchange.ParseSubsystem(window + "/portal")
+	client, err := nix.ParseSubsystem(window + "/portal")
 	if err != nil {
 		tb.Fatal(err)
 	}
-	svc, err := exchange.ParseService(identity)
+	svc, err := nix.ParseService(identity)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -137,7 +138,7 @@ func benchTLS(tb testing.TB, ca *pki.CA, certs *pki.Store, h http.Handler) (*htt
 	if err := pki.WriteMemberFiles(dir, certPEM, keyPEM, ca.CertPEM); err != nil {
 		tb.Fatal(err)
 	}
-	cfg, err := pki.LoadClientTLS(dir)
+	cfg, err := nix.LoadTLS(dir)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -213,11 +214,11 @@ func benchBare(tb testing.TB) benchTarget {
 // benchHeaders are the exchange headers every call carries.
 func benchHeaders() http.Header {
 	h := http.Header{}
-	h.Set(exchange.HeaderClient, window+"/portal")
-	h.Set(exchange.HeaderUser, "0012345679")
-	h.Set(exchange.HeaderAssurance, "loa1")
-	h.Set(exchange.HeaderSubject, "0012345679")
-	h.Set(exchange.HeaderTrackingCode, "TRK-1")
+	h.Set(nix.HeaderClient, window+"/portal")
+	h.Set(nix.HeaderUser, "0012345679")
+	h.Set(nix.HeaderAssurance, "loa1")
+	h.Set(nix.HeaderSubject, "0012345679")
+	h.Set(nix.HeaderTrackingCode, "TRK-1")
 	h.Set("Content-Type", "application/json")
 	return h
 }

@@ -27,6 +27,7 @@ import (
 	"github.com/panjereh/panjereh/internal/exchange/msglog"
 	"github.com/panjereh/panjereh/internal/exchange/pki"
 	"github.com/panjereh/panjereh/internal/sqldb"
+	"github.com/panjereh/panjereh/nix"
 )
 
 // TestGatewayProcess is the gateway of TestKillGatewayUnderLoad, run in a
@@ -131,7 +132,7 @@ func TestKillGatewayUnderLoad(t *testing.T) {
 	if err := pki.WriteMemberFiles(filepath.Join(dir, "client"), certPEM, keyPEM, ca.CertPEM); err != nil {
 		t.Fatal(err)
 	}
-	tlsCfg, err := pki.LoadClientTLS(filepath.Join(dir, "client"))
+	tlsCfg, err := nix.LoadTLS(filepath.Join(dir, "client"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +174,7 @@ func TestKillGatewayUnderLoad(t *testing.T) {
 				default:
 				}
 				req, _ := http.NewRequest("GET", "https://"+addr+"/r1/"+identity, nil)
-				req.Header.Set(exchange.HeaderClient, window+"/portal")
+				req.Header.Set(nix.HeaderClient, window+"/portal")
 				res, err := client.Do(req)
 				if err != nil {
 					continue
@@ -183,7 +184,7 @@ func TestKillGatewayUnderLoad(t *testing.T) {
 				// Only an answer received whole counts as received.
 				if err == nil && res.StatusCode == 200 && strings.HasSuffix(string(body), "}") {
 					mu.Lock()
-					received = append(received, res.Header.Get(exchange.HeaderMessageID))
+					received = append(received, res.Header.Get(nix.HeaderMessageID))
 					mu.Unlock()
 				}
 			}

@@ -16,6 +16,7 @@ import (
 	"github.com/panjereh/panjereh/internal/exchange/msglog"
 	"github.com/panjereh/panjereh/internal/exchange/pki"
 	"github.com/panjereh/panjereh/internal/sqldb/sqldbtest"
+	"github.com/panjereh/panjereh/nix"
 )
 
 // TestFederation runs a regional exchange beside the national one: a
@@ -58,7 +59,7 @@ func TestFederation(t *testing.T) {
 		if err := pki.WriteMemberFiles(dir, certPEM, keyPEM, national.ca.CertPEM); err != nil {
 			t.Fatal(err)
 		}
-		cfg, err := pki.LoadClientTLS(dir)
+		cfg, err := nix.LoadTLS(dir)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -90,12 +91,12 @@ func TestFederation(t *testing.T) {
 	defer srv.Close()
 
 	muni, _ := national.client(t, regionUser)
-	headers := map[string]string{exchange.HeaderClient: regionUser + "/portal", exchange.HeaderSubject: "0012345679", exchange.HeaderTrackingCode: "REG-1"}
+	headers := map[string]string{nix.HeaderClient: regionUser + "/portal", nix.HeaderSubject: "0012345679", nix.HeaderTrackingCode: "REG-1"}
 	r := do(t, muni, "GET", srv.URL+"/r1/"+identity, headers, "")
 	if r.status != 200 || len(r.json) != 1 || r.json["name"] != "علی" {
 		t.Fatalf("through the regional exchange: %d %s (want only the granted name)", r.status, r.body)
 	}
-	id := r.header.Get(exchange.HeaderMessageID)
+	id := r.header.Get(nix.HeaderMessageID)
 
 	find := func(dir string) (msglog.Record, bool) {
 		var found msglog.Record
@@ -124,7 +125,7 @@ func TestFederation(t *testing.T) {
 	}
 	// A partner gateway may speak only for its own exchange's members.
 	gwClient := &http.Client{Transport: &http.Transport{TLSClientConfig: upstreamTLS}}
-	if r := do(t, gwClient, "GET", national.srv.URL+"/r1/"+identity, map[string]string{exchange.HeaderClient: window + "/portal"}, ""); r.status != 403 {
+	if r := do(t, gwClient, "GET", national.srv.URL+"/r1/"+identity, map[string]string{nix.HeaderClient: window + "/portal"}, ""); r.status != 403 {
 		t.Errorf("a partner spoke for a member of another exchange: %d %s", r.status, r.body)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/panjereh/panjereh/nix"
 )
 
 func TestFilterJSON(t *testing.T) {
@@ -51,26 +53,26 @@ func TestFilterJSON(t *testing.T) {
 func TestParseIDs(t *testing.T) {
 	good := []string{"IR/GOV/10380284790/civil", "IR/COM/abc-1/sub_2.x"}
 	for _, s := range good {
-		if sub, err := ParseSubsystem(s); err != nil || sub.String() != s {
-			t.Errorf("ParseSubsystem(%q) = %v, %v", s, sub, err)
+		if sub, err := nix.ParseSubsystem(s); err != nil || sub.String() != s {
+			t.Errorf("nix.ParseSubsystem(%q) = %v, %v", s, sub, err)
 		}
 	}
 	bad := []string{"", "IR/GOV/x", "ir/GOV/x/y", "IR/XXX/x/y", "IR/GOV/x/y/z", "IR/GOV/x/..", "IR/GOV/ک/y", "IRN/GOV/x/y"}
 	for _, s := range bad {
-		if _, err := ParseSubsystem(s); err == nil {
-			t.Errorf("ParseSubsystem(%q) accepted", s)
+		if _, err := nix.ParseSubsystem(s); err == nil {
+			t.Errorf("nix.ParseSubsystem(%q) accepted", s)
 		} else if e, ok := err.(*IDError); !ok || e.Fa == "" || e.En == "" {
-			t.Errorf("ParseSubsystem(%q): %v lacks Persian and English reasons", s, err)
+			t.Errorf("nix.ParseSubsystem(%q): %v lacks Persian and English reasons", s, err)
 		}
 	}
-	id, err := ParseService("IR/GOV/10380284790/civil/identity")
+	id, err := nix.ParseService("IR/GOV/10380284790/civil/identity")
 	if err != nil || id.Service != "identity" || id.MemberID() != "IR/GOV/10380284790" {
 		t.Errorf("ParseService = %+v, %v", id, err)
 	}
-	if _, err := ParseService("IR/GOV/10380284790/civil"); err == nil {
+	if _, err := nix.ParseService("IR/GOV/10380284790/civil"); err == nil {
 		t.Error("a subsystem parsed as a service")
 	}
-	if m, err := ParseMember("IR/GOV/10380284790"); err != nil || m != "IR/GOV/10380284790" {
+	if m, err := nix.ParseMember("IR/GOV/10380284790"); err != nil || m != "IR/GOV/10380284790" {
 		t.Errorf("ParseMember = %q, %v", m, err)
 	}
 }

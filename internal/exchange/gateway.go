@@ -25,6 +25,7 @@ import (
 	"github.com/panjereh/panjereh/internal/iran"
 	"github.com/panjereh/panjereh/internal/sqldb"
 	"github.com/panjereh/panjereh/internal/web"
+	"github.com/panjereh/panjereh/nix"
 )
 
 // Authenticator tells which member a call's client certificate belongs
@@ -202,13 +203,13 @@ func (g *Gateway) forward(w http.ResponseWriter, r *http.Request) {
 	}
 	defer c.arrived()
 	c.rec.MessageID = newMessageID()
-	c.rec.Client = r.Header.Get(HeaderClient)
-	c.rec.TrackingCode = r.Header.Get(HeaderTrackingCode)
+	c.rec.Client = r.Header.Get(nix.HeaderClient)
+	c.rec.TrackingCode = r.Header.Get(nix.HeaderTrackingCode)
 	c.rec.Service = strings.Join([]string{r.PathValue("instance"), r.PathValue("class"), r.PathValue("member"),
 		r.PathValue("subsystem"), r.PathValue("service")}, "/")
 
 	p := g.admit(r, c)
-	w.Header().Set(HeaderMessageID, c.rec.MessageID)
+	w.Header().Set(nix.HeaderMessageID, c.rec.MessageID)
 	if p != nil {
 		g.refuse(w, r, c, p)
 		return
@@ -225,7 +226,7 @@ func (g *Gateway) admit(r *http.Request, c *call) *web.Problem {
 	if err != nil {
 		return g.authProblem(err)
 	}
-	if id := r.Header.Get(HeaderMessageID); len(id) == 32 && printable(id, 32) && len(g.Partners[member]) > 0 {
+	if id := r.Header.Get(nix.HeaderMessageID); len(id) == 32 && printable(id, 32) && len(g.Partners[member]) > 0 {
 		// A partner exchange already named the call: both logs share it.
 		c.rec.MessageID = id
 	}
@@ -243,7 +244,7 @@ func (g *Gateway) admit(r *http.Request, c *call) *web.Problem {
 			return p
 		}
 	}
-	svcID, err := ParseService(c.rec.Service)
+	svcID, err := nix.ParseService(c.rec.Service)
 	if err != nil {
 		return badHeader("service address", err)
 	}
@@ -279,9 +280,9 @@ func (g *Gateway) admit(r *http.Request, c *call) *web.Problem {
 // certificate's member may call as it: its own subsystem, or, for a
 // partner exchange's gateway, a subsystem of a member it speaks for.
 func (g *Gateway) claimedClient(member, claimed string) (Subsystem, *web.Problem) {
-	client, err := ParseSubsystem(claimed)
+	client, err := nix.ParseSubsystem(claimed)
 	if err != nil {
-		return Subsystem{}, badHeader(HeaderClient, err)
+		return Subsystem{}, badHeader(nix.HeaderClient, err)
 	}
 	// claimed is client.String() exactly, so its member is the part
 	// before the last '/'.
@@ -296,27 +297,27 @@ func (g *Gateway) claimedClient(member, claimed string) (Subsystem, *web.Problem
 
 // checkPeople validates the end user, assurance level and data subject.
 func (g *Gateway) checkPeople(r *http.Request, c *call) *web.Problem {
-	if v := r.Header.Get(HeaderUser); v != "" {
+	if v := r.Header.Get(nix.HeaderUser); v != "" {
 		code, err := iran.NormalizeNationalCode(v)
 		if err != nil {
-			return badHeader(HeaderUser, err)
+			return badHeader(nix.HeaderUser, err)
 		}
 		c.rec.EndUser = code
 	}
-	switch v := r.Header.Get(HeaderAssurance); v {
+	switch v := r.Header.Get(nix.HeaderAssurance); v {
 	case "":
 	case "loa1", "loa2", "loa3":
 		c.rec.AssuranceLevel = v
 	default:
-		return badHeader(HeaderAssurance, errors.New("the assurance level must be loa1, loa2 or loa3"))
+		return badHeader(nix.HeaderAssurance, errors.New("the assurance level must be loa1, loa2 or loa3"))
 	}
 	if v := c.rec.TrackingCode; v != "" && !printable(v, 64) {
-		return badHeader(HeaderTrackingCode, errors.New("the tracking code must be at most 64 printable characters"))
+		return badHeader(nix.HeaderTrackingCode, errors.New("the tracking code must be at most 64 printable characters"))
 	}
-	if v := r.Header.Get(HeaderSubject); v != "" {
+	if v := r.Header.Get(nix.HeaderSubject); v != "" {
 		code, err := normalizeSubject(v)
 		if err != nil {
-			return badHeader(HeaderSubject, err)
+			return badHeader(nix.HeaderSubject, err)
 		}
 		c.rec.Subject = code
 	}
@@ -351,7 +352,7 @@ func (g *Gateway) internal(r *http.Request, err error) *web.Problem {
 // replaced by what the gateway knows.
 func (g *Gateway) refuse(w http.ResponseWriter, r *http.Request, c *call, p *web.Problem) {
 	c.rec.Status = p.Status
-	if _, err := ParseSubsystem(c.rec.Client); err != nil {
+	if _, err := nix.ParseSubsystem(c.rec.Client); err != nil {
 		c.rec.Client = "unidentified"
 		if c.member != "" {
 			c.rec.Client = c.member + "/unidentified"

@@ -23,6 +23,7 @@ import (
 	"github.com/panjereh/panjereh/internal/exchange/pki"
 	"github.com/panjereh/panjereh/internal/iran"
 	"github.com/panjereh/panjereh/internal/sqldb/sqldbtest"
+	"github.com/panjereh/panjereh/nix"
 )
 
 // world is a gateway on real TLS with a real CA, a real message log and a
@@ -130,7 +131,7 @@ func newWorld(t *testing.T) *world {
 		}
 		rw.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(rw).Encode(map[string]any{"name": "علی", "family": "رضایی", "fatherName": "حسین",
-			"nin": r.Header.Get(exchange.HeaderSubject), "echo": string(body)})
+			"nin": r.Header.Get(nix.HeaderSubject), "echo": string(body)})
 	}))
 	t.Cleanup(w.provider.Close)
 	err := w.st.Publish(ctx, exchange.Service{ID: mustSvc(t, identity), TitleFa: "استعلام هویت", TitleEn: "Identity inquiry",
@@ -202,7 +203,7 @@ func (w *world) client(t *testing.T, member string) (*http.Client, string) {
 	if err := pki.WriteMemberFiles(dir, certPEM, keyPEM, w.ca.CertPEM); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := pki.LoadClientTLS(dir)
+	cfg, err := nix.LoadTLS(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,8 +243,8 @@ func TestGatewayForwardsAndRefuses(t *testing.T) {
 	roots.AddCert(w.ca.Cert)
 	anon := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}}
 	url := w.srv.URL + "/r1/" + identity
-	portal := map[string]string{exchange.HeaderClient: window + "/portal", exchange.HeaderUser: "0012345679",
-		exchange.HeaderAssurance: "loa1", exchange.HeaderSubject: "۰۰۱۲۳۴۵۶۷۹", exchange.HeaderTrackingCode: "TRK-1"}
+	portal := map[string]string{nix.HeaderClient: window + "/portal", nix.HeaderUser: "0012345679",
+		nix.HeaderAssurance: "loa1", nix.HeaderSubject: "۰۰۱۲۳۴۵۶۷۹", nix.HeaderTrackingCode: "TRK-1"}
 	with := func(k, v string) map[string]string {
 		h := map[string]string{}
 		for a, b := range portal {
@@ -272,13 +273,13 @@ func TestGatewayForwardsAndRefuses(t *testing.T) {
 	if len(r.json) != 2 || r.json["name"] != "علی" || r.json["nin"] != "0012345679" {
 		t.Errorf("the answer was not limited to name and nin: %s", r.body)
 	}
-	if r.header.Get(exchange.HeaderMessageID) == "" || len(r.header.Get(exchange.HeaderRequestHash)) != 64 {
+	if r.header.Get(nix.HeaderMessageID) == "" || len(r.header.Get(nix.HeaderRequestHash)) != 64 {
 		t.Errorf("response headers: %v", r.header)
 	}
 	got := <-w.lastReq
-	if got.URL.Path != "/registry/sabteahval" || got.URL.RawQuery != "x=1" || got.Header.Get(exchange.HeaderUser) != "0012345679" ||
-		got.Header.Get(exchange.HeaderSubject) != "0012345679" || got.Header.Get(exchange.HeaderTrackingCode) != "TRK-1" ||
-		got.Header.Get(exchange.HeaderClient) != window+"/portal" || got.Header.Get(exchange.HeaderMessageID) != r.header.Get(exchange.HeaderMessageID) {
+	if got.URL.Path != "/registry/sabteahval" || got.URL.RawQuery != "x=1" || got.Header.Get(nix.HeaderUser) != "0012345679" ||
+		got.Header.Get(nix.HeaderSubject) != "0012345679" || got.Header.Get(nix.HeaderTrackingCode) != "TRK-1" ||
+		got.Header.Get(nix.HeaderClient) != window+"/portal" || got.Header.Get(nix.HeaderMessageID) != r.header.Get(nix.HeaderMessageID) {
 		t.Errorf("the provider got %s?%s with %v", got.URL.Path, got.URL.RawQuery, got.Header)
 	}
 
@@ -294,10 +295,10 @@ func TestGatewayForwardsAndRefuses(t *testing.T) {
 	}{
 		{"no certificate", anon, "GET", url, portal, "", 401, ""},
 		{"another member's subsystem", reg, "GET", url, portal, "", 403, "wrong-member"},
-		{"no client header", win, "GET", url, with(exchange.HeaderClient, ""), "", 400, "bad-header"},
-		{"malformed end user", win, "GET", url, with(exchange.HeaderUser, "0012345678"), "", 400, "bad-header"},
-		{"malformed subject", win, "GET", url, with(exchange.HeaderSubject, "12"), "", 400, "bad-header"},
-		{"unknown assurance level", win, "GET", url, with(exchange.HeaderAssurance, "loa9"), "", 400, "bad-header"},
+		{"no client header", win, "GET", url, with(nix.HeaderClient, ""), "", 400, "bad-header"},
+		{"malformed end user", win, "GET", url, with(nix.HeaderUser, "0012345678"), "", 400, "bad-header"},
+		{"malformed subject", win, "GET", url, with(nix.HeaderSubject, "12"), "", 400, "bad-header"},
+		{"unknown assurance level", win, "GET", url, with(nix.HeaderAssurance, "loa9"), "", 400, "bad-header"},
 		{"unknown service", win, "GET", w.srv.URL + "/r1/IR/GOV/10380284790/civil/photo", portal, "", 404, "unknown-service"},
 		{"provider too slow", win, "GET", url + "/slow", portal, "", 504, "provider-timeout"},
 		{"answer that cannot be filtered", win, "GET", url + "/html", portal, "", 502, "unfilterable"},
@@ -348,7 +349,7 @@ func TestGatewayStreamsLargeAnswersAndRecordsThem(t *testing.T) {
 	if err := w.st.Grant(context.Background(), "test", mustSub(t, window+"/portal"), mustSvc(t, identity), nil, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	r := do(t, win, "GET", w.srv.URL+"/r1/"+identity+"/big", map[string]string{exchange.HeaderClient: window + "/portal"}, "")
+	r := do(t, win, "GET", w.srv.URL+"/r1/"+identity+"/big", map[string]string{nix.HeaderClient: window + "/portal"}, "")
 	if r.status != 200 || len(r.body) != 64<<16 {
 		t.Fatalf("big answer: %d, %d bytes", r.status, len(r.body))
 	}
@@ -356,7 +357,7 @@ func TestGatewayStreamsLargeAnswersAndRecordsThem(t *testing.T) {
 	if err := msglog.Scan([]string{w.logDir}, func(rec msglog.Record) error { last = rec; return nil }); err != nil {
 		t.Fatal(err)
 	}
-	if last.ResponseBytes != 64<<16 || last.Status != 200 || last.MessageID != r.header.Get(exchange.HeaderMessageID) {
+	if last.ResponseBytes != 64<<16 || last.Status != 200 || last.MessageID != r.header.Get(nix.HeaderMessageID) {
 		t.Errorf("last record: %+v", last)
 	}
 }
@@ -365,7 +366,7 @@ func TestRevocationTakesEffectWithoutRestart(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
 	win, serial := w.client(t, window)
-	h := map[string]string{exchange.HeaderClient: window + "/portal"}
+	h := map[string]string{nix.HeaderClient: window + "/portal"}
 	if r := do(t, win, "GET", w.srv.URL+"/r1/listClients", h, ""); r.status != 200 {
 		t.Fatalf("before revocation: %d %s", r.status, r.body)
 	}
@@ -391,7 +392,7 @@ func TestDiscoveryAndDataTracker(t *testing.T) {
 	if err := w.st.Grant(ctx, "test", mustSub(t, window+"/portal"), mustSvc(t, identity), exchange.Items{"name"}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	h := map[string]string{exchange.HeaderClient: window + "/portal", exchange.HeaderSubject: "0012345679", exchange.HeaderTrackingCode: "TRK-9"}
+	h := map[string]string{nix.HeaderClient: window + "/portal", nix.HeaderSubject: "0012345679", nix.HeaderTrackingCode: "TRK-9"}
 	for i := 0; i < 3; i++ {
 		if r := do(t, win, "GET", w.srv.URL+"/r1/"+identity, h, ""); r.status != 200 {
 			t.Fatalf("call: %d %s", r.status, r.body)
@@ -407,7 +408,7 @@ func TestDiscoveryAndDataTracker(t *testing.T) {
 	if r := do(t, win, "GET", base+"/allowedMethods", h, ""); r.status != 200 || !strings.Contains(r.body, identity) {
 		t.Errorf("allowedMethods: %d %s", r.status, r.body)
 	}
-	if r := do(t, reg, "GET", w.srv.URL+"/r1/allowedMethods", map[string]string{exchange.HeaderClient: civil + "/civil"}, ""); r.status != 200 || strings.Contains(r.body, identity) {
+	if r := do(t, reg, "GET", w.srv.URL+"/r1/allowedMethods", map[string]string{nix.HeaderClient: civil + "/civil"}, ""); r.status != 200 || strings.Contains(r.body, identity) {
 		t.Errorf("allowedMethods of a client without rights: %d %s", r.status, r.body)
 	}
 	if r := do(t, win, "GET", base+"/getOpenAPI?serviceCode=identity", nil, ""); r.status != 200 || !strings.Contains(r.body, `"openapi":"3.1.0"`) {

@@ -10,6 +10,7 @@ import (
 	"github.com/panjereh/panjereh/api"
 	"github.com/panjereh/panjereh/internal/sqldb"
 	"github.com/panjereh/panjereh/internal/web"
+	"github.com/panjereh/panjereh/nix"
 )
 
 // Mount registers the gateway's routes: forwarding under /r1/ and the
@@ -112,7 +113,7 @@ func (g *Gateway) listClients(w http.ResponseWriter, r *http.Request) {
 
 // provider reads the subsystem named in the path.
 func provider(r *http.Request) (Subsystem, *web.Problem) {
-	s, err := ParseSubsystem(r.PathValue("instance") + "/" + r.PathValue("class") + "/" + r.PathValue("member") + "/" + r.PathValue("subsystem"))
+	s, err := nix.ParseSubsystem(r.PathValue("instance") + "/" + r.PathValue("class") + "/" + r.PathValue("member") + "/" + r.PathValue("subsystem"))
 	if err != nil {
 		return Subsystem{}, badHeader("path", err)
 	}
@@ -142,7 +143,7 @@ func (g *Gateway) listMethods(w http.ResponseWriter, r *http.Request) {
 // caller reads and checks the calling subsystem of a discovery request.
 func (g *Gateway) caller(r *http.Request) (Subsystem, *web.Problem) {
 	member, _ := g.Auth.Member(r)
-	return g.claimedClient(member, r.Header.Get(HeaderClient))
+	return g.claimedClient(member, r.Header.Get(nix.HeaderClient))
 }
 
 func (g *Gateway) allowedAll(w http.ResponseWriter, r *http.Request) {
@@ -185,7 +186,7 @@ func (g *Gateway) getOpenAPI(w http.ResponseWriter, r *http.Request) {
 		web.WriteProblem(w, r, p)
 		return
 	}
-	id, err := ParseService(sub.String() + "/" + r.URL.Query().Get("serviceCode"))
+	id, err := nix.ParseService(sub.String() + "/" + r.URL.Query().Get("serviceCode"))
 	if err != nil {
 		web.WriteProblem(w, r, badHeader("serviceCode", err))
 		return

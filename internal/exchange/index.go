@@ -16,6 +16,7 @@ import (
 
 	"github.com/panjereh/panjereh/internal/exchange/msglog"
 	"github.com/panjereh/panjereh/internal/sqldb"
+	"github.com/panjereh/panjereh/nix"
 )
 
 // DefaultIndexQueue is how many records Index keeps in memory, waiting for
@@ -712,11 +713,11 @@ func (ix *Index) Monthly(ctx context.Context, from, to time.Time) ([]MonthlyCoun
 // memberOf returns the member part of a subsystem address, or "" for a
 // malformed one (a refused call may carry anything).
 func memberOf(client string) string {
-	if sub, err := ParseSubsystem(client); err == nil {
+	if sub, err := nix.ParseSubsystem(client); err == nil {
 		return sub.MemberID()
 	}
 	if i := strings.LastIndexByte(client, '/'); i > 0 {
-		if _, err := ParseMember(client[:i]); err == nil {
+		if _, err := nix.ParseMember(client[:i]); err == nil {
 			return client[:i]
 		}
 	}

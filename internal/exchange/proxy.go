@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/panjereh/panjereh/internal/web"
+	"github.com/panjereh/panjereh/nix"
 )
 
 // hopHeaders are connection-level headers a proxy must not pass on.
@@ -21,7 +22,7 @@ var hopHeaders = []string{"Connection", "Keep-Alive", "Proxy-Authenticate", "Pro
 
 // callerHeaders are the exchange headers the gateway sets itself on the
 // provider's request, from what it checked, in canonical form.
-var callerHeaders = [...]string{HeaderClient, HeaderUser, HeaderAssurance, HeaderSubject, HeaderTrackingCode, HeaderMessageID, HeaderService}
+var callerHeaders = [...]string{nix.HeaderClient, nix.HeaderUser, nix.HeaderAssurance, nix.HeaderSubject, nix.HeaderTrackingCode, nix.HeaderMessageID, nix.HeaderService}
 
 func (g *Gateway) maxRequest() int64 {
 	if g.MaxRequestBytes > 0 {
@@ -141,7 +142,7 @@ func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, c *call) {
 	}
 	c.rec.RequestHash, c.rec.RequestBytes = body.sum(), body.n
 	c.rec.Status = resp.StatusCode
-	w.Header().Set(HeaderRequestHash, hexString(c.rec.RequestHash[:]))
+	w.Header().Set(nix.HeaderRequestHash, hexString(c.rec.RequestHash[:]))
 	copyHeaders(w.Header(), resp.Header)
 
 	if !c.right.Items.All() && resp.StatusCode >= 200 && resp.StatusCode < 300 {
@@ -294,7 +295,7 @@ func copyHeaders(dst, src http.Header) {
 // clearHeaders removes the provider's headers copied onto a response that
 // will carry the gateway's own problem instead.
 func clearHeaders(h http.Header) {
-	keep := map[string]bool{HeaderMessageID: true, HeaderRequestHash: true}
+	keep := map[string]bool{nix.HeaderMessageID: true, nix.HeaderRequestHash: true}
 	for k := range h {
 		if !keep[k] {
 			delete(h, k)

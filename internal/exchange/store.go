@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/panjereh/panjereh/internal/sqldb"
+	"github.com/panjereh/panjereh/nix"
 )
 
 // Store keeps the exchange's registry of members, subsystems, services and
@@ -21,7 +22,7 @@ type Store struct {
 
 // AddMember registers a member; registering it again updates its names.
 func (s *Store) AddMember(ctx context.Context, m Member, now time.Time) error {
-	if _, err := ParseMember(m.ID); err != nil {
+	if _, err := nix.ParseMember(m.ID); err != nil {
 		return fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	_, err := s.DB.Write.ExecContext(ctx, `INSERT INTO nix_members (id, name_fa, name_en, created_at) VALUES ($1, $2, $3, $4)
@@ -76,7 +77,7 @@ func (s *Store) Subsystems(ctx context.Context, member string) ([]Subsystem, err
 		if err := rows.Scan(&id); err != nil {
 			return nil, err
 		}
-		sub, err := ParseSubsystem(id)
+		sub, err := nix.ParseSubsystem(id)
 		if err != nil {
 			return nil, err
 		}
@@ -116,7 +117,7 @@ func scanService(sc interface{ Scan(...any) error }) (Service, error) {
 		return Service{}, err
 	}
 	var err error
-	if svc.ID, err = ParseService(id); err != nil {
+	if svc.ID, err = nix.ParseService(id); err != nil {
 		return Service{}, err
 	}
 	if err := json.Unmarshal([]byte(items), &svc.Items); err != nil {

@@ -7,16 +7,18 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/panjereh/panjereh/internal/exchange"
 	"github.com/panjereh/panjereh/internal/sqldb"
 	"github.com/panjereh/panjereh/internal/sqldb/sqldbtest"
+	"github.com/panjereh/panjereh/nix"
 )
 
 var t0 = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 
 func mustSub(t *testing.T, s string) exchange.Subsystem {
 	t.Helper()
-	sub, err := exchange.ParseSubsystem(s)
+	sub, err := nix.ParseSubsystem(s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,7 +27,7 @@ func mustSub(t *testing.T, s string) exchange.Subsystem {
 
 func mustSvc(t *testing.T, s string) exchange.ServiceID {
 	t.Helper()
-	id, err := exchange.ParseService(s)
+	id, err := nix.ParseService(s)
 	if err != nil {
 		t.Fatal(err)
 	}

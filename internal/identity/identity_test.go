@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/panjereh/panjereh/internal/clocktest"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -13,13 +12,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/panjereh/panjereh/internal/clocktest"
+
 	"github.com/panjereh/panjereh/internal/audit"
-	"github.com/panjereh/panjereh/internal/exchange/nixclient"
 	"github.com/panjereh/panjereh/internal/identity"
 	"github.com/panjereh/panjereh/internal/iran"
 	"github.com/panjereh/panjereh/internal/registry"
 	"github.com/panjereh/panjereh/internal/sqldb"
 	"github.com/panjereh/panjereh/internal/sqldb/sqldbtest"
+	"github.com/panjereh/panjereh/nix"
 )
 
 // The registries are the real simulated ones, reached with the real
@@ -201,7 +202,7 @@ func newWorld(t *testing.T) *world {
 	})
 	w.svc = &identity.Service{
 		DB: db,
-		Registries: &identity.ExchangeRegistries{Client: &nixclient.Client{Gateway: gw.URL, Subsystem: "IR/GOV/ito/portal", HTTP: gw.Client()},
+		Registries: &identity.ExchangeRegistries{Client: &nix.Client{Gateway: gw.URL, Subsystem: "IR/GOV/ito/portal", HTTP: gw.Client()},
 			Services: services, RequestPrefix: "ITO"},
 		SMS:       w.sms,
 		Audit:     w.audit,

@@ -8,8 +8,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/panjereh/panjereh/internal/exchange/nixclient"
 	"github.com/panjereh/panjereh/internal/iran"
+	"github.com/panjereh/panjereh/nix"
 )
 
 // Registries is what registration asks of the base registries. Lookups
@@ -81,7 +81,7 @@ type ResidenceBook interface {
 // ExchangeRegistries reaches the base registries through the national
 // exchange, as the window's subsystem.
 type ExchangeRegistries struct {
-	Client   *nixclient.Client
+	Client   *nix.Client
 	Services ExchangeServices
 	// RequestPrefix starts every Shahkar requestId (the organisation's
 	// prefix, followed by a timestamp).
@@ -99,7 +99,7 @@ func (x *ExchangeRegistries) now() time.Time {
 // lookupErr maps a refused or failed call: a 404 is no record; the rest
 // are failures.
 func lookupErr(err error) error {
-	var ne *nixclient.Error
+	var ne *nix.Error
 	if errors.As(err, &ne) {
 		switch {
 		case ne.Status == http.StatusNotFound && ne.Code != "unknown-service":
@@ -117,7 +117,7 @@ func (x *ExchangeRegistries) Person(ctx context.Context, code string, birth iran
 		Name, Family, FatherName, BirthDate, NIN string
 		Gender, DeathStatus                      int
 	}
-	_, err := x.Client.JSON(ctx, nixclient.Call{Service: x.Services.Identity, Subject: code, User: code,
+	_, err := x.Client.JSON(ctx, nix.Call{Service: x.Services.Identity, Subject: code, User: code,
 		Body: map[string]string{"nin": code, "birthDate": birth.Compact()}}, &out)
 	if err != nil {
 		return Person{}, lookupErr(err)
@@ -143,7 +143,7 @@ func (x *ExchangeRegistries) MobileMatches(ctx context.Context, mobile, code str
 	}
 	req := map[string]any{"requestId": x.RequestPrefix + strconv.FormatInt(x.now().UnixMilli(), 10),
 		"serviceNumber": mobile, "serviceType": 2, "identificationType": idType, "identificationNo": code}
-	if _, err := x.Client.JSON(ctx, nixclient.Call{Service: x.Services.Shahkar, Subject: code, User: code, Body: req}, &out); err != nil {
+	if _, err := x.Client.JSON(ctx, nix.Call{Service: x.Services.Shahkar, Subject: code, User: code, Body: req}, &out); err != nil {
 		return false, lookupErr(err)
 	}
 	switch out.Response {
@@ -163,7 +163,7 @@ func (x *ExchangeRegistries) LegalPerson(ctx context.Context, legalID string) (C
 			NationalCode, FirstName, LastName, Role, From, To string
 		}
 	}
-	if _, err := x.Client.JSON(ctx, nixclient.Call{Service: x.Services.LegalPersons, Path: legalID, Subject: legalID}, &out); err != nil {
+	if _, err := x.Client.JSON(ctx, nix.Call{Service: x.Services.LegalPersons, Path: legalID, Subject: legalID}, &out); err != nil {
 		return Company{}, lookupErr(err)
 	}
 	c := Company{LegalID: out.LegalID, Name: out.Name, Status: out.Status}
@@ -190,7 +190,7 @@ func (x *ExchangeRegistries) Residence(ctx context.Context, code string) (Addres
 			LocalityName string `json:"localityName"`
 		} `json:"address"`
 	}
-	if _, err := x.Client.JSON(ctx, nixclient.Call{Service: x.Services.Residence, Path: code, Subject: code, User: code}, &out); err != nil {
+	if _, err := x.Client.JSON(ctx, nix.Call{Service: x.Services.Residence, Path: code, Subject: code, User: code}, &out); err != nil {
 		return Address{}, lookupErr(err)
 	}
 	a := Address{PostalCode: out.PostalCode}
@@ -210,7 +210,7 @@ func (x *ExchangeRegistries) Foreigner(ctx context.Context, fida string) (Foreig
 		Gender                                                        int
 		PermitExpires                                                 string `json:"residencePermitExpires"`
 	}
-	if _, err := x.Client.JSON(ctx, nixclient.Call{Service: x.Services.Foreigners, Path: fida, Subject: fida}, &out); err != nil {
+	if _, err := x.Client.JSON(ctx, nix.Call{Service: x.Services.Foreigners, Path: fida, Subject: fida}, &out); err != nil {
 		return Foreigner{}, lookupErr(err)
 	}
 	f := Foreigner{FIDA: out.FIDA, FirstName: out.FirstName, LastName: out.LastName, FatherName: out.FatherName,

@@ -7,7 +7,6 @@ import (
 	"crypto/x509/pkix"
 	"encoding/json"
 	"fmt"
-	"github.com/panjereh/panjereh/internal/clocktest"
 	"io"
 	"log"
 	"math/big"
@@ -18,6 +17,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/panjereh/panjereh/internal/clocktest"
+	"github.com/panjereh/panjereh/nix"
 
 	"github.com/panjereh/panjereh/internal/sqldb/sqldbtest"
 	"github.com/panjereh/panjereh/internal/web"
@@ -171,7 +173,7 @@ func TestAuthenticate(t *testing.T) {
 	if err := WriteMemberFiles(dir, memberPEM, keyPEM, g.ca.CertPEM); err != nil {
 		t.Fatal(err)
 	}
-	agencyTLS, err := LoadClientTLS(dir)
+	agencyTLS, err := nix.LoadTLS(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,14 +18,17 @@ import (
 	"path/filepath"
 	"runtime"
 	"time"
+
+	"github.com/panjereh/panjereh/nix"
 )
 
-// File names in a CA directory and in a member's directory.
+// File names in a CA directory and in a member's directory, where
+// nix.LoadTLS finds them.
 const (
-	CACertFile     = "ca.crt"
+	CACertFile     = nix.CACertFile
 	CAKeyFile      = "ca.key"
-	MemberCertFile = "member.crt"
-	MemberKeyFile  = "member.key"
+	MemberCertFile = nix.MemberCertFile
+	MemberKeyFile  = nix.MemberKeyFile
 )
 
 // Validity periods of what the CA signs.

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/panjereh/panjereh/nix"
 )
 
 var t0 = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
@@ -173,7 +175,7 @@ func TestIssueMember(t *testing.T) {
 			t.Error("member.key was not replaced")
 		}
 		checkMode(t, filepath.Join(dir, MemberKeyFile), 0o600)
-		if _, err := LoadClientTLS(dir); err != nil {
+		if _, err := nix.LoadTLS(dir); err != nil {
 			t.Error(err)
 		}
 	})

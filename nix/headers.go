@@ -1,4 +1,4 @@
-package exchange
+package nix
 
 // Headers of a call through the gateway. A caller sets the request
 // headers; the gateway checks them, passes them on to the provider and

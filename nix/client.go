@@ -1,9 +1,4 @@
-// Package nixclient is what an agency's Go code uses to call services
-// through the national information exchange: it loads the member
-// certificate, sets the exchange headers (calling subsystem, end user,
-// assurance level, data subject, tracking code) and turns the gateway's
-// problem answers into typed errors.
-package nixclient
+package nix
 
 import (
 	"bytes"
@@ -15,9 +10,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-
-	"github.com/panjereh/panjereh/internal/exchange"
-	"github.com/panjereh/panjereh/internal/exchange/pki"
 )
 
 // Client calls services through one gateway as one subsystem.
@@ -34,12 +26,12 @@ type Client struct {
 // (member.crt, member.key and the platform's ca.crt, as `panjereh ca
 // issue` writes them).
 func New(gateway, subsystem, certDir string) (*Client, error) {
-	if _, err := exchange.ParseSubsystem(subsystem); err != nil {
+	if _, err := ParseSubsystem(subsystem); err != nil {
 		return nil, err
 	}
-	tlsCfg, err := pki.LoadClientTLS(certDir)
+	tlsCfg, err := LoadTLS(certDir)
 	if err != nil {
-		return nil, fmt.Errorf("nixclient: %w", err)
+		return nil, fmt.Errorf("nix: %w", err)
 	}
 	tr := &http.Transport{TLSClientConfig: tlsCfg, MaxIdleConnsPerHost: 64, IdleConnTimeout: 90 * time.Second, ForceAttemptHTTP2: true}
 	return &Client{Gateway: strings.TrimRight(gateway, "/"), Subsystem: subsystem, HTTP: &http.Client{Transport: tr, Timeout: 60 * time.Second}}, nil
@@ -76,7 +68,7 @@ type Response struct {
 // Do makes the call. An answer the gateway refused, or a provider's error
 // status, comes back as an *Error.
 func (c *Client) Do(ctx context.Context, call Call) (*Response, error) {
-	if _, err := exchange.ParseService(call.Service); err != nil {
+	if _, err := ParseService(call.Service); err != nil {
 		return nil, err
 	}
 	var body io.Reader
@@ -87,7 +79,7 @@ func (c *Client) Do(ctx context.Context, call Call) (*Response, error) {
 	default:
 		js, err := json.Marshal(b)
 		if err != nil {
-			return nil, fmt.Errorf("nixclient: encode body: %w", err)
+			return nil, fmt.Errorf("nix: encode body: %w", err)
 		}
 		body = bytes.NewReader(js)
 	}
@@ -104,30 +96,30 @@ func (c *Client) Do(ctx context.Context, call Call) (*Response, error) {
 	}
 	req, err := http.NewRequestWithContext(ctx, method, u, body)
 	if err != nil {
-		return nil, fmt.Errorf("nixclient: %w", err)
+		return nil, fmt.Errorf("nix: %w", err)
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	req.Header.Set("Accept", "application/json")
-	req.Header.Set(exchange.HeaderClient, c.Subsystem)
-	for k, v := range map[string]string{exchange.HeaderUser: call.User, exchange.HeaderAssurance: call.Assurance,
-		exchange.HeaderSubject: call.Subject, exchange.HeaderTrackingCode: call.TrackingCode} {
+	req.Header.Set(HeaderClient, c.Subsystem)
+	for k, v := range map[string]string{HeaderUser: call.User, HeaderAssurance: call.Assurance,
+		HeaderSubject: call.Subject, HeaderTrackingCode: call.TrackingCode} {
 		if v != "" {
 			req.Header.Set(k, v)
 		}
 	}
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("nixclient: call %s: %w", call.Service, err)
+		return nil, fmt.Errorf("nix: call %s: %w", call.Service, err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return nil, fmt.Errorf("nixclient: read answer of %s: %w", call.Service, err)
+		return nil, fmt.Errorf("nix: read answer of %s: %w", call.Service, err)
 	}
 	out := &Response{Status: resp.StatusCode, Header: resp.Header, Body: data,
-		MessageID: resp.Header.Get(exchange.HeaderMessageID), RequestHash: resp.Header.Get(exchange.HeaderRequestHash)}
+		MessageID: resp.Header.Get(HeaderMessageID), RequestHash: resp.Header.Get(HeaderRequestHash)}
 	if resp.StatusCode >= 400 {
 		return out, newError(out)
 	}
@@ -141,7 +133,7 @@ func (c *Client) JSON(ctx context.Context, call Call, v any) (*Response, error) 
 		return resp, err
 	}
 	if err := json.Unmarshal(resp.Body, v); err != nil {
-		return resp, fmt.Errorf("nixclient: decode answer of %s: %w", call.Service, err)
+		return resp, fmt.Errorf("nix: decode answer of %s: %w", call.Service, err)
 	}
 	return resp, nil
 }
@@ -157,7 +149,7 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	return fmt.Sprintf("nixclient: %d %s: %s (message %s)", e.Status, e.Code, e.Detail, e.MessageID)
+	return fmt.Sprintf("nix: %d %s: %s (message %s)", e.Status, e.Code, e.Detail, e.MessageID)
 }
 
 // Sentinel errors to test with errors.Is.

@@ -1,4 +1,4 @@
-package exchange
+package nix
 
 import (
 	"fmt"
@@ -38,7 +38,7 @@ type IDError struct {
 	En, Fa string
 }
 
-func (e *IDError) Error() string { return fmt.Sprintf("exchange: identifier %q: %s", e.Input, e.En) }
+func (e *IDError) Error() string { return fmt.Sprintf("nix: identifier %q: %s", e.Input, e.En) }
 
 // splitInto splits s at every '/' into parts, which it must fill
 // exactly. It is strings.Split without the allocation: identifiers are
