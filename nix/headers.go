@@ -7,13 +7,13 @@ const (
 	// HeaderClient names the calling subsystem, INSTANCE/CLASS/MEMBER/SUBSYSTEM.
 	// Its member must be the one the client certificate was issued to.
 	HeaderClient = "X-Nix-Client"
-	// HeaderUser is the national code of the person on whose behalf the
-	// call is made, if any.
+	// HeaderUser is the national code (a foreign national's FIDA) of the
+	// person on whose behalf the call is made, if any.
 	HeaderUser = "X-Nix-User"
 	// HeaderAssurance is that person's assurance level: loa1, loa2 or loa3.
 	HeaderAssurance = "X-Nix-Assurance"
-	// HeaderSubject is the national code or legal ID of the person or
-	// company whose data the call asks for (the data subject).
+	// HeaderSubject is the national code, FIDA or legal ID of the person
+	// or company whose data the call asks for (the data subject).
 	HeaderSubject = "X-Nix-Subject"
 	// HeaderTrackingCode is the tracking code of the request the call
 	// serves (B6).

@@ -281,6 +281,7 @@ func TestDemo(t *testing.T) {
 	// registries through the exchange, reads the code from the
 	// development SMS sink and logs in.
 	demoRegisterAndLogin(t, window, registry.Personas()[0])
+	demoRegisterOthers(t, window)
 
 	// The registries answer nobody but the gateway.
 	direct, err := nix.LoadTLS(certs)
@@ -314,6 +315,47 @@ func TestDemo(t *testing.T) {
 // the code the development sink shows.
 func demoRegisterAndLogin(t *testing.T, window string, p registry.Persona) {
 	t.Helper()
+	get, body := demoRegister(t, window, url.Values{"kind": {"natural"}, "nationalCode": {p.NationalCode},
+		"birthDate": {p.BirthDate}, "mobile": {p.Mobiles[0]}}, p.Mobiles[0])
+	if !strings.Contains(body, p.FirstName) || !strings.Contains(body, "سامانهٔ شاهکار") {
+		t.Fatalf("account after login:\n%s", body)
+	}
+	demoPrivacyPages(t, get)
+}
+
+// demoRegisterOthers registers the foreign national and the ceo
+// persona's company at the running window, through the exchange and the
+// simulated registries as a person would: the foreigners' registry and
+// Shahkar by FIDA (A1), the company's own legal residence.
+func demoRegisterOthers(t *testing.T, window string) {
+	t.Helper()
+	var foreigner, ceo registry.Persona
+	for _, p := range registry.Personas() {
+		switch {
+		case p.FIDA != "":
+			foreigner = p
+		case p.LegalID != "":
+			ceo = p
+		}
+	}
+	_, body := demoRegister(t, window, url.Values{"kind": {"foreign"}, "foreignId": {foreigner.FIDA},
+		"birthDate": {foreigner.BirthDate}, "mobile": {foreigner.Mobiles[0]}}, foreigner.Mobiles[0])
+	if !strings.Contains(body, foreigner.FirstName) || !strings.Contains(body, foreigner.FIDA) {
+		t.Errorf("the foreign national's account:\n%s", body)
+	}
+	_, body = demoRegister(t, window, url.Values{"kind": {"legal"}, "legalId": {ceo.LegalID}, "nationalCode": {ceo.NationalCode},
+		"birthDate": {ceo.BirthDate}, "mobile": {ceo.Mobiles[0]}}, ceo.Mobiles[0])
+	const company = "1513745678" // the company's office (docs/demo-personas.md)
+	if !strings.Contains(body, "شرکت پارس نوین") || !strings.Contains(body, company) || strings.Contains(body, ceo.PostalCode) {
+		t.Errorf("the company's account shows its legal residence %q, not its manager's home %s:\n%s", company, ceo.PostalCode, body)
+	}
+}
+
+// demoRegister posts form to the running window's registration, logs in
+// with the code the development sink shows for mobile, and returns a
+// getter in that browser and the account page it lands on.
+func demoRegister(t *testing.T, window string, form url.Values, mobile string) (func(string) (int, string), string) {
+	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	hc := &http.Client{Jar: jar}
 	get := func(path string) (int, string) {
@@ -341,15 +383,14 @@ func demoRegisterAndLogin(t *testing.T, window string, p registry.Persona) {
 		return res.StatusCode, res.Request.URL.RequestURI(), string(b)
 	}
 	get("/register")
-	status, at, body := post("/register", url.Values{"kind": {"natural"}, "nationalCode": {p.NationalCode},
-		"birthDate": {p.BirthDate}, "mobile": {p.Mobiles[0]}})
+	status, at, body := post("/register", form)
 	if status != 200 || !strings.HasPrefix(at, "/login/code?c=") {
-		t.Fatalf("register: %d at %s\n%s", status, at, body)
+		t.Fatalf("register %s: %d at %s\n%s", form.Get("kind"), status, at, body)
 	}
 	challenge := strings.TrimPrefix(at, "/login/code?c=")
 	var code string
 	for range 100 {
-		_, js := get("/dev/sms.json?to=" + p.Mobiles[0])
+		_, js := get("/dev/sms.json?to=" + mobile)
 		var list struct{ Messages []struct{ Code string } }
 		if err := json.Unmarshal([]byte(js), &list); err != nil {
 			t.Fatalf("/dev/sms.json: %v\n%s", err, js)
@@ -364,9 +405,17 @@ func demoRegisterAndLogin(t *testing.T, window string, p registry.Persona) {
 		t.Fatal("no code in the development SMS sink")
 	}
 	status, at, body = post("/login/code", url.Values{"c": {challenge}, "code": {code}})
-	if status != 200 || at != "/account" || !strings.Contains(body, p.FirstName) || !strings.Contains(body, "سامانهٔ شاهکار") {
+	if status != 200 || at != "/account" {
 		t.Fatalf("login: %d at %s\n%s", status, at, body)
 	}
+	return get, body
+}
+
+// demoPrivacyPages checks a natural person's privacy pages just after
+// their registration.
+func demoPrivacyPages(t *testing.T, get func(string) (int, string)) {
+	t.Helper()
+	var body string
 	// The registration's inquiries are what the person sees on "who
 	// looked at my data": the window asked the civil registry and Shahkar.
 	var seen bool

@@ -147,15 +147,30 @@ func (g *Gateway) authProblem(err error) *web.Problem {
 		"گواهی کلاینت معتبر صادرشده از سوی مرکز تبادل لازم است.")
 }
 
-// normalizeSubject accepts a data subject: a national code or a legal ID.
-// A value that is neither gets the national code's reason.
+// normalizeSubject accepts a data subject: a national code, a legal ID
+// or a foreign national's FIDA. A value that is none gets the national
+// code's reason.
 func normalizeSubject(v string) (string, error) {
-	code, err := iran.NormalizeNationalCode(v)
+	code, err := normalizePerson(v)
 	if err == nil {
 		return code, nil
 	}
 	if id, lerr := iran.NormalizeLegalID(v); lerr == nil {
 		return id, nil
+	}
+	return "", err
+}
+
+// normalizePerson accepts an end user: a national code, or the FIDA of a
+// foreign national. A value that is neither gets the national code's
+// reason.
+func normalizePerson(v string) (string, error) {
+	code, err := iran.NormalizeNationalCode(v)
+	if err == nil {
+		return code, nil
+	}
+	if fida, ferr := iran.NormalizeFIDA(v); ferr == nil {
+		return fida, nil
 	}
 	return "", err
 }
@@ -298,7 +313,7 @@ func (g *Gateway) claimedClient(member, claimed string) (Subsystem, *web.Problem
 // checkPeople validates the end user, assurance level and data subject.
 func (g *Gateway) checkPeople(r *http.Request, c *call) *web.Problem {
 	if v := r.Header.Get(nix.HeaderUser); v != "" {
-		code, err := iran.NormalizeNationalCode(v)
+		code, err := normalizePerson(v)
 		if err != nil {
 			return badHeader(nix.HeaderUser, err)
 		}

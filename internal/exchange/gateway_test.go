@@ -282,6 +282,15 @@ func TestGatewayForwardsAndRefuses(t *testing.T) {
 		got.Header.Get(nix.HeaderClient) != window+"/portal" || got.Header.Get(nix.HeaderMessageID) != r.header.Get(nix.HeaderMessageID) {
 		t.Errorf("the provider got %s?%s with %v", got.URL.Path, got.URL.RawQuery, got.Header)
 	}
+	// A foreign national is the end user and data subject by FIDA.
+	fida := with(nix.HeaderUser, "۱۹۸۷ ۱۲۳۴ ۵۶۰۱")
+	fida[nix.HeaderSubject] = "1987-1234-5601"
+	if r := do(t, win, "POST", url, fida, `{"nin":"0012345679"}`); r.status != 200 {
+		t.Fatalf("a call for a foreign national: %d %s", r.status, r.body)
+	}
+	if got := <-w.lastReq; got.Header.Get(nix.HeaderUser) != "198712345601" || got.Header.Get(nix.HeaderSubject) != "198712345601" {
+		t.Errorf("the provider got the foreign national as user %q, subject %q", got.Header.Get(nix.HeaderUser), got.Header.Get(nix.HeaderSubject))
+	}
 
 	cases := []struct {
 		name    string

@@ -75,7 +75,10 @@ type Address struct {
 // convenience for agencies (the address scope), so a registration neither
 // waits on it failing nor is refused for it.
 type ResidenceBook interface {
-	Residence(ctx context.Context, nationalCode string) (Address, error)
+	// Residence tells the legal residence of id, a person's national
+	// code or a company's legal ID, asked on behalf of user (the national
+	// code of the person registering).
+	Residence(ctx context.Context, id, user string) (Address, error)
 }
 
 // ExchangeRegistries reaches the base registries through the national
@@ -174,10 +177,11 @@ func (x *ExchangeRegistries) LegalPerson(ctx context.Context, legalID string) (C
 	return c, nil
 }
 
-// Residence asks the civil registry for a person's legal residence: the
-// postal code and the Post's address for it. The city is the locality's
-// name, or the township's where the locality is not a city.
-func (x *ExchangeRegistries) Residence(ctx context.Context, code string) (Address, error) {
+// Residence asks the civil registry for a person's or a company's legal
+// residence: the postal code and the Post's address for it. The city is
+// the locality's name, or the township's where the locality is not a
+// city.
+func (x *ExchangeRegistries) Residence(ctx context.Context, id, user string) (Address, error) {
 	if x.Services.Residence == "" {
 		return Address{}, ErrNoRecord
 	}
@@ -190,7 +194,7 @@ func (x *ExchangeRegistries) Residence(ctx context.Context, code string) (Addres
 			LocalityName string `json:"localityName"`
 		} `json:"address"`
 	}
-	if _, err := x.Client.JSON(ctx, nix.Call{Service: x.Services.Residence, Path: code, Subject: code, User: code}, &out); err != nil {
+	if _, err := x.Client.JSON(ctx, nix.Call{Service: x.Services.Residence, Path: id, Subject: id, User: user}, &out); err != nil {
 		return Address{}, lookupErr(err)
 	}
 	a := Address{PostalCode: out.PostalCode}

@@ -369,7 +369,7 @@ func (s *Service) checkRegistration(ctx context.Context, in RegisterInput, cl Cl
 		a.NationalCode = field("nationalCode", iran.NormalizeNationalCode, in.NationalCode)
 		a.LoginID = a.LegalID
 	case KindForeign:
-		a.ForeignID = field("foreignId", normalizeFIDA, in.ForeignID)
+		a.ForeignID = field("foreignId", iran.NormalizeFIDA, in.ForeignID)
 		a.LoginID = a.ForeignID
 	default:
 		return a, newError(http.StatusUnprocessableEntity, CodeInvalid, "kind", "نوع ثبت‌نام را انتخاب کنید.", "choose what kind of account to register")
@@ -470,8 +470,13 @@ func (s *Service) checkRegistration(ctx context.Context, in RegisterInput, cl Cl
 		return a, mobileNotOwner()
 	}
 	a.Source["mobile"] = "shahkar"
-	if rb, ok := reg.(ResidenceBook); ok && a.NationalCode != "" {
-		addr, err := rb.Residence(ctx, a.NationalCode)
+	// A company's legal residence is its own, not its signatory's home.
+	resident := a.NationalCode
+	if in.Kind == KindLegal {
+		resident = a.LegalID
+	}
+	if rb, ok := reg.(ResidenceBook); ok && resident != "" {
+		addr, err := rb.Residence(ctx, resident, a.NationalCode)
 		switch {
 		case err == nil:
 			a.PostalCode, a.Province, a.City = addr.PostalCode, addr.Province, addr.City
@@ -528,16 +533,6 @@ func jalaliTime(d iran.JalaliDate) time.Time {
 	return t
 }
 
-// normalizeFIDA accepts the 12-digit foreign national identifier.
-func normalizeFIDA(s string) (string, error) {
-	v := iran.ToASCIIDigits(strings.Join(strings.Fields(s), ""))
-	if len(v) != 12 || strings.Trim(v, "0123456789") != "" {
-		return "", &iran.ValidationError{Code: "length", Fa: "شناسهٔ فراگیر اتباع خارجی ۱۲ رقم است.",
-			En: "a foreign national identifier (FIDA) has 12 digits"}
-	}
-	return v, nil
-}
-
 // normalizeLoginID tells the identifier kinds apart by length: 10 digits
 // a national code, 11 a legal ID, 12 a FIDA.
 func normalizeLoginID(s string) (string, error) {
@@ -546,7 +541,7 @@ func normalizeLoginID(s string) (string, error) {
 	case 11:
 		return iran.NormalizeLegalID(v)
 	case 12:
-		return normalizeFIDA(v)
+		return iran.NormalizeFIDA(v)
 	}
 	return iran.NormalizeNationalCode(v)
 }

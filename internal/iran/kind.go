@@ -16,6 +16,11 @@ const (
 	KindPostalCode   Kind = "postal-code"   // کد پستی
 	KindMobile       Kind = "mobile"        // شماره همراه
 	KindSheba        Kind = "sheba"         // شماره شبا, the Iranian IBAN
+	// KindFIDA is the foreign national identifier (شناسهٔ فراگیر اتباع
+	// خارجی). It names FIDAs in messages, but is not among Kinds, which
+	// `panjereh ids` checks and guesses between: a FIDA has no check
+	// digit, so any twelve digits would pass for one.
+	KindFIDA Kind = "fida"
 )
 
 // Kinds returns every identifier kind, in a fixed order.
@@ -37,6 +42,8 @@ func (k Kind) FaName() string {
 		return "شماره همراه"
 	case KindSheba:
 		return "شماره شبا"
+	case KindFIDA:
+		return "شناسهٔ فراگیر اتباع خارجی"
 	}
 	return ""
 }

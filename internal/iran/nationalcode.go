@@ -115,6 +115,8 @@ func enName(k Kind) string {
 		return "mobile number"
 	case KindSheba:
 		return "Sheba number"
+	case KindFIDA:
+		return "foreign national identifier (FIDA)"
 	}
 	return string(k)
 }
