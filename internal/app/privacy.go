@@ -1,7 +1,12 @@
 package app
 
 import (
+	"cmp"
 	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
 
 	"github.com/panjereh/panjereh/internal/audit"
 	"github.com/panjereh/panjereh/internal/exchange"
@@ -16,7 +21,7 @@ import (
 func privacyFeeds(h *identity.Handler, db *sqldb.DB, p *oidc.Provider, l *audit.Log) {
 	h.Connections = connections{p}
 	h.Accesses = accesses{index: &exchange.Index{DB: db}, members: &exchange.Store{DB: db}}
-	h.Activity = activity{l}
+	h.Activity = activity{db: db, l: l, p: p}
 }
 
 type connections struct{ p *oidc.Provider }
@@ -66,17 +71,91 @@ func (a accesses) Accesses(ctx context.Context, subject string, limit int) ([]id
 	return out, nil
 }
 
-type activity struct{ l *audit.Log }
+// activity is a person's security activity: the window's events about
+// their login ID, and the single sign-on provider's events about their
+// account (consents given, refused and withdrawn, logouts an agency
+// started), which the provider records under the account's ID, the only
+// name it has for the person.
+type activity struct {
+	db *sqldb.DB
+	l  *audit.Log
+	p  *oidc.Provider
+}
+
+// agencyEvents are the provider's kinds shown to the person, each with
+// its title around the agency's name.
+var agencyEvents = map[audit.Kind]web.Text{
+	"oidc.consent.grant":  {Fa: "اجازهٔ ارسال اطلاعات به %s", En: "Consent given to %s"},
+	"oidc.consent.deny":   {Fa: "رد درخواست اجازهٔ %s", En: "Consent refused to %s"},
+	"oidc.consent.revoke": {Fa: "لغو اجازهٔ ارسال اطلاعات به %s", En: "Consent withdrawn from %s"},
+	"oidc.logout":         {Fa: "خروج به درخواست %s", En: "Logout started at %s"},
+}
+
+// someAgency stands for the agency of a logout that named none.
+var someAgency = web.Text{Fa: "یک دستگاه", En: "an agency"}
 
 func (a activity) Activity(ctx context.Context, loginID string, limit int) ([]identity.ActivityItem, error) {
 	page, err := a.l.ForSubject(ctx, loginID, "", limit)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]identity.ActivityItem, 0, len(page.Entries))
-	for _, e := range page.Entries {
-		fa, en := e.Kind.Title()
-		out = append(out, identity.ActivityItem{At: e.Time, What: web.Text{Fa: fa, En: en}, IP: e.IP, UserAgent: e.UserAgent})
+	entries := page.Entries
+	var accountID string
+	err = a.db.Read.QueryRowContext(ctx, `SELECT id FROM identity_accounts WHERE login_id = $1`, loginID).Scan(&accountID)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("app: activity: account of %s: %w", loginID, err)
+	}
+	if accountID != "" {
+		kinds := make([]audit.Kind, 0, len(agencyEvents))
+		for k := range agencyEvents {
+			kinds = append(kinds, k)
+		}
+		sso, err := a.l.List(ctx, audit.Filter{Subject: accountID, Kinds: kinds, Limit: limit})
+		if err != nil {
+			return nil, err
+		}
+		// Both pages are newest first; together they are the newest
+		// limit events of either.
+		entries = append(entries, sso.Entries...)
+		slices.SortFunc(entries, func(x, y audit.Entry) int { return cmp.Compare(y.Seq, x.Seq) })
+		entries = entries[:min(len(entries), limit)]
+	}
+	names := map[string]web.Text{}
+	out := make([]identity.ActivityItem, 0, len(entries))
+	for _, e := range entries {
+		var what web.Text
+		if title, ok := agencyEvents[e.Kind]; ok {
+			who, err := a.agency(ctx, names, e.Details["client_id"])
+			if err != nil {
+				return nil, err
+			}
+			what = web.Text{Fa: fmt.Sprintf(title.Fa, who.Fa), En: fmt.Sprintf(title.En, who.En)}
+		} else {
+			what.Fa, what.En = e.Kind.Title()
+		}
+		out = append(out, identity.ActivityItem{At: e.Time, What: what, IP: e.IP, UserAgent: e.UserAgent})
 	}
 	return out, nil
+}
+
+// agency names a client as the person knows it, in quotation marks; a
+// client since deleted is named by its ID. names caches the answers.
+func (a activity) agency(ctx context.Context, names map[string]web.Text, clientID string) (web.Text, error) {
+	if clientID == "" {
+		return someAgency, nil
+	}
+	if n, ok := names[clientID]; ok {
+		return n, nil
+	}
+	n := web.Text{Fa: clientID, En: clientID}
+	c, err := a.p.Client(ctx, clientID)
+	switch {
+	case err == nil:
+		n = web.Text{Fa: c.NameFa, En: c.NameEn}
+	case !errors.Is(err, sqldb.ErrNotFound):
+		return web.Text{}, fmt.Errorf("app: activity: %w", err)
+	}
+	n = web.Text{Fa: "«" + n.Fa + "»", En: "“" + n.En + "”"}
+	names[clientID] = n
+	return n, nil
 }

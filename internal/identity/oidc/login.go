@@ -197,7 +197,11 @@ func (p *Provider) consent(w http.ResponseWriter, r *http.Request) {
 	}
 	scopes := consentScopes(g.Req.Scopes)
 	if r.PostFormValue("decision") != "allow" {
-		p.audit(r.Context(), r, AuditEvent{Kind: "oidc.consent.deny", Actor: sess.Subject, Subject: c.ID,
+		// Consent events are about the person (their data, their
+		// choice), so they name the person as subject, as the audit log
+		// does for a person's own login, and the agency in the details;
+		// the person's security activity lists them by that subject.
+		p.audit(r.Context(), r, AuditEvent{Kind: "oidc.consent.deny", Actor: sess.Subject, Subject: sess.Subject,
 			Details: map[string]string{"client_id": c.ID, "scopes": strings.Join(scopes, " ")}})
 		p.redirectError(w, r, &g.Req, &authError{errAccessDenied, "the person did not consent"})
 		return
@@ -264,7 +268,7 @@ func (p *Provider) approve(ctx context.Context, tx *sqldb.Tx, r *http.Request, g
 		if err := p.saveConsent(ctx, tx, s.Subject, c.ID, consent); err != nil {
 			return "", err
 		}
-		if err := p.opts.Audit.RecordTx(ctx, tx, fromRequest(r, AuditEvent{Kind: "oidc.consent.grant", Actor: s.Subject, Subject: c.ID,
+		if err := p.opts.Audit.RecordTx(ctx, tx, fromRequest(r, AuditEvent{Kind: "oidc.consent.grant", Actor: s.Subject, Subject: s.Subject,
 			Details: map[string]string{"client_id": c.ID, "scopes": strings.Join(consent, " ")}})); err != nil {
 			return "", err
 		}
@@ -419,7 +423,7 @@ func (p *Provider) RevokeConsent(ctx context.Context, subject, clientID string) 
 	if err != nil {
 		return fmt.Errorf("oidc: revoke consent: %w", err)
 	}
-	p.audit(ctx, nil, AuditEvent{Kind: "oidc.consent.revoke", Actor: subject, Subject: clientID,
+	p.audit(ctx, nil, AuditEvent{Kind: "oidc.consent.revoke", Actor: subject, Subject: subject,
 		Details: map[string]string{"client_id": clientID}})
 	return nil
 }

@@ -139,7 +139,9 @@ func (p *Provider) finishLogout(w http.ResponseWriter, r *http.Request, lr *logo
 			return
 		}
 		p.SessionEnded(ctx, sess.ID)
-		p.audit(ctx, r, AuditEvent{Kind: "oidc.logout", Actor: sess.Subject, Subject: lr.ClientID,
+		// About the person, like the consent events: the agency that
+		// asked is in the details.
+		p.audit(ctx, r, AuditEvent{Kind: "oidc.logout", Actor: sess.Subject, Subject: sess.Subject,
 			Details: map[string]string{"client_id": lr.ClientID}})
 	}
 	if lr.RedirectURI != "" {

@@ -1,0 +1,68 @@
+package oidc_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"golang.org/x/oauth2"
+)
+
+// TestConsentEventsNameThePerson: consents given, refused and withdrawn,
+// and a logout an agency started, are about the person, so the audit log
+// has them under the person's account as subject (which the person's
+// security activity lists), with the agency in the details.
+func TestConsentEventsNameThePerson(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	r := e.rp("agency", e.secretFor(t), "profile")
+	b := e.browser()
+	tok, _ := e.login(r, b)
+	q := url.Values{"id_token_hint": {tok.Extra("id_token").(string)}}
+	resp, err := b.Get(e.url + "/oauth2/logout?" + q.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if err := e.p.RevokeConsent(ctx, persona, "agency"); err != nil {
+		t.Fatal(err)
+	}
+	// Asked again after the withdrawal, the person refuses.
+	b = e.browser()
+	resp, err = b.Get(r.cfg.AuthCodeURL("st-2", oauth2.S256ChallengeOption(oauth2.GenerateVerifier())))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), `action="/oauth2/consent"`) {
+		t.Fatalf("no consent page after the withdrawal: %.300s", body)
+	}
+	resp, err = b.PostForm(e.url+"/oauth2/consent", url.Values{"csrf_token": {csrfRE.FindStringSubmatch(string(body))[1]},
+		"id": {idRE.FindStringSubmatch(string(body))[1]}, "decision": {"deny"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+
+	seen := map[string]bool{}
+	for _, ev := range e.audit.since(0) {
+		switch ev.Kind {
+		case "oidc.consent.grant", "oidc.consent.deny", "oidc.consent.revoke", "oidc.logout":
+			seen[ev.Kind] = true
+			if ev.Actor != persona || ev.Subject != persona || ev.Details["client_id"] != "agency" {
+				t.Errorf("%s: actor %q, subject %q, details %v; want the person as both and the agency in client_id",
+					ev.Kind, ev.Actor, ev.Subject, ev.Details)
+			}
+		}
+	}
+	if len(seen) != 4 {
+		t.Errorf("recorded %v, want each of the four", seen)
+	}
+	if resp.StatusCode != http.StatusFound && resp.StatusCode != http.StatusOK {
+		t.Errorf("refusal answered %d", resp.StatusCode)
+	}
+}
