@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/panjereh/panjereh/internal/iran"
@@ -87,7 +88,28 @@ func codesLocked(until, now time.Time) *Error {
 }
 
 func rateLimited(retry time.Duration) *Error {
+	fa, en := waitFor(retry)
 	return &Error{Status: http.StatusTooManyRequests, Code: CodeRateLimited, RetryAfter: retry,
-		Fa: "درخواست‌های زیادی فرستاده شده است؛ کمی بعد دوباره تلاش کنید.",
-		En: "too many requests; please try again later"}
+		Fa: "درخواست‌های زیادی فرستاده شده است؛ " + fa + " دوباره تلاش کنید.",
+		En: "too many requests; please try again " + en}
+}
+
+// waitFor says in how long a wait of d ends, in whole minutes, or in
+// seconds under a minute, rounded up: a person told "in 14 minutes"
+// and coming back then must not be refused again.
+func waitFor(d time.Duration) (fa, en string) {
+	if d <= time.Minute {
+		n := max(1, int((d+time.Second-1)/time.Second))
+		return iran.ToPersianDigits(strconv.Itoa(n)) + " ثانیهٔ دیگر", plural(n, "second")
+	}
+	n := int((d + time.Minute - 1) / time.Minute)
+	return iran.ToPersianDigits(strconv.Itoa(n)) + " دقیقهٔ دیگر", plural(n, "minute")
+}
+
+// plural is "in 1 minute" or "in n minutes".
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "in 1 " + unit
+	}
+	return "in " + strconv.Itoa(n) + " " + unit + "s"
 }

@@ -202,6 +202,27 @@ func newLoginView(value string, err *web.Text, ret string) loginView {
 		InputMode: "numeric", Autocomplete: "username", Dir: "ltr"}}}}
 }
 
+// loginAgain is the login page for a code that can no longer be used,
+// saying why above the form rather than on its field, which the person
+// did nothing wrong in.
+func loginAgain(msg *web.Text, ret string) loginView {
+	v := newLoginView("", nil, ret)
+	v.Message = msg
+	return v
+}
+
+// oneText is the message of a failure that fail gave as a field's
+// error or as the form's.
+func oneText(errs map[string]*web.Text, msg *web.Text) *web.Text {
+	if msg != nil {
+		return msg
+	}
+	for _, t := range errs {
+		return t
+	}
+	return nil
+}
+
 func (h *Handler) renderLogin(w http.ResponseWriter, r *http.Request, status int, v loginView) {
 	h.m.Render(w, r, status, h.pages, web.Page{Name: "login.html", Title: "login.title", Data: v})
 }
@@ -280,7 +301,16 @@ func (h *Handler) codeForm(w http.ResponseWriter, r *http.Request) {
 	ret := safeReturn(r.URL.Query().Get("return"))
 	ch, err := h.Service.PendingChallenge(r.Context(), r.URL.Query().Get("c"))
 	if err != nil {
-		h.renderLogin(w, r, http.StatusGone, newLoginView("", &web.Text{Fa: messages["code.gone"].Fa, En: messages["code.gone"].En}, ret))
+		// Back to the code page of a login that has since succeeded: the
+		// person is in, and goes on as the login did.
+		if _, _, in := h.Current(r); in {
+			if ret == "" || strings.HasPrefix(ret, "/oauth2/") {
+				ret = "/account"
+			}
+			http.Redirect(w, r, ret, http.StatusSeeOther)
+			return
+		}
+		h.renderLogin(w, r, http.StatusGone, loginAgain(&web.Text{Fa: messages["code.gone"].Fa, En: messages["code.gone"].En}, ret))
 		return
 	}
 	h.renderCode(w, r, http.StatusOK, newCodeView(ch, nil, ret, "/login/code", h.Service.now()))
@@ -302,20 +332,16 @@ func (h *Handler) code(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		var e *Error
 		if errors.As(err, &e) && (e.Code == CodeCodeExpired || e.Code == CodeTooManyAttempts || e.Code == CodeCodesLocked) {
-			h.renderLogin(w, r, e.Status, newLoginView("", &web.Text{Fa: e.Fa, En: e.En}, ret))
+			h.renderLogin(w, r, e.Status, loginAgain(&web.Text{Fa: e.Fa, En: e.En}, ret))
 			return
 		}
 		h.fail(w, r, err, func(status int, errs map[string]*web.Text, msg *web.Text) {
 			ch, perr := h.Service.PendingChallenge(r.Context(), id)
 			if perr != nil {
-				h.renderLogin(w, r, http.StatusGone, newLoginView("", msg, ret))
+				h.renderLogin(w, r, http.StatusGone, loginAgain(oneText(errs, msg), ret))
 				return
 			}
-			fe := errs["code"]
-			if fe == nil {
-				fe = msg
-			}
-			h.renderCode(w, r, status, newCodeView(ch, fe, ret, "/login/code", h.Service.now()))
+			h.renderCode(w, r, status, newCodeView(ch, oneText(errs, msg), ret, "/login/code", h.Service.now()))
 		})
 		return
 	}
@@ -342,12 +368,12 @@ func (h *Handler) resend(w http.ResponseWriter, r *http.Request) {
 	id, ret := r.PostFormValue("c"), safeReturn(r.PostFormValue("return"))
 	ch, err := h.Service.Resend(r.Context(), id, client(r))
 	if err != nil {
-		h.fail(w, r, err, func(status int, _ map[string]*web.Text, msg *web.Text) {
+		h.fail(w, r, err, func(status int, errs map[string]*web.Text, msg *web.Text) {
 			if old, perr := h.Service.PendingChallenge(r.Context(), id); perr == nil {
-				h.renderCode(w, r, status, newCodeView(old, msg, ret, "/login/code", h.Service.now()))
+				h.renderCode(w, r, status, newCodeView(old, oneText(errs, msg), ret, "/login/code", h.Service.now()))
 				return
 			}
-			h.renderLogin(w, r, status, newLoginView("", msg, ret))
+			h.renderLogin(w, r, status, loginAgain(oneText(errs, msg), ret))
 		})
 		return
 	}
@@ -376,7 +402,8 @@ type accountView struct {
 
 type profileRow struct {
 	Label  web.Text
-	Value  string
+	Value  string   // as the registry gave it
+	Text   web.Text // or a value said in the page's language
 	Date   time.Time
 	Source web.Text
 }
@@ -389,7 +416,10 @@ func profileRows(a Account) []profileRow {
 			rows = append(rows, profileRow{Label: messages["profile."+key], Value: value, Source: src(source)})
 		}
 	}
-	add("kind", messages["kind."+string(a.Kind)].Fa+" / "+messages["kind."+string(a.Kind)].En, "")
+	said := func(key string, value web.Text, source string) {
+		rows = append(rows, profileRow{Label: messages["profile."+key], Text: value, Source: src(source)})
+	}
+	said("kind", messages["kind."+string(a.Kind)], "")
 	add("nationalCode", a.NationalCode, "nationalCode")
 	add("foreignId", a.ForeignID, "foreignId")
 	add("legalId", a.LegalID, "companyName")
@@ -399,7 +429,7 @@ func profileRows(a Account) []profileRow {
 	add("lastName", a.LastName, "lastName")
 	add("fatherName", a.FatherName, "fatherName")
 	if g := messages["gender."+a.Gender]; g.Fa != "" {
-		add("gender", g.Fa+" / "+g.En, "gender")
+		said("gender", g, "gender")
 	}
 	if !a.BirthDate.IsZero() {
 		rows = append(rows, profileRow{Label: messages["profile.birthDate"], Date: a.BirthDate, Source: src("birthDate")})
@@ -534,15 +564,11 @@ func (h *Handler) confirmMobile(w http.ResponseWriter, r *http.Request) {
 	if _, err := h.Service.ConfirmMobile(r.Context(), a.ID, id, r.PostFormValue("code"), client(r)); err != nil {
 		h.fail(w, r, err, func(status int, errs map[string]*web.Text, msg *web.Text) {
 			if ch, perr := h.Service.PendingChallenge(r.Context(), id); perr == nil {
-				fe := errs["code"]
-				if fe == nil {
-					fe = msg
-				}
-				h.renderCode(w, r, status, newCodeView(ch, fe, "", "/account/mobile/confirm", h.Service.now()))
+				h.renderCode(w, r, status, newCodeView(ch, oneText(errs, msg), "", "/account/mobile/confirm", h.Service.now()))
 				return
 			}
 			v := newMobileView(a, "", nil)
-			v.Message = msg
+			v.Message = oneText(errs, msg)
 			h.renderMobile(w, r, status, v)
 		})
 		return

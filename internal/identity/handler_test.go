@@ -141,7 +141,11 @@ func TestPagesRegisterLoginAccountLogout(t *testing.T) {
 		t.Fatalf("after login to %q", loc)
 	}
 	res, body = b.get("/account")
-	wantStatus(t, res, body, 200, p.FirstName, p.LastName, p.FatherName, "سازمان ثبت احوال", "سامانهٔ شاهکار", "loa1")
+	wantStatus(t, res, body, 200, p.FirstName, p.LastName, p.FatherName, "سازمان ثبت احوال", "سامانهٔ شاهکار", "loa1",
+		"<td>شخص حقیقی ایرانی</td>")
+	if strings.Contains(body, "Iranian natural person") {
+		t.Error("the Persian profile says the kind of account in English too")
+	}
 	res, body = b.get("/account/sessions")
 	wantStatus(t, res, body, 200, "همین نشست", "Go-http-client", "۲ آذر ۱۴۰۵، ساعت ۱۱:۳۰")
 
@@ -197,7 +201,9 @@ func TestPagesRefusals(t *testing.T) {
 	wantStatus(t, res, body, http.StatusNotFound, "نخست ثبت‌نام کنید")
 	w.svc.Policy.PerIP = identity.Limit{Max: 1, Window: time.Hour}
 	res, body = b.post("/login", url.Values{"loginId": {"0000000019"}})
-	wantStatus(t, res, body, http.StatusTooManyRequests, "کمی بعد دوباره تلاش کنید")
+	// The address's window began with the first refusal's count, 15
+	// minutes long then.
+	wantStatus(t, res, body, http.StatusTooManyRequests, "درخواست‌های زیادی فرستاده شده است؛ ۱۵ دقیقهٔ دیگر دوباره تلاش کنید.")
 	if res.Header.Get("Retry-After") == "" {
 		t.Error("429 without Retry-After")
 	}
@@ -315,4 +321,58 @@ func TestMobileChangeNeedsAFreshLogin(t *testing.T) {
 	}
 	res, body = b.post("/account/mobile", url.Values{"mobile": {p.Mobiles[1]}})
 	wantStatus(t, res, body, http.StatusOK, `autocomplete="one-time-code"`)
+}
+
+// TestPagesForCodesNoLongerUsable: a code that can no longer be used
+// sends the person back to the login form with the reason above it, not
+// on the identifier's field, and never to a bare form: after the last
+// wrong try, a resend of a used code, the last wrong try at a mobile
+// change; and the back button to the code page of a login that went
+// through goes on to the account.
+func TestPagesForCodesNoLongerUsable(t *testing.T) {
+	w := newWorld(t)
+	b := newSite(t, w)
+	p := persona(t, "two-mobiles")
+	_, ch, err := w.svc.Register(context.Background(), natural(p), cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.get("/login") // the CSRF cookie
+	var res *http.Response
+	var body string
+	for range w.svc.Policy.MaxAttempts {
+		res, body = b.post("/login/code", url.Values{"c": {ch.ID}, "code": {"000000"}})
+	}
+	wantStatus(t, res, body, http.StatusUnprocessableEntity, `<div class="error-summary" role="alert"><p>کد بیش از اندازه نادرست وارد شد`)
+	if strings.Contains(body, `aria-invalid="true"`) {
+		t.Errorf("the burnt code is blamed on the identifier's field:\n%s", body)
+	}
+
+	// A new code, and a login with it.
+	w.clock.Add(2 * time.Minute)
+	res, body = b.post("/login", url.Values{"loginId": {p.NationalCode}})
+	wantStatus(t, res, body, http.StatusOK)
+	c := regexp.MustCompile(`name="c" value="([^"]+)"`).FindStringSubmatch(body)[1]
+	res, body = b.post("/login/code", url.Values{"c": {c}, "code": {w.sms.lastCode(t, p.Mobiles[0])}})
+	wantStatus(t, res, body, http.StatusSeeOther)
+
+	// Its code page again, as the back button shows it: the person is in.
+	res, body = b.get("/login/code?c=" + c)
+	wantStatus(t, res, body, http.StatusSeeOther)
+	if loc := res.Header.Get("Location"); loc != "/account" {
+		t.Errorf("the used code's page, logged in, goes to %q", loc)
+	}
+	// A resend of the used code says why nothing is sent.
+	w.clock.Add(2 * time.Minute)
+	res, body = b.post("/login/resend", url.Values{"c": {c}})
+	wantStatus(t, res, body, http.StatusGone, `role="alert"><p>این کد دیگر معتبر نیست`)
+
+	// The last wrong try at a mobile change's code.
+	res, body = b.post("/account/mobile", url.Values{"mobile": {p.Mobiles[1]}})
+	wantStatus(t, res, body, http.StatusOK, `autocomplete="one-time-code"`)
+	m := regexp.MustCompile(`name="c" value="([^"]+)"`).FindStringSubmatch(body)[1]
+	for range w.svc.Policy.MaxAttempts {
+		res, body = b.post("/account/mobile/confirm", url.Values{"c": {m}, "code": {"000000"}})
+	}
+	wantStatus(t, res, body, http.StatusUnprocessableEntity, `name="mobile"`, "کد بیش از اندازه نادرست وارد شد")
 }

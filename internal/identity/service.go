@@ -602,9 +602,10 @@ func overLimits(over []exceeded) error {
 	var wait time.Duration
 	for _, o := range over {
 		if strings.HasPrefix(o.key, "cooldown:") {
+			fa, en := waitFor(o.wait)
 			return &Error{Status: http.StatusTooManyRequests, Code: CodeCooldown, RetryAfter: o.wait.Round(time.Second),
-				Fa: "کد پیشین هنوز تازه است؛ کمی صبر کنید و دوباره درخواست کنید.",
-				En: "a code was just sent; please wait a little before asking for another"}
+				Fa: "کد پیشین هنوز تازه است؛ " + fa + " دوباره درخواست کنید.",
+				En: "a code was just sent; you can ask for another " + en}
 		}
 		wait = max(wait, o.wait)
 	}
@@ -924,9 +925,12 @@ func (s *Service) wrongCode(n int) error {
 		return tooManyAttempts()
 	}
 	left := s.Policy.MaxAttempts - n
+	en := fmt.Sprintf("the code is wrong; %d more tries are left", left)
+	if left == 1 {
+		en = "the code is wrong; 1 more try is left"
+	}
 	return &Error{Status: http.StatusUnprocessableEntity, Code: CodeCodeWrong, Field: "code",
-		Fa: fmt.Sprintf("کد نادرست است. %s بار دیگر می‌توانید تلاش کنید.", iran.ToPersianDigits(fmt.Sprint(left))),
-		En: fmt.Sprintf("the code is wrong; %d more tries are left", left)}
+		Fa: fmt.Sprintf("کد نادرست است. %s بار دیگر می‌توانید تلاش کنید.", iran.ToPersianDigits(fmt.Sprint(left))), En: en}
 }
 
 func tooManyAttempts() *Error {
