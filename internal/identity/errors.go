@@ -19,6 +19,9 @@ type Error struct {
 	Fa, En     string
 	RetryAfter time.Duration // for rate limits and cooldowns
 	Err        error         // the underlying cause, for the log only
+	// Also are the errors of the input's other fields, each with its
+	// Field, so that a form can show them all at once.
+	Also []*Error
 }
 
 func (e *Error) Error() string {

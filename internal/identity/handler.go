@@ -118,7 +118,11 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error, show f
 	}
 	msg := &web.Text{Fa: e.Fa, En: e.En}
 	if e.Field != "" {
-		show(e.Status, map[string]*web.Text{e.Field: msg}, nil)
+		errs := map[string]*web.Text{e.Field: msg}
+		for _, o := range e.Also {
+			errs[o.Field] = &web.Text{Fa: o.Fa, En: o.En}
+		}
+		show(e.Status, errs, nil)
 		return
 	}
 	show(e.Status, nil, msg)

@@ -110,6 +110,13 @@ func TestPagesRegisterLoginAccountLogout(t *testing.T) {
 	wantStatus(t, res, body, 200, "Register with My Government")
 	b.get("/register?lang=fa")
 
+	// Every field wrong at once: each says why, in one answer.
+	res, body = b.post("/register", url.Values{"kind": {"natural"}, "nationalCode": {""}, "birthDate": {"13"}, "mobile": {""}})
+	wantStatus(t, res, body, http.StatusUnprocessableEntity, "کد ملی وارد نشده است", "شماره همراه وارد نشده است")
+	if n := strings.Count(body, `aria-invalid="true"`); n != 3 {
+		t.Errorf("%d fields marked wrong, want the national code, the birth date and the mobile:\n%s", n, body)
+	}
+
 	// A birth date that does not match: the form comes back with the
 	// reason on its field, in Persian.
 	form := url.Values{"kind": {"natural"}, "nationalCode": {p.NationalCode}, "birthDate": {"1370/05/13"}, "mobile": {p.Mobiles[0]}}

@@ -380,6 +380,7 @@ func (s *Service) checkRegistration(ctx context.Context, in RegisterInput, cl Cl
 	}
 	a.Mobile = field("mobile", iran.NormalizeMobile, in.Mobile)
 	if len(errs) > 0 {
+		errs[0].Also = errs[1:]
 		return a, errs[0]
 	}
 	if err := s.limit(ctx, s.DB.Write, cl, "", a.LoginID, now); err != nil {
