@@ -409,16 +409,33 @@ func (p *Provider) revokeSubject(ctx context.Context, tx *sqldb.Tx, subject, kin
 }
 
 // RevokeConsent withdraws a person's consent for an agency and revokes
-// the agency's tokens for them: the next login asks again.
+// the agency's tokens for them: the next login asks again. An agency that
+// had the consent or tokens is also sent, with the same commit, a
+// back-channel logout token without a sid, which ends every session it
+// has for the person: tokens it can no longer use would not stop a
+// session from showing it what it received. An agency that never knew
+// the person gets nothing, so that it does not learn their subject.
 func (p *Provider) RevokeConsent(ctx context.Context, subject, clientID string) error {
 	now := p.now()
 	err := p.opts.DB.InTx(ctx, func(tx *sqldb.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM oidc_consents WHERE subject = $1 AND client_id = $2`, subject, clientID); err != nil {
+		res, err := tx.ExecContext(ctx, `DELETE FROM oidc_consents WHERE subject = $1 AND client_id = $2`, subject, clientID)
+		if err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE oidc_grants SET revoked_at = $1, claims = NULL
+		consents, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		res, err = tx.ExecContext(ctx, `UPDATE oidc_grants SET revoked_at = $1, claims = NULL
 			WHERE subject = $2 AND client_id = $3 AND revoked_at IS NULL`, now, subject, clientID)
-		return err
+		if err != nil {
+			return err
+		}
+		grants, err := res.RowsAffected()
+		if err != nil || consents+grants == 0 {
+			return err
+		}
+		return p.queueLogout(ctx, tx, clientID, subject, "", now)
 	})
 	if err != nil {
 		return fmt.Errorf("oidc: revoke consent: %w", err)

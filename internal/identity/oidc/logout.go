@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/go-jose/go-jose/v4"
 
@@ -194,38 +195,54 @@ func (p *Provider) sessionEnded(ctx context.Context, sessionID string) error {
 			return err
 		}
 		for _, t := range list {
-			c, err := loadClient(ctx, tx, t.client)
-			if errors.Is(err, sqldb.ErrNotFound) {
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			if c.BackchannelURI == "" {
-				continue
-			}
-			tok, err := p.keys.sign(ctx, jose.SignatureAlgorithm(c.IDTokenAlg), typLogout, map[string]any{
-				"iss": p.issuer, "aud": c.ID, "iat": now.Unix(), "exp": now.Add(deliveryWindow).Unix(),
-				"jti": randomToken(16), "sub": t.subject, "sid": publicSID(sessionID),
-				"events": map[string]any{"http://schemas.openid.net/event/backchannel-logout": map[string]any{}},
-			})
-			if err != nil {
-				return err
-			}
-			_, err = tx.ExecContext(ctx, `INSERT INTO oidc_logout_deliveries (id, client_id, uri, token, created_at,
-				next_at, attempts, last_error) VALUES ($1, $2, $3, $4, $5, $5, 0, '')`,
-				randomToken(16), c.ID, c.BackchannelURI, tok, now)
-			if err != nil {
+			if err := p.queueLogout(ctx, tx, t.client, t.subject, sessionID, now); err != nil {
 				return err
 			}
 		}
-		tx.AfterCommit(p.kick)
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("oidc: end session: %w", err)
 	}
 	return nil
+}
+
+// queueLogout queues, in tx, a back-channel logout token for the client
+// clientID about subject, if the client takes them: for the provider's
+// session sessionID, or, when sessionID is empty, without a sid, which
+// the Back-Channel Logout spec (2.4) defines as every session of the
+// subject at the client. A client since deleted gets nothing. The
+// delivery worker is woken once the token is committed.
+func (p *Provider) queueLogout(ctx context.Context, tx *sqldb.Tx, clientID, subject, sessionID string, now time.Time) error {
+	c, err := loadClient(ctx, tx, clientID)
+	if errors.Is(err, sqldb.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if c.BackchannelURI == "" {
+		return nil
+	}
+	claims := map[string]any{
+		"iss": p.issuer, "aud": c.ID, "iat": now.Unix(), "exp": now.Add(deliveryWindow).Unix(),
+		"jti": randomToken(16), "sub": subject,
+		"events": map[string]any{"http://schemas.openid.net/event/backchannel-logout": map[string]any{}},
+	}
+	if sessionID != "" {
+		claims["sid"] = publicSID(sessionID)
+	}
+	tok, err := p.keys.sign(ctx, jose.SignatureAlgorithm(c.IDTokenAlg), typLogout, claims)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO oidc_logout_deliveries (id, client_id, uri, token, created_at,
+		next_at, attempts, last_error) VALUES ($1, $2, $3, $4, $5, $5, 0, '')`,
+		randomToken(16), c.ID, c.BackchannelURI, tok, now)
+	if err == nil {
+		tx.AfterCommit(p.kick)
+	}
+	return err
 }
 
 func (p *Provider) kick() {
