@@ -430,6 +430,17 @@ func demoPrivacyPages(t *testing.T, get func(string) (int, string)) {
 	if !seen {
 		t.Errorf("the registration's inquiries are not on the accesses page:\n%s", body)
 	}
+	// They carry one tracking code, the registration's.
+	tracking := func(service string) string {
+		m := regexp.MustCompile(regexp.QuoteMeta(service) + `</bdi></td><td><bdi dir="ltr">([0-9]{16})</bdi>`).FindStringSubmatch(body)
+		if m == nil {
+			return ""
+		}
+		return m[1]
+	}
+	if id, sk := tracking("IR/GOV/sabteahval/registry/identity"), tracking("IR/GOV/sazmantanzim/shahkar/ServiceIDmatching"); id == "" || id != sk {
+		t.Errorf("the registration's inquiries' tracking codes: %q and %q, want one and the same", id, sk)
+	}
 	// Events recorded with the change they report join the chain within
 	// a second.
 	seen = false

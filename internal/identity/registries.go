@@ -99,6 +99,37 @@ func (x *ExchangeRegistries) now() time.Time {
 	return time.Now()
 }
 
+// call makes c through the exchange with the tracking code ctx carries
+// (tracked), or a fresh one, so that the person sees every inquiry the
+// window made about them with its tracking code on "who looked at my
+// data".
+func (x *ExchangeRegistries) call(ctx context.Context, c nix.Call, out any) (*nix.Response, error) {
+	if c.TrackingCode = trackingCode(ctx); c.TrackingCode == "" {
+		c.TrackingCode, _ = newCode(trackingDigits)
+	}
+	return x.Client.JSON(ctx, c, out)
+}
+
+// trackingDigits is the length of the window's own tracking codes.
+const trackingDigits = 16
+
+type trackedKey struct{}
+
+// tracked returns ctx with a fresh tracking code for the registries'
+// inquiries made with it: one registration's inquiries share one.
+func tracked(ctx context.Context) context.Context {
+	code, err := newCode(trackingDigits)
+	if err != nil {
+		return ctx
+	}
+	return context.WithValue(ctx, trackedKey{}, code)
+}
+
+func trackingCode(ctx context.Context) string {
+	code, _ := ctx.Value(trackedKey{}).(string)
+	return code
+}
+
 // lookupErr maps a refused or failed call: a 404 is no record; the rest
 // are failures.
 func lookupErr(err error) error {
@@ -120,7 +151,7 @@ func (x *ExchangeRegistries) Person(ctx context.Context, code string, birth iran
 		Name, Family, FatherName, BirthDate, NIN string
 		Gender, DeathStatus                      int
 	}
-	_, err := x.Client.JSON(ctx, nix.Call{Service: x.Services.Identity, Subject: code, User: code,
+	_, err := x.call(ctx, nix.Call{Service: x.Services.Identity, Subject: code, User: code,
 		Body: map[string]string{"nin": code, "birthDate": birth.Compact()}}, &out)
 	if err != nil {
 		return Person{}, lookupErr(err)
@@ -146,7 +177,7 @@ func (x *ExchangeRegistries) MobileMatches(ctx context.Context, mobile, code str
 	}
 	req := map[string]any{"requestId": x.RequestPrefix + strconv.FormatInt(x.now().UnixMilli(), 10),
 		"serviceNumber": mobile, "serviceType": 2, "identificationType": idType, "identificationNo": code}
-	if _, err := x.Client.JSON(ctx, nix.Call{Service: x.Services.Shahkar, Subject: code, User: code, Body: req}, &out); err != nil {
+	if _, err := x.call(ctx, nix.Call{Service: x.Services.Shahkar, Subject: code, User: code, Body: req}, &out); err != nil {
 		return false, lookupErr(err)
 	}
 	switch out.Response {
@@ -166,7 +197,7 @@ func (x *ExchangeRegistries) LegalPerson(ctx context.Context, legalID string) (C
 			NationalCode, FirstName, LastName, Role, From, To string
 		}
 	}
-	if _, err := x.Client.JSON(ctx, nix.Call{Service: x.Services.LegalPersons, Path: legalID, Subject: legalID}, &out); err != nil {
+	if _, err := x.call(ctx, nix.Call{Service: x.Services.LegalPersons, Path: legalID, Subject: legalID}, &out); err != nil {
 		return Company{}, lookupErr(err)
 	}
 	c := Company{LegalID: out.LegalID, Name: out.Name, Status: out.Status}
@@ -194,7 +225,7 @@ func (x *ExchangeRegistries) Residence(ctx context.Context, id, user string) (Ad
 			LocalityName string `json:"localityName"`
 		} `json:"address"`
 	}
-	if _, err := x.Client.JSON(ctx, nix.Call{Service: x.Services.Residence, Path: id, Subject: id, User: user}, &out); err != nil {
+	if _, err := x.call(ctx, nix.Call{Service: x.Services.Residence, Path: id, Subject: id, User: user}, &out); err != nil {
 		return Address{}, lookupErr(err)
 	}
 	a := Address{PostalCode: out.PostalCode}
@@ -214,7 +245,7 @@ func (x *ExchangeRegistries) Foreigner(ctx context.Context, fida string) (Foreig
 		Gender                                                        int
 		PermitExpires                                                 string `json:"residencePermitExpires"`
 	}
-	if _, err := x.Client.JSON(ctx, nix.Call{Service: x.Services.Foreigners, Path: fida, Subject: fida}, &out); err != nil {
+	if _, err := x.call(ctx, nix.Call{Service: x.Services.Foreigners, Path: fida, Subject: fida}, &out); err != nil {
 		return Foreigner{}, lookupErr(err)
 	}
 	f := Foreigner{FIDA: out.FIDA, FirstName: out.FirstName, LastName: out.LastName, FatherName: out.FatherName,

@@ -351,6 +351,7 @@ func alreadyRegistered() *Error {
 // checkRegistration validates the input, applies the rate limits and asks
 // the registries; it returns the account to create.
 func (s *Service) checkRegistration(ctx context.Context, in RegisterInput, cl Client, now time.Time) (Account, error) {
+	ctx = tracked(ctx)
 	var errs []*Error
 	field := func(name string, norm func(string) (string, error), v string) string {
 		out, err := norm(v)
