@@ -56,6 +56,8 @@ var messages = Messages{
 	"error.405.body":     {"این صفحه به این شکل درخواست پاسخ نمی‌دهد.", "This page does not answer this kind of request."},
 	"error.403.title":    {"درخواست پذیرفته نشد", "Request refused"},
 	"error.403.body":     {"فرم منقضی شده یا از جای دیگری فرستاده شده است. صفحه را دوباره باز کنید و فرم را از نو بفرستید.", "The form has expired or was sent from another site. Please reload the page and send the form again."},
+	"error.413.title":    {"فرم بیش از اندازه بزرگ است", "The form is too large"},
+	"error.413.body":     {"آنچه فرستادید از اندازهٔ مجاز (یک مگابایت) بزرگ‌تر است. مقدارهای کوتاه‌تری وارد کنید و فرم را دوباره بفرستید.", "What you sent is larger than allowed (one megabyte). Please enter shorter values and send the form again."},
 	"continue.title":     {"در حال انتقال", "On your way"},
 	"continue.body":      {"شما را به نشانی بعدی می‌بریم.", "You are being taken to the next address."},
 	"continue.link":      {"اگر منتقل نشدید، این پیوند را بزنید.", "If nothing happens, follow this link."},

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -84,6 +85,13 @@ func (m *Mux) Page(pattern string, h http.HandlerFunc) {
 		st.mu.Unlock()
 		if !isSafeMethod(r.Method) {
 			r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+			// A form cut short would fail the CSRF check below, and be
+			// told it had expired.
+			var tooLarge *http.MaxBytesError
+			if err := r.ParseForm(); errors.As(err, &tooLarge) {
+				m.errorPage(w, r, http.StatusRequestEntityTooLarge, "error.413")
+				return
+			}
 			if m.cop.Check(r) != nil || !csrfValid(r, st.secure) {
 				m.forbidden(w, r)
 				return

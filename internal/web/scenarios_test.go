@@ -126,6 +126,8 @@ func TestScenarios(t *testing.T) {
 			want: []string{"درخواست پذیرفته نشد", "Request refused"[:0]}, notWant: []string{"دریافت شد"}},
 		{name: "form without CSRF token in English", req: csrfPost("/submit?lang=en", "none", name), status: 403,
 			want: []string{"Request refused", "reload the page"}},
+		{name: "form over the size limit", req: csrfPost("/submit", "right", url.Values{"name": {strings.Repeat("ی", 200_000)}}), status: 413,
+			want: []string{"فرم بیش از اندازه بزرگ است"}, notWant: []string{"دریافت شد", "درخواست پذیرفته نشد"}},
 		{name: "form with a wrong CSRF token", req: csrfPost("/submit", "wrong", name), status: 403,
 			want: []string{"درخواست پذیرفته نشد"}, logs: []string{"csrf check failed"}},
 		{name: "form with the right CSRF token", req: csrfPost("/submit", "right", name), status: 200,
