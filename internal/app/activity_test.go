@@ -64,11 +64,11 @@ func TestActivityShowsAgencyEvents(t *testing.T) {
 	if err := a.audit.Record(ctx, audit.Event{Kind: audit.KindLogin, Actor: audit.ActorPerson(code), Subject: code}); err != nil {
 		t.Fatal(err)
 	}
-	record(oidc.AuditEvent{Kind: "oidc.consent.grant", Actor: accountID, Subject: accountID, Details: map[string]string{"client_id": "tax"}})
-	record(oidc.AuditEvent{Kind: "oidc.consent.deny", Actor: accountID, Subject: accountID, Details: map[string]string{"client_id": "gone"}})
-	record(oidc.AuditEvent{Kind: "oidc.logout", Actor: accountID, Subject: accountID, Details: map[string]string{"client_id": ""}})
-	record(oidc.AuditEvent{Kind: "oidc.authorize", Actor: accountID, Subject: "tax", Details: map[string]string{"client_id": "tax"}})
-	record(oidc.AuditEvent{Kind: "oidc.consent.grant", Actor: "acct-other", Subject: "acct-other", Details: map[string]string{"client_id": "tax"}})
+	record(oidc.AuditEvent{Kind: "oidc.consent.grant", Account: accountID, Subject: accountID, Details: map[string]string{"client_id": "tax"}})
+	record(oidc.AuditEvent{Kind: "oidc.consent.deny", Account: accountID, Subject: accountID, Details: map[string]string{"client_id": "gone"}})
+	record(oidc.AuditEvent{Kind: "oidc.logout", Account: accountID, Subject: accountID, Details: map[string]string{"client_id": ""}})
+	record(oidc.AuditEvent{Kind: "oidc.authorize", Account: accountID, Subject: "tax", Details: map[string]string{"client_id": "tax"}})
+	record(oidc.AuditEvent{Kind: "oidc.consent.grant", Account: "acct-other", Subject: "acct-other", Details: map[string]string{"client_id": "tax"}})
 	if err := p.RevokeConsent(ctx, accountID, "tax"); err != nil {
 		t.Fatal(err)
 	}
@@ -96,5 +96,22 @@ func TestActivityShowsAgencyEvents(t *testing.T) {
 	items, err = a.handler.Activity.Activity(ctx, code, 2)
 	if err != nil || len(items) != 2 || items[0].What.En != want[0].En || items[1].What.En != want[1].En {
 		t.Errorf("two newest = %+v, %v", items, err)
+	}
+}
+
+// The provider's events name who acted as the audit log's actors do: a
+// person by account, an agency by client, or the platform.
+func TestSSOEventActors(t *testing.T) {
+	for _, c := range []struct {
+		e    oidc.AuditEvent
+		want string
+	}{
+		{oidc.AuditEvent{Account: "acct-1", Subject: "acct-1"}, "account:acct-1"},
+		{oidc.AuditEvent{Client: "tax", Subject: "acct-1"}, "client:tax"},
+		{oidc.AuditEvent{Subject: "signing-keys"}, audit.ActorSystem},
+	} {
+		if got := ssoEvent(c.e).Actor; got != c.want {
+			t.Errorf("actor of %+v = %q, want %q", c.e, got, c.want)
+		}
 	}
 }

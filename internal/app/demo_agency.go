@@ -52,7 +52,7 @@ func startAgency(ctx context.Context, cfg config.Config, log *slog.Logger, db *s
 		BackchannelURI: srv.url + agency.PathBackchannel,
 		Scopes:         []string{"openid", "profile", "national_code", "birthdate", "phone", "address"},
 		MaxACR:         "loa1", AuthMethod: oidc.AuthSecretBasic, IDTokenAlg: "ES256", RequirePKCE: true, SessionSeconds: 3600}
-	secret, err := st.sso.SaveClient(ctx, "demo", client, true)
+	secret, err := st.sso.SaveClient(ctx, "", client, true)
 	if err != nil {
 		return fail(err)
 	}

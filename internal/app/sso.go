@@ -133,7 +133,14 @@ func (a ssoAudit) RecordTx(ctx context.Context, tx *sqldb.Tx, e oidc.AuditEvent)
 }
 
 func ssoEvent(e oidc.AuditEvent) audit.Event {
-	return audit.Event{Kind: audit.Kind(e.Kind), Actor: e.Actor, Subject: e.Subject, IP: e.IP, UserAgent: e.UserAgent, Details: e.Details}
+	actor := audit.ActorSystem
+	switch {
+	case e.Account != "":
+		actor = audit.ActorAccount(e.Account)
+	case e.Client != "":
+		actor = audit.ActorClient(e.Client)
+	}
+	return audit.Event{Kind: audit.Kind(e.Kind), Actor: actor, Subject: e.Subject, IP: e.IP, UserAgent: e.UserAgent, Details: e.Details}
 }
 
 // issuerURL is the provider's issuer: the public URL, or the window's.

@@ -331,7 +331,7 @@ func (p *Provider) Client(ctx context.Context, id string) (*Client, error) {
 }
 
 // SaveClient registers a new client or updates one, as actor (the
-// overseer's subject). For a new client_secret_basic client, or when
+// overseer's account ID; empty for the platform itself). For a new client_secret_basic client, or when
 // newSecret is set, it generates a secret and returns it: the only time
 // it is shown. The change is audited, without the secret.
 func (p *Provider) SaveClient(ctx context.Context, actor string, c *Client, newSecret bool) (secret string, err error) {
@@ -376,7 +376,7 @@ func (p *Provider) saveClient(ctx context.Context, r *http.Request, actor string
 	// names: the ID token's signing algorithm, the registered keys' IDs,
 	// whether the client may have tokens of its own, whether a new
 	// client authentication value was issued.
-	event := fromRequest(r, AuditEvent{Kind: kind, Actor: actor, Subject: c.ID, Details: map[string]string{
+	event := fromRequest(r, AuditEvent{Kind: kind, Account: actor, Subject: c.ID, Details: map[string]string{
 		"name_fa": c.NameFa, "name_en": c.NameEn, "logo_url": c.LogoURL, "session_seconds": fmt.Sprint(c.SessionSeconds),
 		"jwks_kids":     jwksKeyIDs(c.JWKS),
 		"redirect_uris": strings.Join(c.RedirectURIs, " "), "post_logout_uris": strings.Join(c.PostLogoutURIs, " "),

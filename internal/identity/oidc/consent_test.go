@@ -55,9 +55,9 @@ func TestConsentEventsNameThePerson(t *testing.T) {
 		switch ev.Kind {
 		case "oidc.consent.grant", "oidc.consent.deny", "oidc.consent.revoke", "oidc.logout":
 			seen[ev.Kind] = true
-			if ev.Actor != persona || ev.Subject != persona || ev.Details["client_id"] != "agency" {
+			if ev.Account != persona || ev.Subject != persona || ev.Details["client_id"] != "agency" {
 				t.Errorf("%s: actor %q, subject %q, details %v; want the person as both and the agency in client_id",
-					ev.Kind, ev.Actor, ev.Subject, ev.Details)
+					ev.Kind, ev.Account, ev.Subject, ev.Details)
 			}
 		}
 	}

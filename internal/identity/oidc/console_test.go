@@ -342,7 +342,7 @@ func TestConsole(t *testing.T) {
 					t.Fatalf("audit events %v, want one %s", added, sc.wantAudit)
 				}
 				ev := added[0]
-				if ev.Actor != persona || ev.Subject != "tax-office" || ev.IP == "" {
+				if ev.Account != persona || ev.Subject != "tax-office" || ev.IP == "" {
 					t.Errorf("audit event %+v", ev)
 				}
 				for k, v := range ev.Details {

@@ -326,7 +326,7 @@ func (p *Provider) rotateKeys(ctx context.Context, olderThan time.Time) (int, er
 		}
 	}
 	if n > 0 {
-		p.audit(ctx, nil, AuditEvent{Kind: "oidc.keys.rotate", Actor: "system", Subject: "signing-keys",
+		p.audit(ctx, nil, AuditEvent{Kind: "oidc.keys.rotate", Subject: "signing-keys",
 			Details: map[string]string{"sign_from": signFrom.Format(time.RFC3339), "published": fmt.Sprint(n)}})
 	}
 	return n, nil

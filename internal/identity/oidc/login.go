@@ -201,7 +201,7 @@ func (p *Provider) consent(w http.ResponseWriter, r *http.Request) {
 		// choice), so they name the person as subject, as the audit log
 		// does for a person's own login, and the agency in the details;
 		// the person's security activity lists them by that subject.
-		p.audit(r.Context(), r, AuditEvent{Kind: "oidc.consent.deny", Actor: sess.Subject, Subject: sess.Subject,
+		p.audit(r.Context(), r, AuditEvent{Kind: "oidc.consent.deny", Account: sess.Subject, Subject: sess.Subject,
 			Details: map[string]string{"client_id": c.ID, "scopes": strings.Join(scopes, " ")}})
 		p.redirectError(w, r, &g.Req, &authError{errAccessDenied, "the person did not consent"})
 		return
@@ -268,12 +268,12 @@ func (p *Provider) approve(ctx context.Context, tx *sqldb.Tx, r *http.Request, g
 		if err := p.saveConsent(ctx, tx, s.Subject, c.ID, consent); err != nil {
 			return "", err
 		}
-		if err := p.opts.Audit.RecordTx(ctx, tx, fromRequest(r, AuditEvent{Kind: "oidc.consent.grant", Actor: s.Subject, Subject: s.Subject,
+		if err := p.opts.Audit.RecordTx(ctx, tx, fromRequest(r, AuditEvent{Kind: "oidc.consent.grant", Account: s.Subject, Subject: s.Subject,
 			Details: map[string]string{"client_id": c.ID, "scopes": strings.Join(consent, " ")}})); err != nil {
 			return "", err
 		}
 	}
-	return code, p.opts.Audit.RecordTx(ctx, tx, fromRequest(r, AuditEvent{Kind: "oidc.authorize", Actor: s.Subject, Subject: c.ID,
+	return code, p.opts.Audit.RecordTx(ctx, tx, fromRequest(r, AuditEvent{Kind: "oidc.authorize", Account: s.Subject, Subject: c.ID,
 		Details: map[string]string{"client_id": c.ID, "scopes": strings.Join(g.Req.Scopes, " "), "acr": g.ACR}}))
 }
 
@@ -405,7 +405,7 @@ func (p *Provider) revokeSubject(ctx context.Context, tx *sqldb.Tx, subject, kin
 		p.now(), subject); err != nil {
 		return err
 	}
-	return p.opts.Audit.RecordTx(ctx, tx, AuditEvent{Kind: kind, Actor: "system", Subject: subject})
+	return p.opts.Audit.RecordTx(ctx, tx, AuditEvent{Kind: kind, Subject: subject})
 }
 
 // RevokeConsent withdraws a person's consent for an agency and revokes
@@ -440,7 +440,7 @@ func (p *Provider) RevokeConsent(ctx context.Context, subject, clientID string) 
 	if err != nil {
 		return fmt.Errorf("oidc: revoke consent: %w", err)
 	}
-	p.audit(ctx, nil, AuditEvent{Kind: "oidc.consent.revoke", Actor: subject, Subject: subject,
+	p.audit(ctx, nil, AuditEvent{Kind: "oidc.consent.revoke", Account: subject, Subject: subject,
 		Details: map[string]string{"client_id": clientID}})
 	return nil
 }

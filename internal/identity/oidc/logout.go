@@ -142,7 +142,7 @@ func (p *Provider) finishLogout(w http.ResponseWriter, r *http.Request, lr *logo
 		p.SessionEnded(ctx, sess.ID)
 		// About the person, like the consent events: the agency that
 		// asked is in the details.
-		p.audit(ctx, r, AuditEvent{Kind: "oidc.logout", Actor: sess.Subject, Subject: sess.Subject,
+		p.audit(ctx, r, AuditEvent{Kind: "oidc.logout", Account: sess.Subject, Subject: sess.Subject,
 			Details: map[string]string{"client_id": lr.ClientID}})
 	}
 	if lr.RedirectURI != "" {

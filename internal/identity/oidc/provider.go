@@ -102,12 +102,14 @@ type Accounts interface {
 // AuditEvent is one entry for the audit log. Details never carry secrets
 // or tokens.
 type AuditEvent struct {
-	Kind      string // such as "oidc.authorize", "oidc.client.update"
-	Actor     string // the subject or client that acted
-	Subject   string // whom or what it concerned
-	IP        string
-	UserAgent string
-	Details   map[string]string
+	Kind string // such as "oidc.authorize", "oidc.client.update"
+	// Who acted: a person, by their account ID, or an agency, by its
+	// client ID; neither, the provider itself.
+	Account, Client string
+	Subject         string // whom or what it concerned
+	IP              string
+	UserAgent       string
+	Details         map[string]string
 }
 
 // Auditor records audit events.

@@ -142,7 +142,7 @@ func (p *Provider) verifyAssertion(ctx context.Context, assertion, claimedID str
 	}
 	if err := p.spendAssertion(ctx, id, claims.ID, claims.Expiry.Time()); err != nil {
 		if errors.Is(err, errAssertionReplayed) {
-			p.audit(ctx, nil, AuditEvent{Kind: "oidc.assertion.replay", Actor: id, Subject: id,
+			p.audit(ctx, nil, AuditEvent{Kind: "oidc.assertion.replay", Client: id, Subject: id,
 				Details: map[string]string{"client_id": id}})
 			return nil, fail.WithDescription("client assertion already used")
 		}
@@ -240,7 +240,7 @@ func (p *Provider) codeReplayed(ctx context.Context, g *grant, now time.Time) {
 	if err := revokeGrant(ctx, p.opts.DB.Write, g.ID, now); err != nil {
 		p.log.ErrorContext(ctx, "oidc: revoke grant after code replay", "grant", g.ID, "err", err)
 	}
-	p.audit(ctx, nil, AuditEvent{Kind: "oidc.code.replay", Actor: g.ClientID, Subject: g.Subject,
+	p.audit(ctx, nil, AuditEvent{Kind: "oidc.code.replay", Client: g.ClientID, Subject: g.Subject,
 		Details: map[string]string{"client_id": g.ClientID, "grant": g.ID}})
 }
 
@@ -321,7 +321,7 @@ func (s *server) RefreshToken(ctx context.Context, r *op.ClientRequest[oidc.Refr
 		return insertRefresh(ctx, tx, next, g.ID, now, end)
 	})
 	if reused {
-		p.audit(ctx, nil, AuditEvent{Kind: "oidc.refresh.reuse", Actor: c.ID, Subject: g.Subject,
+		p.audit(ctx, nil, AuditEvent{Kind: "oidc.refresh.reuse", Client: c.ID, Subject: g.Subject,
 			Details: map[string]string{"client_id": c.ID, "grant": g.ID}})
 		return nil, oidc.ErrInvalidGrant().WithDescription("refresh token already used; the grant is revoked")
 	}
@@ -486,7 +486,7 @@ func (s *server) Revocation(ctx context.Context, r *op.ClientRequest[oidc.Revoca
 	if err := revokeGrant(ctx, p.opts.DB.Write, g.ID, now); err != nil {
 		return nil, op.AsStatusError(oidc.ErrServerError().WithParent(err), http.StatusServiceUnavailable)
 	}
-	p.audit(ctx, nil, AuditEvent{Kind: "oidc.token.revoke", Actor: c.ID, Subject: g.Subject,
+	p.audit(ctx, nil, AuditEvent{Kind: "oidc.token.revoke", Client: c.ID, Subject: g.Subject,
 		Details: map[string]string{"client_id": c.ID, "grant": g.ID}})
 	return op.NewResponse(struct{}{}), nil
 }
