@@ -171,14 +171,7 @@ func TestLogoutWithHintOfRemovedKey(t *testing.T) {
 	hint := tok.Extra("id_token").(string)
 	logout := func(hint string) (int, string) {
 		t.Helper()
-		q := url.Values{"id_token_hint": {hint}, "post_logout_redirect_uri": {"http://127.0.0.1:9/bye"}, "state": {"x"}}
-		resp, err := b.Get(e.url + "/oauth2/logout?" + q.Encode())
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(body)
+		return e.logoutPage(t, b, url.Values{"id_token_hint": {hint}, "post_logout_redirect_uri": {"http://127.0.0.1:9/bye"}, "state": {"x"}})
 	}
 	// Its signature altered, under a key the provider has: refused.
 	forged := hint[:len(hint)-4] + "AAAA"
@@ -269,23 +262,13 @@ func TestLogoutRefusesUnregisteredRedirect(t *testing.T) {
 	}
 	// A return address without a hint or client_id names no agency to
 	// look it up for; with client_id, it is the agency's.
-	get := func(q url.Values) (int, string) {
-		t.Helper()
-		resp, err := b.Get(e.url + "/oauth2/logout?" + q.Encode())
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(body)
-	}
 	q = url.Values{"post_logout_redirect_uri": {"http://127.0.0.1:9/bye"}, "state": {"x"}}
-	if status, body := get(q); status != http.StatusBadRequest ||
+	if status, body := e.logoutPage(t, b, q); status != http.StatusBadRequest ||
 		!strings.Contains(body, "The agency asking for logout is not named") && !strings.Contains(body, "دستگاه درخواست‌کنندهٔ خروج معلوم نیست") {
 		t.Errorf("logout to an address without naming the agency: %d %.300s", status, body)
 	}
 	q.Set("client_id", "agency")
-	if status, body := get(q); status != http.StatusOK || len(e.sessions.ended) != 0 {
+	if status, body := e.logoutPage(t, b, q); status != http.StatusOK || len(e.sessions.ended) != 0 {
 		t.Errorf("logout with client_id and no hint: %d, ended %v, want the confirmation page: %.300s", status, e.sessions.ended, body)
 	}
 	// Without a hint, the person is asked before being logged out.
@@ -328,4 +311,17 @@ func TestKeyRotation(t *testing.T) {
 	}
 	e.compat(t, before.AccessToken, http.StatusOK)
 	_ = oidc.ACR1
+}
+
+// logoutPage sends browser b to the end-session endpoint with q, and
+// returns the answer's status and body.
+func (e *env) logoutPage(t *testing.T, b *http.Client, q url.Values) (int, string) {
+	t.Helper()
+	resp, err := b.Get(e.url + "/oauth2/logout?" + q.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
 }
