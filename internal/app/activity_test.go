@@ -73,7 +73,7 @@ func TestActivityShowsAgencyEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	items, err := a.handler.Activity.Activity(ctx, code, 100)
+	items, err := a.handler.Activity.Activity(ctx, code, accountID, 100)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +93,7 @@ func TestActivityShowsAgencyEvents(t *testing.T) {
 	}
 
 	// The limit holds across both sources, newest first.
-	items, err = a.handler.Activity.Activity(ctx, code, 2)
+	items, err = a.handler.Activity.Activity(ctx, code, accountID, 2)
 	if err != nil || len(items) != 2 || items[0].What.En != want[0].En || items[1].What.En != want[1].En {
 		t.Errorf("two newest = %+v, %v", items, err)
 	}

@@ -3,7 +3,6 @@ package app
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -21,7 +20,7 @@ import (
 func privacyFeeds(h *identity.Handler, db *sqldb.DB, p *oidc.Provider, l *audit.Log) {
 	h.Connections = connections{p}
 	h.Accesses = accesses{index: &exchange.Index{DB: db}, members: &exchange.Store{DB: db}}
-	h.Activity = activity{db: db, l: l, p: p}
+	h.Activity = activity{l: l, p: p}
 }
 
 type connections struct{ p *oidc.Provider }
@@ -77,9 +76,8 @@ func (a accesses) Accesses(ctx context.Context, subject string, limit int) ([]id
 // started), which the provider records under the account's ID, the only
 // name it has for the person.
 type activity struct {
-	db *sqldb.DB
-	l  *audit.Log
-	p  *oidc.Provider
+	l *audit.Log
+	p *oidc.Provider
 }
 
 // agencyEvents are the provider's kinds shown to the person, each with
@@ -94,17 +92,12 @@ var agencyEvents = map[audit.Kind]web.Text{
 // someAgency stands for the agency of a logout that named none.
 var someAgency = web.Text{Fa: "یک دستگاه", En: "an agency"}
 
-func (a activity) Activity(ctx context.Context, loginID string, limit int) ([]identity.ActivityItem, error) {
+func (a activity) Activity(ctx context.Context, loginID, accountID string, limit int) ([]identity.ActivityItem, error) {
 	page, err := a.l.ForSubject(ctx, loginID, "", limit)
 	if err != nil {
 		return nil, err
 	}
 	entries := page.Entries
-	var accountID string
-	err = a.db.Read.QueryRowContext(ctx, `SELECT id FROM identity_accounts WHERE login_id = $1`, loginID).Scan(&accountID)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("app: activity: account of %s: %w", loginID, err)
-	}
 	if accountID != "" {
 		kinds := make([]audit.Kind, 0, len(agencyEvents))
 		for k := range agencyEvents {

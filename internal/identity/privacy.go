@@ -38,10 +38,10 @@ type Access struct {
 	Status       int
 }
 
-// Activity lists the security events of an account: logins, failed
-// attempts, codes sent, consents, logouts.
+// Activity lists the security events of an account, named by its login
+// ID and its ID: logins, failed attempts, codes sent, consents, logouts.
 type Activity interface {
-	Activity(ctx context.Context, loginID string, limit int) ([]ActivityItem, error)
+	Activity(ctx context.Context, loginID, accountID string, limit int) ([]ActivityItem, error)
 }
 
 // ActivityItem is one security event as its owner sees it.
@@ -122,7 +122,7 @@ func (h *Handler) activity(w http.ResponseWriter, r *http.Request) {
 	var load func(context.Context, Account) ([]ActivityItem, error)
 	if h.Activity != nil {
 		load = func(ctx context.Context, a Account) ([]ActivityItem, error) {
-			return h.Activity.Activity(ctx, a.LoginID, listLimit)
+			return h.Activity.Activity(ctx, a.LoginID, a.ID, listLimit)
 		}
 	}
 	listPage(h, w, r, "activity", load)
