@@ -331,9 +331,10 @@ func (p *Provider) Client(ctx context.Context, id string) (*Client, error) {
 }
 
 // SaveClient registers a new client or updates one, as actor (the
-// overseer's account ID; empty for the platform itself). For a new client_secret_basic client, or when
-// newSecret is set, it generates a secret and returns it: the only time
-// it is shown. The change is audited, without the secret.
+// overseer's account ID; empty for the platform itself). For a new
+// client_secret_basic client, or when newSecret is set, it generates a
+// secret and returns it: the only time it is shown. The change is
+// audited, without the secret.
 func (p *Provider) SaveClient(ctx context.Context, actor string, c *Client, newSecret bool) (secret string, err error) {
 	return p.saveClient(ctx, nil, actor, c, newSecret)
 }

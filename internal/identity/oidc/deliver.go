@@ -96,9 +96,9 @@ func (p *Provider) DeliverPending(ctx context.Context) (int, error) {
 		if sendErr == nil {
 			done++
 			_, err = p.opts.DB.Write.ExecContext(ctx, `UPDATE oidc_logout_deliveries SET delivered_at = $1 WHERE id = $2`, p.now(), d.id)
-		} else if refused := (refusedError{}); errors.As(sendErr, &refused) || d.attempts >= maxAttempts {
+		} else if refused := errors.As(sendErr, new(refusedError)); refused || d.attempts >= maxAttempts {
 			msg := "oidc: back-channel logout failed for good"
-			if refused.status != 0 {
+			if refused {
 				msg = "oidc: back-channel logout refused by the agency"
 			}
 			p.log.ErrorContext(ctx, msg, "client_id", d.clientID, "attempts", d.attempts, "err", sendErr)
@@ -121,14 +121,9 @@ func (p *Provider) DeliverPending(ctx context.Context) (int, error) {
 // for a token it found wrong (Back-Channel Logout 1.0, 2.8), which the
 // same token sent again would get again, so it is not retried. detail is
 // the answer's error code and description, for the operators.
-type refusedError struct {
-	status int
-	detail string
-}
+type refusedError struct{ detail string }
 
-func (e refusedError) Error() string {
-	return fmt.Sprintf("refused with status %d: %s", e.status, e.detail)
-}
+func (e refusedError) Error() string { return "refused with status 400: " + e.detail }
 
 // post sends one logout token as the Back-Channel Logout spec says: a
 // form POST; 200 or 204 means accepted, 400 refused.
@@ -163,7 +158,7 @@ func (p *Provider) post(ctx context.Context, d delivery) error {
 		if detail == "" {
 			detail = "no error given"
 		}
-		return refusedError{status: resp.StatusCode, detail: detail}
+		return refusedError{detail}
 	}
 	return fmt.Errorf("status %d", resp.StatusCode)
 }
