@@ -208,11 +208,25 @@ func newLoginView(value string, err *web.Text, ret string) loginView {
 
 // loginAgain is the login page for a code that can no longer be used,
 // saying why above the form rather than on its field, which the person
-// did nothing wrong in.
-func loginAgain(msg *web.Text, ret string) loginView {
-	v := newLoginView("", nil, ret)
+// did nothing wrong in. The identifier is filled in again when the code
+// page's form brought back the one its login was started with.
+func loginAgain(msg *web.Text, ret, loginID string) loginView {
+	v := newLoginView(loginID, nil, ret)
 	v.Message = msg
 	return v
+}
+
+// postedLoginID is the identifier the code page's form carries back, the
+// one the browser itself started the login with, or "" if it carries
+// none that could be one. The window never looks it up from the
+// challenge: whoever has a code page's address does not thereby learn
+// whose it is.
+func postedLoginID(r *http.Request) string {
+	id, err := normalizeLoginID(r.PostFormValue("loginId"))
+	if err != nil {
+		return ""
+	}
+	return id
 }
 
 // oneText is the message of a failure that fail gave as a field's
@@ -257,13 +271,18 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The code page answers the form itself rather than a redirect to
-	// it, a request fewer in every login. It is rendered as its own
-	// address would render it, and its script puts that address in the
-	// address bar, so that reloading shows the page again rather than
-	// posting the form twice.
+	// it, a request fewer in every login.
+	h.codeAnswer(w, r, ch, ret, postedLoginID(r))
+}
+
+// codeAnswer answers a form that sent a login code with the code page,
+// as its own address would render it; the page's script puts that
+// address in the address bar, so that reloading shows the page again
+// rather than posting the form twice.
+func (h *Handler) codeAnswer(w http.ResponseWriter, r *http.Request, ch Challenge, ret, loginID string) {
 	at := codeURL(ch.ID, ret)
 	v := newCodeView(ch, nil, ret, "/login/code", h.Service.now())
-	v.Address = at
+	v.Address, v.LoginID = at, loginID
 	h.renderCode(w, requestAt(r, at), http.StatusOK, v)
 }
 
@@ -289,6 +308,10 @@ type codeView struct {
 	// Address is the page's own address when it answers a form posted
 	// to another.
 	Address string
+	// LoginID is the identifier the login was started with, carried by
+	// the page's forms so that the login page asked for again after a
+	// code that can no longer be used has it filled in.
+	LoginID string
 }
 
 func newCodeView(ch Challenge, err *web.Text, ret, action string, now time.Time) codeView {
@@ -314,14 +337,14 @@ func (h *Handler) codeForm(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, ret, http.StatusSeeOther)
 			return
 		}
-		h.renderLogin(w, r, http.StatusGone, loginAgain(&web.Text{Fa: messages["code.gone"].Fa, En: messages["code.gone"].En}, ret))
+		h.renderLogin(w, r, http.StatusGone, loginAgain(&web.Text{Fa: messages["code.gone"].Fa, En: messages["code.gone"].En}, ret, ""))
 		return
 	}
 	h.renderCode(w, r, http.StatusOK, newCodeView(ch, nil, ret, "/login/code", h.Service.now()))
 }
 
 func (h *Handler) code(w http.ResponseWriter, r *http.Request) {
-	id, ret := r.PostFormValue("c"), safeReturn(r.PostFormValue("return"))
+	id, ret, lid := r.PostFormValue("c"), safeReturn(r.PostFormValue("return")), postedLoginID(r)
 	var opts LoginOptions
 	var onward func(http.ResponseWriter, *http.Request)
 	if h.Resume != nil && strings.HasPrefix(ret, "/oauth2/") {
@@ -336,16 +359,18 @@ func (h *Handler) code(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		var e *Error
 		if errors.As(err, &e) && (e.Code == CodeCodeExpired || e.Code == CodeTooManyAttempts || e.Code == CodeCodesLocked) {
-			h.renderLogin(w, r, e.Status, loginAgain(&web.Text{Fa: e.Fa, En: e.En}, ret))
+			h.renderLogin(w, r, e.Status, loginAgain(&web.Text{Fa: e.Fa, En: e.En}, ret, lid))
 			return
 		}
 		h.fail(w, r, err, func(status int, errs map[string]*web.Text, msg *web.Text) {
 			ch, perr := h.Service.PendingChallenge(r.Context(), id)
 			if perr != nil {
-				h.renderLogin(w, r, http.StatusGone, loginAgain(oneText(errs, msg), ret))
+				h.renderLogin(w, r, http.StatusGone, loginAgain(oneText(errs, msg), ret, lid))
 				return
 			}
-			h.renderCode(w, r, status, newCodeView(ch, oneText(errs, msg), ret, "/login/code", h.Service.now()))
+			v := newCodeView(ch, oneText(errs, msg), ret, "/login/code", h.Service.now())
+			v.LoginID = lid
+			h.renderCode(w, r, status, v)
 		})
 		return
 	}
@@ -369,19 +394,21 @@ func (h *Handler) code(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) resend(w http.ResponseWriter, r *http.Request) {
-	id, ret := r.PostFormValue("c"), safeReturn(r.PostFormValue("return"))
+	id, ret, lid := r.PostFormValue("c"), safeReturn(r.PostFormValue("return")), postedLoginID(r)
 	ch, err := h.Service.Resend(r.Context(), id, client(r))
 	if err != nil {
 		h.fail(w, r, err, func(status int, errs map[string]*web.Text, msg *web.Text) {
 			if old, perr := h.Service.PendingChallenge(r.Context(), id); perr == nil {
-				h.renderCode(w, r, status, newCodeView(old, oneText(errs, msg), ret, "/login/code", h.Service.now()))
+				v := newCodeView(old, oneText(errs, msg), ret, "/login/code", h.Service.now())
+				v.LoginID = lid
+				h.renderCode(w, r, status, v)
 				return
 			}
-			h.renderLogin(w, r, status, loginAgain(oneText(errs, msg), ret))
+			h.renderLogin(w, r, status, loginAgain(oneText(errs, msg), ret, lid))
 		})
 		return
 	}
-	http.Redirect(w, r, codeURL(ch.ID, ret), http.StatusSeeOther)
+	h.codeAnswer(w, r, ch, ret, lid)
 }
 
 func (h *Handler) logout(w http.ResponseWriter, r *http.Request) {

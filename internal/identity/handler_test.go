@@ -382,4 +382,37 @@ func TestPagesForCodesNoLongerUsable(t *testing.T) {
 		res, body = b.post("/account/mobile/confirm", url.Values{"c": {m}, "code": {"000000"}})
 	}
 	wantStatus(t, res, body, http.StatusUnprocessableEntity, `name="mobile"`, "کد بیش از اندازه نادرست وارد شد")
+
+	// Started at the login form, in another browser, the code page's
+	// forms carry the identifier back: a resend answers with the new
+	// code's page, which carries it too, and after that code's last
+	// wrong try the login form has the identifier filled in.
+	b2 := newSite(t, w)
+	b2.get("/login")
+	w.clock.Add(2 * time.Minute)
+	res, body = b2.post("/login", url.Values{"loginId": {" " + p.NationalCode + " "}})
+	carried := `name="loginId" value="` + p.NationalCode + `"`
+	wantStatus(t, res, body, http.StatusOK, `autocomplete="one-time-code"`, carried)
+	c = regexp.MustCompile(`name="c" value="([^"]+)"`).FindStringSubmatch(body)[1]
+	w.clock.Add(time.Minute)
+	res, body = b2.post("/login/resend", url.Values{"c": {c}, "loginId": {p.NationalCode}})
+	wantStatus(t, res, body, http.StatusOK, `autocomplete="one-time-code"`, carried, `data-address="/login/code?c=`)
+	c2 := regexp.MustCompile(`name="c" value="([^"]+)"`).FindStringSubmatch(body)[1]
+	if c2 == c {
+		t.Fatal("the resend's page is the old code's")
+	}
+	for i := range w.svc.Policy.MaxAttempts {
+		res, body = b2.post("/login/code", url.Values{"c": {c2}, "code": {"000000"}, "loginId": {p.NationalCode}})
+		if i < w.svc.Policy.MaxAttempts-1 && !strings.Contains(body, carried) {
+			t.Fatalf("the page after wrong try %d no longer carries the identifier:\n%s", i+1, body)
+		}
+	}
+	wantStatus(t, res, body, http.StatusUnprocessableEntity, `role="alert"><p>کد بیش از اندازه نادرست وارد شد`,
+		`id="login-id" name="loginId"`, `value="`+p.NationalCode+`"`)
+	// What the form brings back is only ever an identifier.
+	res, body = b2.post("/login/code", url.Values{"c": {c2}, "code": {"000000"}, "loginId": {`"><script>`}})
+	wantStatus(t, res, body, http.StatusUnprocessableEntity, `id="login-id" name="loginId"`)
+	if strings.Contains(body, "script&gt;") || strings.Contains(body, `value="&#34;`) {
+		t.Errorf("the login form took back what is no identifier:\n%s", body)
+	}
 }
