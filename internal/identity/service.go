@@ -539,7 +539,15 @@ func jalaliTime(d iran.JalaliDate) time.Time {
 // a national code, 11 a legal ID, 12 a FIDA.
 func normalizeLoginID(s string) (string, error) {
 	v := iran.ToASCIIDigits(strings.Join(strings.Fields(s), ""))
-	switch len(v) {
+	// The kind is told by the number of digits, whatever separators the
+	// person typed between them ("001-234567-9" is a national code).
+	digits := 0
+	for i := 0; i < len(v); i++ {
+		if '0' <= v[i] && v[i] <= '9' {
+			digits++
+		}
+	}
+	switch digits {
 	case 11:
 		return iran.NormalizeLegalID(v)
 	case 12:
