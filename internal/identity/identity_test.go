@@ -262,9 +262,11 @@ func TestRegisterAndLogin(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
 	p := persona(t, "ordinary")
-	// Persian digits and Arabic-Indic input are accepted.
+	// Persian digits and Arabic-Indic input are accepted, and a birth
+	// date in the Gregorian calendar.
 	in := natural(p)
 	in.NationalCode = "۰۰۱۲۳۴۵۶۷۹"
+	in.BirthDate = p.BirthDateISO
 	a, ch, err := w.svc.Register(ctx, in, cl)
 	if err != nil {
 		t.Fatal(err)

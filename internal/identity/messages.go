@@ -21,7 +21,7 @@ var messages = web.Messages{
 	"register.foreignId":         {Fa: "شناسهٔ فراگیر اتباع خارجی (فیدا)", En: "Foreign national identifier (FIDA)"},
 	"register.foreignId.hint":    {Fa: "دوازده رقم؛ فقط برای اتباع خارجی", En: "Twelve digits; foreign nationals only"},
 	"register.birthDate":         {Fa: "تاریخ تولد (خورشیدی)", En: "Birth date (Solar Hijri)"},
-	"register.birthDate.hint":    {Fa: "مثلاً ۱۳۷۰/۰۵/۱۲؛ برای شخص حقوقی، تاریخ تولد صاحب امضا", En: "e.g. 1370/05/12; for a legal person, the signatory's"},
+	"register.birthDate.hint":    {Fa: "خورشیدی، مثلاً ۱۳۷۰/۰۵/۱۲، یا میلادی، مثلاً ۱۹۹۱/۰۸/۰۳؛ برای شخص حقوقی، تاریخ تولد صاحب امضا", En: "Solar Hijri, e.g. 1370/05/12, or Gregorian, e.g. 1991-08-03; for a legal person, the signatory's"},
 	"register.mobile":            {Fa: "شمارهٔ همراه به نام خودتان", En: "Mobile number in your own name"},
 	"register.mobile.hint":       {Fa: "مثلاً ۰۹۱۲۱۲۳۴۵۶۷", En: "e.g. 09121234567"},
 	"register.submit":            {Fa: "بررسی و ارسال کد", En: "Check and send the code"},

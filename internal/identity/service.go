@@ -192,7 +192,7 @@ type RegisterInput struct {
 	NationalCode string // a natural person's, or a legal person's signatory's
 	LegalID      string // legal persons
 	ForeignID    string // foreign nationals: the 12-digit FIDA
-	BirthDate    string // Jalali, e.g. 1370/05/12
+	BirthDate    string // Jalali, e.g. 1370/05/12, or Gregorian (iran.ParseDate)
 	Mobile       string
 }
 
@@ -375,7 +375,7 @@ func (s *Service) checkRegistration(ctx context.Context, in RegisterInput, cl Cl
 	default:
 		return a, newError(http.StatusUnprocessableEntity, CodeInvalid, "kind", "نوع ثبت‌نام را انتخاب کنید.", "choose what kind of account to register")
 	}
-	birth, err := iran.ParseJalali(in.BirthDate)
+	birth, err := iran.ParseDate(in.BirthDate)
 	if err != nil {
 		errs = append(errs, invalidField("birthDate", err))
 	}

@@ -233,3 +233,21 @@ func FuzzToJalali(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseDate(f *testing.F) {
+	for _, s := range []string{"1991-08-03", "1370/05/12", "19910803", "2023-02-29", "9999/99/99", "1800/1/1", "2300-01-01"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := ParseDate(s)
+		if err != nil {
+			if _, ok := err.(*DateError); !ok {
+				t.Fatalf("%q: error %T", s, err)
+			}
+			return
+		}
+		if !d.Valid() {
+			t.Fatalf("%q: parsed %v, not a valid Jalali date", s, d)
+		}
+	})
+}

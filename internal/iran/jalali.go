@@ -1,6 +1,7 @@
 package iran
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -277,6 +278,53 @@ func ParseJalali(s string) (JalaliDate, error) {
 		return JalaliDate{}, err
 	}
 	return d, nil
+}
+
+// ParseDate parses a date as ParseJalali does, and also a Gregorian one
+// written the same way ("1991-08-03", "1991/8/3", "19910803"), which it
+// returns as the Jalali date of that day. The calendar is told by the
+// year: a year from 1800 on is Gregorian, since no Jalali year that
+// ParseJalali accepts reaches it. It is for forms where a person may
+// know a date, a birth date say, only in the Gregorian calendar.
+func ParseDate(s string) (JalaliDate, error) {
+	d, err := ParseJalali(s)
+	var de *DateError
+	if err == nil || !errors.As(err, &de) || de.Code != "year" {
+		return d, err
+	}
+	t := strings.TrimSpace(ToASCIIDigits(s))
+	y, m, day := 0, 0, 0
+	if len(t) == 8 && allASCIIDigits(t) {
+		y, _ = strconv.Atoi(t[:4])
+		m, _ = strconv.Atoi(t[4:6])
+		day, _ = strconv.Atoi(t[6:])
+	} else {
+		f := strings.Split(t, t[strings.IndexAny(t, "/-."):][:1])
+		y, _ = strconv.Atoi(f[0])
+		m, _ = strconv.Atoi(f[1])
+		day, _ = strconv.Atoi(f[2])
+	}
+	if y < 1800 {
+		return JalaliDate{}, err
+	}
+	g := time.Date(y, time.Month(m), day, 0, 0, 0, 0, time.UTC)
+	switch {
+	case m < 1 || m > 12:
+		return JalaliDate{}, &DateError{Input: s, Code: "month",
+			En: "the month must be between 1 and 12",
+			Fa: "ماه باید بین ۱ و ۱۲ باشد."}
+	case g.Day() != day:
+		n := time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+		return JalaliDate{}, &DateError{Input: s, Code: "day",
+			En: fmt.Sprintf("%s %d has %d days", time.Month(m), y, n),
+			Fa: fmt.Sprintf("ماه %s میلادیِ سال %s، %s روز دارد.", faNumber(m), faNumber(y), faNumber(n))}
+	}
+	j := ToJalali(g)
+	if err := j.check(); err != nil {
+		err.Input = s
+		return JalaliDate{}, err
+	}
+	return j, nil
 }
 
 func badDateFormat(s string) (JalaliDate, error) {

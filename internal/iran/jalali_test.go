@@ -264,3 +264,48 @@ func TestJalaliDateValid(t *testing.T) {
 		t.Error("Valid disagrees with the calendar")
 	}
 }
+
+// TestParseDate: a date written in either calendar, told apart by the
+// year, comes back as the Jalali date of that day.
+func TestParseDate(t *testing.T) {
+	cases := []struct {
+		name, in string
+		want     JalaliDate
+		wantCode string
+	}{
+		{name: "jalali", in: "1370/05/12", want: JalaliDate{1370, 5, 12}},
+		{name: "gregorian", in: "1991-08-03", want: JalaliDate{1370, 5, 12}},
+		{name: "gregorian slashes short", in: "1991/8/3", want: JalaliDate{1370, 5, 12}},
+		{name: "gregorian compact persian digits", in: "۱۹۹۱۰۸۰۳", want: JalaliDate{1370, 5, 12}},
+		{name: "gregorian leap day", in: "2024-02-29", want: JalaliDate{1402, 12, 10}},
+		{name: "gregorian nowruz", in: "2025-03-21", want: JalaliDate{1404, 1, 1}},
+		{name: "gregorian not a leap year", in: "2023-02-29", wantCode: "day"},
+		{name: "gregorian april 31", in: "1934-04-31", wantCode: "day"},
+		{name: "gregorian month 13", in: "1991-13-01", wantCode: "month"},
+		{name: "between the calendars", in: "1700/01/01", wantCode: "year"},
+		{name: "before both", in: "0999/01/01", wantCode: "year"},
+		{name: "after both", in: "2300/01/01", wantCode: "year"},
+		{name: "jalali day error stays", in: "1400/12/30", wantCode: "day"},
+		{name: "format", in: "3 Aug 1991", wantCode: "format"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := ParseDate(tc.in)
+			if tc.wantCode != "" {
+				if code := dateCode(t, err); code != tc.wantCode {
+					t.Errorf("ParseDate(%q): code %q, want %q", tc.in, code, tc.wantCode)
+				}
+				return
+			}
+			if err != nil || got != tc.want {
+				t.Errorf("ParseDate(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
+			}
+		})
+	}
+	// Every Gregorian day of a span comes back as the day ToJalali names.
+	for g := time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC); g.Year() < 2100; g = g.AddDate(0, 0, 1) {
+		if got, err := ParseDate(g.Format(time.DateOnly)); err != nil || got != ToJalali(g) {
+			t.Fatalf("ParseDate(%s) = %v, %v; want %v", g.Format(time.DateOnly), got, err, ToJalali(g))
+		}
+	}
+}
