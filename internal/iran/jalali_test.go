@@ -194,11 +194,7 @@ func dateCode(t *testing.T, err error) string {
 }
 
 func TestParseJalali(t *testing.T) {
-	cases := []struct {
-		name, in string
-		want     JalaliDate
-		wantCode string
-	}{
+	cases := []parseCase{
 		{name: "slashes", in: "1403/09/28", want: JalaliDate{1403, 9, 28}},
 		{name: "dashes short", in: "1403-9-28", want: JalaliDate{1403, 9, 28}},
 		{name: "dots", in: "1403.9.8", want: JalaliDate{1403, 9, 8}},
@@ -219,17 +215,28 @@ func TestParseJalali(t *testing.T) {
 		{name: "non-leap esfand 30", in: "1400/12/30", wantCode: "day"},
 		{name: "out of range", in: "0999/01/01", wantCode: "year"},
 	}
+	checkParse(t, "ParseJalali", ParseJalali, cases)
+}
+
+type parseCase struct {
+	name, in string
+	want     JalaliDate
+	wantCode string
+}
+
+// checkParse runs parse, named name, on each case.
+func checkParse(t *testing.T, name string, parse func(string) (JalaliDate, error), cases []parseCase) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := ParseJalali(tc.in)
+			got, err := parse(tc.in)
 			if tc.wantCode != "" {
 				if code := dateCode(t, err); code != tc.wantCode {
-					t.Errorf("ParseJalali(%q): code %q, want %q", tc.in, code, tc.wantCode)
+					t.Errorf("%s(%q): code %q, want %q", name, tc.in, code, tc.wantCode)
 				}
 				return
 			}
 			if err != nil || got != tc.want {
-				t.Errorf("ParseJalali(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
+				t.Errorf("%s(%q) = %v, %v; want %v", name, tc.in, got, err, tc.want)
 			}
 		})
 	}
@@ -268,11 +275,7 @@ func TestJalaliDateValid(t *testing.T) {
 // TestParseDate: a date written in either calendar, told apart by the
 // year, comes back as the Jalali date of that day.
 func TestParseDate(t *testing.T) {
-	cases := []struct {
-		name, in string
-		want     JalaliDate
-		wantCode string
-	}{
+	cases := []parseCase{
 		{name: "jalali", in: "1370/05/12", want: JalaliDate{1370, 5, 12}},
 		{name: "gregorian", in: "1991-08-03", want: JalaliDate{1370, 5, 12}},
 		{name: "gregorian slashes short", in: "1991/8/3", want: JalaliDate{1370, 5, 12}},
@@ -288,20 +291,7 @@ func TestParseDate(t *testing.T) {
 		{name: "jalali day error stays", in: "1400/12/30", wantCode: "day"},
 		{name: "format", in: "3 Aug 1991", wantCode: "format"},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			got, err := ParseDate(tc.in)
-			if tc.wantCode != "" {
-				if code := dateCode(t, err); code != tc.wantCode {
-					t.Errorf("ParseDate(%q): code %q, want %q", tc.in, code, tc.wantCode)
-				}
-				return
-			}
-			if err != nil || got != tc.want {
-				t.Errorf("ParseDate(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
-			}
-		})
-	}
+	checkParse(t, "ParseDate", ParseDate, cases)
 	// Every Gregorian day of a span comes back as the day ToJalali names.
 	for g := time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC); g.Year() < 2100; g = g.AddDate(0, 0, 1) {
 		if got, err := ParseDate(g.Format(time.DateOnly)); err != nil || got != ToJalali(g) {
