@@ -6,6 +6,7 @@ import (
 	"crypto/ecdsa"
 	"errors"
 	"fmt"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -91,6 +92,7 @@ func (o Options) withDefaults() (Options, *ecdsa.PublicKey, error) {
 // Log is an open message log. Its methods are safe for concurrent use.
 type Log struct {
 	dir  string
+	lock *os.File // held from Open to Close (lockDir)
 	opts Options
 
 	mu     sync.RWMutex // held for reading while sending to reqs
@@ -173,7 +175,17 @@ func (l *Log) Close() error {
 		close(l.quit)
 	}
 	<-l.done
+	if !already {
+		l.unlock()
+	}
 	return l.closeErr
+}
+
+// unlock releases the log's directory lock, which closing its file does.
+func (l *Log) unlock() {
+	if l.lock != nil {
+		l.lock.Close()
+	}
 }
 
 // run is the single writer goroutine.

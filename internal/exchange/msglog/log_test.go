@@ -3,8 +3,11 @@ package msglog
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -145,6 +148,70 @@ func TestAppendAfterClose(t *testing.T) {
 	if err := l.Close(); err != nil {
 		t.Errorf("second Close: %v", err)
 	}
+}
+
+// TestOpenLocked: a second process cannot open a log another has open,
+// and cannot change a byte of it trying; the first goes on appending,
+// and once it has closed the log the second can open it.
+func TestOpenLocked(t *testing.T) {
+	if dir := os.Getenv("MSGLOG_OPEN_DIR"); dir != "" {
+		// The second process: open, say what happened, close.
+		l, err := Open(dir, Options{Signer: newKey(t)})
+		if err != nil {
+			fmt.Printf("locked=%v %v\n", errors.Is(err, ErrLocked), err)
+			return
+		}
+		fmt.Println("opened")
+		l.Close()
+		return
+	}
+	if runtime.GOOS == "windows" || runtime.GOOS == "plan9" {
+		t.Skip("no flock here")
+	}
+	dir := t.TempDir()
+	key := newKey(t)
+	l := openLog(t, dir, Options{Signer: key})
+	for i := 1; i <= 3; i++ {
+		mustAppend(t, l, i)
+	}
+	second := func() string {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestOpenLocked$")
+		cmd.Env = append(os.Environ(), "MSGLOG_OPEN_DIR="+dir)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("the second process: %v\n%s", err, out)
+		}
+		return string(out)
+	}
+	live := filepath.Join(dir, liveName)
+	before, err := os.ReadFile(live)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out := second(); !strings.Contains(out, "locked=true") || !strings.Contains(out, "another gateway") {
+		t.Fatalf("a second process opening the log: %s", out)
+	}
+	if after, _ := os.ReadFile(live); string(after) != string(before) {
+		t.Fatal("the second process changed the live segment")
+	}
+	for i := 4; i <= 6; i++ {
+		mustAppend(t, l, i)
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if rep := mustVerify(t, dir, &key.PublicKey); rep.Records != 6 {
+		t.Errorf("verified %d records, want 6", rep.Records)
+	}
+	if out := second(); !strings.Contains(out, "opened") {
+		t.Fatalf("once closed, a second process opening the log: %s", out)
+	}
+	// Within one process too, a log is open once at a time.
+	l = openLog(t, dir, Options{Signer: key})
+	if _, err := Open(dir, Options{Signer: key}); !errors.Is(err, ErrLocked) {
+		t.Errorf("a second Open in the same process: %v, want ErrLocked", err)
+	}
+	l.Close()
 }
 
 func TestOptions(t *testing.T) {

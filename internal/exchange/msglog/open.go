@@ -10,10 +10,15 @@ import (
 	"time"
 )
 
+// ErrLocked is returned by Open when another process has the log open.
+var ErrLocked = errors.New("the log is in use")
+
 // Open opens the log in dir, creating it if needed. It checks the live
 // segment's chain, truncates a torn tail left by a crash, and refuses to
-// continue if the segment was damaged anywhere else. Open does not lock
-// dir: exactly one process may have a log open.
+// continue if the segment was damaged anywhere else. Only one process
+// may have a log open: Open takes an exclusive lock on dir, before it
+// reads or changes anything there, and fails with ErrLocked if another
+// process holds it; Close releases it.
 func Open(dir string, opts Options) (*Log, error) {
 	opts, _, err := opts.withDefaults()
 	if err != nil {
@@ -22,8 +27,13 @@ func Open(dir string, opts Options) (*Log, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("msglog: open: %w", err)
 	}
+	lock, err := lockDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("msglog: open %s: %w", dir, err)
+	}
 	l := &Log{
 		dir:  dir,
+		lock: lock,
 		opts: opts,
 		reqs: make(chan *appendReq, maxBatch),
 		quit: make(chan struct{}),
@@ -31,6 +41,7 @@ func Open(dir string, opts Options) (*Log, error) {
 		w:    segWriter{dir: dir, opts: opts, buf: make([]byte, 0, 1<<16)},
 	}
 	if err := l.w.recover(opts.Now()); err != nil {
+		l.unlock()
 		return nil, fmt.Errorf("msglog: open %s: %w", dir, err)
 	}
 	go l.run()

@@ -1,0 +1,33 @@
+//go:build unix
+
+package msglog
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"syscall"
+)
+
+// lockName is the file in a log's directory that the process with the
+// log open holds an exclusive lock on.
+const lockName = "LOCK"
+
+// lockDir takes the exclusive lock on dir's lock file, or says which
+// process is likely to hold it. The lock goes with the process: a
+// crashed gateway leaves none behind.
+func lockDir(dir string) (*os.File, error) {
+	f, err := os.OpenFile(filepath.Join(dir, lockName), os.O_RDWR|os.O_CREATE, 0o640)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, fmt.Errorf("%w: another process has the log in %s open (is another gateway running on the same data directory?)", ErrLocked, dir)
+		}
+		return nil, err
+	}
+	return f, nil
+}
