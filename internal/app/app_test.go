@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -192,6 +193,11 @@ func TestDemo(t *testing.T) {
 	window, gateway, reg, env, out := d.window, d.gateway, d.reg, d.env, d.out
 	if !strings.Contains(out.String(), window+"/oauth2/console") || !strings.Contains(out.String(), d.agency+"/") {
 		t.Errorf("the demo does not print the console and the agency's window:\n%s", out.String())
+	}
+	// The OIDC provider's own lines, logged through slog's default, come
+	// in the demo's logger's format, not the standard log package's.
+	if e := d.errOut.String(); !strings.Contains(e, `msg="registered route" endpoint=/oauth2/token`) {
+		t.Errorf("the OIDC provider's lines do not follow the configured logger:\n%s", e)
 	}
 	if want := "(as an overseer: " + demoOverseer + ", the ceo persona)"; !strings.Contains(out.String(), want) {
 		t.Errorf("the demo does not name its overseer (%s):\n%s", want, out.String())
@@ -456,5 +462,15 @@ func demoPrivacyPages(t *testing.T, get func(string) (int, string)) {
 	}
 	if _, body = get("/account/connections"); !strings.Contains(body, "هنوز به دستگاهی اجازه نداده‌اید") {
 		t.Errorf("connections page:\n%s", body)
+	}
+}
+
+// TestCLIActor: the CLI's changes of rights are audited with the user the
+// process runs as, which setting $USER does not change.
+func TestCLIActor(t *testing.T) {
+	t.Setenv("USER", "president")
+	got := cliActor()
+	if uid := strconv.Itoa(os.Getuid()); !strings.Contains(got, uid) || strings.Contains(got, "president") {
+		t.Errorf("cliActor() = %q, want the process's user %s", got, uid)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 
 	"github.com/panjereh/panjereh/internal/catalog"
@@ -25,6 +26,9 @@ func runDemo(ctx context.Context, e env, args []string) int {
 		cfg.Overseers = []string{demoOverseer}
 	}
 	log := newLogger(cfg, e.stderr)
+	// Libraries that log only through slog's default (the OIDC
+	// provider's) write in the configured format and level too.
+	slog.SetDefault(log)
 	db, err := openDB(ctx, cfg, log)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "panjereh demo: %v\n", err)

@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/user"
+	"strconv"
 	"strings"
 	"time"
 
@@ -63,7 +65,7 @@ func runExchange(ctx context.Context, e env, args []string) int {
 	}
 	defer db.Close()
 	st := &exchange.Store{DB: db}
-	actor := "cli:" + os.Getenv("USER")
+	actor := cliActor()
 	switch sub {
 	case "grant", "revoke":
 		c, err := nix.ParseSubsystem(client)
@@ -108,4 +110,16 @@ func runExchange(ctx context.Context, e env, args []string) int {
 		return 2
 	}
 	return 0
+}
+
+// cliActor names the operating-system user running the command for the
+// audit of rights, by the process's user ID, which the environment
+// cannot change: "cli:alice(1000)", or "cli:uid 1000" for an ID the
+// system has no name for.
+func cliActor() string {
+	uid := strconv.Itoa(os.Getuid())
+	if u, err := user.LookupId(uid); err == nil && u.Username != "" {
+		return "cli:" + u.Username + "(" + uid + ")"
+	}
+	return "cli:uid " + uid
 }

@@ -86,7 +86,7 @@ func openAccess(ctx context.Context, cfg config.Config, log *slog.Logger, db *sq
 		// with the development sink prints them to its terminal alone.
 		a.devPage = dev
 	default:
-		return fail(errors.New("sms: set PANJEREH_SMS to smpp (with PANJEREH_SMPP_ADDR and PANJEREH_SMPP_SYSTEM_ID), or to dev for development"))
+		return fail(errors.New("sms: set PANJEREH_SMS to smpp (with PANJEREH_SMPP_ADDR, PANJEREH_SMPP_SYSTEM_ID and the operator's PANJEREH_SMPP_PASSWORD), or to dev for development"))
 	}
 	disp := &notify.Dispatcher{Outbox: a.outbox, Provider: provider, Logger: log}
 	disp.Start(ctx)

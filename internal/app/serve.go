@@ -44,6 +44,9 @@ func runServe(ctx context.Context, e env, args []string) int {
 		which["window"], which["registry"], which["exchange"] = true, true, true
 	}
 	log := newLogger(cfg, e.stderr)
+	// Libraries that log only through slog's default (the OIDC
+	// provider's) write in the configured format and level too.
+	slog.SetDefault(log)
 	db, err := openDB(ctx, cfg, log)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "panjereh serve: %v\n", err)

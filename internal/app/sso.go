@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -37,6 +39,11 @@ func openSSO(ctx context.Context, log *slog.Logger, db *sqldb.DB, a *access, iss
 		// URL; every node derives the same key from the same secret.
 		RequestKey: deriveKey(a.service.Secret, "oidc authorization requests"),
 	})
+	if errors.Is(err, oidc.ErrKeySealBroken) {
+		return nil, fmt.Errorf("%w: the signing keys in the database were sealed under another PANJEREH_SECRET; "+
+			"every window node on one database must be started with the same PANJEREH_SECRET "+
+			"(without it, a node makes its own in DATA-DIR/identity/secret.key)", err)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -115,7 +115,7 @@ func (c *Config) settings() []setting {
 		{"trusted-proxies", "comma-separated CIDRs whose X-Forwarded-For and X-Forwarded-Proto headers are trusted", (*prefixesValue)(&c.TrustedProxies)},
 		{"shutdown-timeout", "how long a graceful shutdown may take", (*durationValue)(&c.ShutdownTimeout)},
 		{"secret", "the window's secret, 64 hex digits, the same on every node: it keys the one-time code hashes, seals the login requests in flight and the signing keys (default: kept in data-dir)", (*stringValue)(&c.Secret)},
-		{"sms", "how one-time codes are sent: dev (printed and listed at /dev/sms) or smpp", (*stringValue)(&c.SMS)},
+		{"sms", "how one-time codes are sent: dev (printed on the terminal; also listed at /dev/sms in the demo) or smpp", (*stringValue)(&c.SMS)},
 		{"smpp-addr", "the SMS operator's SMPP server, host:port", (*stringValue)(&c.SMPPAddr)},
 		{"smpp-system-id", "the SMPP bind's system_id", (*stringValue)(&c.SMPPSystemID)},
 		{"smpp-password", "the SMPP bind's password", (*stringValue)(&c.SMPPPassword)},
@@ -199,6 +199,14 @@ func (c *Config) Validate() error {
 	case "smpp":
 		if c.SMPPAddr == "" || c.SMPPSystemID == "" {
 			errs = append(errs, errors.New("sms: smpp needs smpp-addr and smpp-system-id"))
+		}
+		// SMPP 3.4 section 4.1.1: system_id is at most 15 octets and
+		// password at most 8, each before its terminating NUL.
+		if n := len(c.SMPPSystemID); n > 15 {
+			errs = append(errs, fmt.Errorf("smpp-system-id: %d characters, SMPP allows at most 15", n))
+		}
+		if n := len(c.SMPPPassword); n > 8 {
+			errs = append(errs, fmt.Errorf("smpp-password: %d characters, SMPP allows at most 8", n))
 		}
 	default:
 		errs = append(errs, fmt.Errorf("sms: %q is not dev or smpp", c.SMS))

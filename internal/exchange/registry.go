@@ -92,6 +92,9 @@ func (s *Service) checkGrantable(items Items) error {
 				break
 			}
 		}
+		if !ok && len(s.Items) == 0 {
+			return invalidf("service %s publishes no data items, so a right cannot be limited to %q; grant it whole", s.ID, it)
+		}
 		if !ok {
 			return invalidf("service %s does not publish the data item %q (it publishes %s)", s.ID, it, strings.Join(s.Items, ", "))
 		}

@@ -3,6 +3,7 @@ package exchange_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -130,6 +131,16 @@ func TestGrantRefusesWhatIsNotPublished(t *testing.T) {
 				t.Errorf("got %v, want ErrInvalid", err)
 			}
 		})
+	}
+	// A service that publishes no items is granted whole, and says so.
+	whole := mustSvc(t, "IR/GOV/10380284790/civil/death")
+	if err := st.Publish(ctx, exchange.Service{ID: whole, TitleFa: "استعلام فوت", TitleEn: "Death inquiry",
+		TargetURL: "http://127.0.0.1:8081/registry/sabteahval/death"}, t0); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Grant(ctx, "admin", client, whole, exchange.Items{"name"}, t0); !errors.Is(err, exchange.ErrInvalid) ||
+		!strings.Contains(err.Error(), "publishes no data items") {
+		t.Errorf("a grant of an item of a service that publishes none: %v", err)
 	}
 	// A prefix of a published item ("address") and the item itself are fine.
 	if err := st.Grant(ctx, "admin", client, svc, exchange.Items{"address", "name"}, t0); err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/x509"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -333,8 +334,8 @@ func TestKeyEncryption(t *testing.T) {
 		}
 		wrong := e.opts
 		wrong.KeyEncryptionKey = bytes.Repeat([]byte{8}, 32)
-		if _, err := oidc.New(ctx, wrong); err == nil {
-			t.Error("a node with the wrong key-encryption key started")
+		if _, err := oidc.New(ctx, wrong); !errors.Is(err, oidc.ErrKeySealBroken) {
+			t.Errorf("a node with the wrong key-encryption key: %v, want ErrKeySealBroken", err)
 		}
 	})
 	t.Run("plain, then sealed by maintenance", func(t *testing.T) {

@@ -76,11 +76,13 @@ func (k *keyring) openKey(id string, stored []byte) ([]byte, error) {
 	}
 	der, err := open(k.seal, stored[len(sealedPrefix):], []byte(id))
 	if err != nil {
-		return nil, fmt.Errorf("oidc: key %s: %w", id, errSealBroken)
+		return nil, fmt.Errorf("oidc: key %s: %w", id, ErrKeySealBroken)
 	}
 	return der, nil
 }
 
 func isSealed(stored []byte) bool { return bytes.HasPrefix(stored, sealedPrefix) }
 
-var errSealBroken = errors.New("cannot be opened with the configured KeyEncryptionKey")
+// ErrKeySealBroken is the failure to open a stored signing key with the
+// configured KeyEncryptionKey: it was sealed with another.
+var ErrKeySealBroken = errors.New("cannot be opened with the configured KeyEncryptionKey")
