@@ -86,6 +86,13 @@ func TestCommandLine(t *testing.T) {
 		{"exchange grant unknown service", []string{"exchange", "grant", "--client", "IR/GOV/ito/portal", "--service", "IR/GOV/x/y/z"}, "", 1, "", "not published"},
 		{"exchange grant malformed", []string{"exchange", "grant", "--client", "portal", "--service", "IR/GOV/x/y/z"}, "", 1, "", "INSTANCE/CLASS/MEMBER/SUBSYSTEM"},
 		{"exchange verify-log without paths", []string{"exchange", "verify-log"}, "", 2, "", ""},
+		{"exchange publish-registries not https", []string{"exchange", "publish-registries", "--registry-url", "http://registries.example:8081"}, "", 1, "", "want https://HOST:PORT"},
+		{"exchange publish-registries", []string{"exchange", "publish-registries", "--registry-url", "https://registries.example:8081/"}, "", 0,
+			"published 12 registry services of 8 agencies at https://registries.example:8081; IR/GOV/ito/portal may call them", ""},
+		{"exchange publish-registries again", []string{"exchange", "publish-registries"}, "", 0, "at https://127.0.0.1:8081;", ""},
+		{"exchange rights after publishing", []string{"exchange", "rights"}, "", 0, "\tgrant\tcli:", ""},
+		{"exchange grant after publishing", []string{"exchange", "grant", "--client", "IR/GOV/ito/portal", "--service", "IR/GOV/sabteahval/registry/identity", "--items", "name,family"}, "", 0,
+			"granted IR/GOV/ito/portal the right to call IR/GOV/sabteahval/registry/identity (name, family)", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

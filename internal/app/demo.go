@@ -68,7 +68,7 @@ func runDemo(ctx context.Context, e env, args []string) int {
 		fmt.Fprintf(e.stderr, "panjereh demo: %v\n", err)
 		return 1
 	}
-	if err := bootstrapExchange(ctx, cfg, db, st.url("registry")); err != nil {
+	if err := bootstrapExchange(ctx, cfg, db, st.url("registry"), "demo"); err != nil {
 		st.close()
 		fmt.Fprintf(e.stderr, "panjereh demo: %v\n", err)
 		return 1

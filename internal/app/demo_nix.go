@@ -78,10 +78,13 @@ func ensureCA(cfg config.Config) (bool, error) {
 	return err == nil, err
 }
 
-// bootstrapExchange registers the demo's members, publishes the registries
-// at registryURL and lets the window's portal call them. It is idempotent:
-// existing rights are left as they are, so an operator's changes stay.
-func bootstrapExchange(ctx context.Context, cfg config.Config, db *sqldb.DB, registryURL string) error {
+// bootstrapExchange registers the simulated registries' agencies,
+// publishes the registries at registryURL and lets the window's portal
+// call them, audited as actor's grants. It is idempotent: services are
+// published again (at registryURL), and existing rights are left as they
+// are, so an operator's changes stay. The demo runs it at every start;
+// `panjereh exchange publish-registries` runs it for `serve`.
+func bootstrapExchange(ctx context.Context, cfg config.Config, db *sqldb.DB, registryURL, actor string) error {
 	st := &exchange.Store{DB: db}
 	now := time.Now()
 	platform := demoMember{cfg.PlatformMember, "سازمان فناوری اطلاعات ایران (پنجرهٔ ملی)", "Information Technology Organization of Iran (national window)", "portal"}
@@ -124,7 +127,7 @@ func bootstrapExchange(ctx context.Context, cfg config.Config, db *sqldb.DB, reg
 			return err
 		}
 		if _, err := st.Right(ctx, client, id); errors.Is(err, sqldb.ErrNotFound) {
-			if err := st.Grant(ctx, "demo", client, id, nil, now); err != nil {
+			if err := st.Grant(ctx, actor, client, id, nil, now); err != nil {
 				return err
 			}
 		} else if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"net/url"
 	"os"
 	"os/user"
 	"strconv"
@@ -24,6 +25,12 @@ const exchangeUsage = `Usage:
   panjereh exchange revoke --client IR/GOV/CODE/SUB --service IR/GOV/CODE/SUB/SERVICE
   panjereh exchange rights
         the latest changes of rights, newest first
+  panjereh exchange publish-registries [--registry-url https://HOST:PORT]
+        register the simulated base registries' agencies, publish their
+        services at that address (default: https:// and --registry-addr) and
+        let the window's portal subsystem (PLATFORM-MEMBER/portal) call
+        them; run it once before the window's first registration, and again
+        if the registries move. Rights already granted are left as they are.
 
 Changes of rights are audited with the operating-system user as the actor.`
 
@@ -39,8 +46,11 @@ func runExchange(ctx context.Context, e env, args []string) int {
 	if sub == "verify-log" {
 		return msglog.VerifyMain(args[1:], e.stdout, e.stderr)
 	}
-	var client, service, items string
+	var client, service, items, registryURL string
 	cfg, pos, code, ok := parse(e, "exchange", sub, args[1:], func(fs *flag.FlagSet) {
+		if sub == "publish-registries" {
+			fs.StringVar(&registryURL, "registry-url", "", "where the gateway reaches the registries (default https://REGISTRY-ADDR)")
+		}
 		if sub == "grant" || sub == "revoke" {
 			fs.StringVar(&client, "client", "", "the client subsystem, INSTANCE/CLASS/MEMBER/SUBSYSTEM")
 			fs.StringVar(&service, "service", "", "the service, INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE")
@@ -48,7 +58,7 @@ func runExchange(ctx context.Context, e env, args []string) int {
 		if sub == "grant" {
 			fs.StringVar(&items, "items", "", "comma-separated data items; empty grants every item")
 		}
-	}, "data-dir", "dsn", "log-level", "log-format")
+	}, "data-dir", "dsn", "log-level", "log-format", "registry-addr", "platform-member")
 	if !ok {
 		return code
 	}
@@ -97,6 +107,20 @@ func runExchange(ctx context.Context, e env, args []string) int {
 			what = strings.Join(list, ", ")
 		}
 		fmt.Fprintf(e.stdout, "granted %s the right to call %s (%s)\n", c, s, what)
+	case "publish-registries":
+		if registryURL == "" {
+			registryURL = "https://" + cfg.RegistryAddr
+		}
+		u, err := url.Parse(registryURL)
+		if err != nil || u.Scheme != "https" || u.Host == "" || strings.TrimSuffix(u.Path, "/") != "" {
+			return fail(fmt.Errorf("--registry-url %q: want https://HOST:PORT, the registries' address as the gateway reaches it", registryURL))
+		}
+		registryURL = "https://" + u.Host
+		if err := bootstrapExchange(ctx, cfg, db, registryURL, actor); err != nil {
+			return fail(err)
+		}
+		fmt.Fprintf(e.stdout, "published %d registry services of %d agencies at %s; %s may call them\n",
+			len(demoServices), len(demoMembers), registryURL, portalSubsystem(cfg))
 	case "rights":
 		entries, err := st.Audit(ctx, 100)
 		if err != nil {
