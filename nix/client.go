@@ -54,6 +54,10 @@ type Call struct {
 	Subject string
 	// TrackingCode ties the call to the request it serves (B6).
 	TrackingCode string
+	// RequestID, when set, is sent as X-Request-Id: the gateway's log
+	// lines about the call carry it, as the caller's about the request it
+	// serves do, so that one support search finds both.
+	RequestID string
 }
 
 // Response is a provider's answer as the gateway relayed it.
@@ -104,7 +108,7 @@ func (c *Client) Do(ctx context.Context, call Call) (*Response, error) {
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set(HeaderClient, c.Subsystem)
 	for k, v := range map[string]string{HeaderUser: call.User, HeaderAssurance: call.Assurance,
-		HeaderSubject: call.Subject, HeaderTrackingCode: call.TrackingCode} {
+		HeaderSubject: call.Subject, HeaderTrackingCode: call.TrackingCode, "X-Request-Id": call.RequestID} {
 		if v != "" {
 			req.Header.Set(k, v)
 		}

@@ -38,7 +38,7 @@ type nixState struct {
 func openNix(cfg config.Config, db *sqldb.DB) (*nixState, error) {
 	ca, err := pki.LoadCA(caDir(cfg, ""))
 	if err != nil {
-		return nil, fmt.Errorf("the exchange needs the platform CA (run `panjereh ca init`): %w", err)
+		return nil, fmt.Errorf("the exchange needs the platform CA: copy DATA-DIR/ca from the host where `panjereh ca init` was run, or run it if this is the installation's first host: %w", err)
 	}
 	certs := &pki.Store{DB: db}
 	revoked := pki.NewRevocationCache(certs, pki.CacheOptions{})

@@ -117,6 +117,15 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error, show f
 		w.Header().Set("Retry-After", strconv.Itoa(int((e.RetryAfter+time.Second-1)/time.Second)))
 	}
 	msg := &web.Text{Fa: e.Fa, En: e.En}
+	if e.Status >= 500 {
+		// The window's failure, not the person's: its cause goes to the
+		// log under the request's ID, which the person is given to quote.
+		h.Service.logger().ErrorContext(r.Context(), "request failed", "code", e.Code, "err", e.Err)
+		if id := web.RequestID(r.Context()); id != "" {
+			msg.Fa += " شناسهٔ درخواست: " + id
+			msg.En += " (request ID: " + id + ")"
+		}
+	}
 	if e.Field != "" {
 		errs := map[string]*web.Text{e.Field: msg}
 		for _, o := range e.Also {

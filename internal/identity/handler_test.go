@@ -1,6 +1,7 @@
 package identity_test
 
 import (
+	"bytes"
 	"context"
 	"html"
 	"io"
@@ -414,5 +415,24 @@ func TestPagesForCodesNoLongerUsable(t *testing.T) {
 	wantStatus(t, res, body, http.StatusUnprocessableEntity, `id="login-id" name="loginId"`)
 	if strings.Contains(body, "script&gt;") || strings.Contains(body, `value="&#34;`) {
 		t.Errorf("the login form took back what is no identifier:\n%s", body)
+	}
+}
+
+// TestRegistriesDownPage: when the registries cannot be reached, the
+// registration page says so with the request's ID for the person to
+// quote, and the log has the cause under that ID.
+func TestRegistriesDownPage(t *testing.T) {
+	w := newWorld(t)
+	var logged bytes.Buffer
+	w.svc.Logger = slog.New(web.NewContextHandler(slog.NewTextHandler(&logged, nil)))
+	b := newSite(t, w)
+	b.get("/register")
+	w.down()
+	p := persona(t, "ordinary")
+	res, body := b.post("/register", url.Values{"kind": {"natural"}, "nationalCode": {p.NationalCode}, "birthDate": {p.BirthDate}, "mobile": {p.Mobiles[0]}})
+	id := res.Header.Get("X-Request-Id")
+	wantStatus(t, res, body, http.StatusServiceUnavailable, "استعلام از سامانه‌های پایه اکنون ممکن نیست", "شناسهٔ درخواست: "+id)
+	if l := logged.String(); id == "" || !strings.Contains(l, "request_id="+id) || !strings.Contains(l, "code=registry-unavailable") || !strings.Contains(l, "err=") {
+		t.Errorf("the log does not have the failure's cause under request %q:\n%s", id, l)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/panjereh/panjereh/internal/iran"
+	"github.com/panjereh/panjereh/internal/web"
 	"github.com/panjereh/panjereh/nix"
 )
 
@@ -107,6 +108,7 @@ func (x *ExchangeRegistries) call(ctx context.Context, c nix.Call, out any) (*ni
 	if c.TrackingCode = trackingCode(ctx); c.TrackingCode == "" {
 		c.TrackingCode, _ = newCode(trackingDigits)
 	}
+	c.RequestID = web.RequestID(ctx)
 	return x.Client.JSON(ctx, c, out)
 }
 
