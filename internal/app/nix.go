@@ -137,7 +137,7 @@ func (n *nixState) gateway(ctx context.Context, log *slog.Logger) (*exchange.Gat
 		return nil, nil, err
 	}
 	syncProcs()
-	index := &exchange.Index{DB: n.db, Logger: log, LogDir: logDir}
+	index := &exchange.Index{DB: n.db, Logger: log, LogDir: logDir, LogID: mlog.ID()}
 	if added, err := index.Catchup(ctx, []string{logDir}); err != nil {
 		mlog.Close()
 		return nil, nil, err

@@ -57,6 +57,10 @@ const (
 type Index struct {
 	DB     *sqldb.DB
 	Logger *slog.Logger
+	// LogID is the ID of the message log this index reads (msglog.Log.ID):
+	// gateways with logs of their own share one index, each seq counted
+	// per log.
+	LogID string
 	// LogDir is the message log's directory, from which the index reads
 	// back what it could not keep in memory. Without it an index that
 	// fell behind stays behind until Catchup at the next start.
@@ -536,14 +540,14 @@ func (ix *Index) insert(ctx context.Context, recs []msglog.Record) error {
 			n := min(len(recs), indexRowsPerStatement)
 			var q strings.Builder
 			q.WriteString(`INSERT INTO nix_exchange_index
-				(seq, message_id, at, client, client_member, service, end_user, subject, tracking_code, status) VALUES `)
-			args := make([]any, 0, n*10)
+				(log_id, seq, message_id, at, client, client_member, service, end_user, subject, tracking_code, status) VALUES `)
+			args := make([]any, 0, n*11)
 			for i, r := range recs[:n] {
 				if i > 0 {
 					q.WriteByte(',')
 				}
 				q.WriteByte('(')
-				for j := 1; j <= 10; j++ {
+				for j := 1; j <= 11; j++ {
 					if j > 1 {
 						q.WriteByte(',')
 					}
@@ -553,14 +557,14 @@ func (ix *Index) insert(ctx context.Context, recs []msglog.Record) error {
 						// statement of hundreds of them.
 						q.WriteByte('?')
 					} else {
-						fmt.Fprintf(&q, "$%d", i*10+j)
+						fmt.Fprintf(&q, "$%d", i*11+j)
 					}
 				}
 				q.WriteByte(')')
-				args = append(args, int64(r.Seq), r.MessageID, r.Time.UTC(), r.Client, memberOf(r.Client),
+				args = append(args, ix.LogID, int64(r.Seq), r.MessageID, r.Time.UTC(), r.Client, memberOf(r.Client),
 					r.Service, r.EndUser, r.Subject, r.TrackingCode, r.Status)
 			}
-			q.WriteString(` ON CONFLICT (seq) DO NOTHING`)
+			q.WriteString(` ON CONFLICT (log_id, seq) DO NOTHING`)
 			if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
 				return fmt.Errorf("exchange: index records %d..%d: %w", recs[0].Seq, recs[n-1].Seq, err)
 			}
@@ -578,10 +582,11 @@ func (ix *Index) Close() {
 	}
 }
 
-// LastSeq returns the highest sequence number indexed, 0 when none.
+// LastSeq returns the highest sequence number indexed of the index's
+// log, 0 when none.
 func (ix *Index) LastSeq(ctx context.Context) (uint64, error) {
 	var n int64
-	if err := ix.DB.Read.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM nix_exchange_index`).Scan(&n); err != nil {
+	if err := ix.DB.Read.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM nix_exchange_index WHERE log_id = $1`, ix.LogID).Scan(&n); err != nil {
 		return 0, fmt.Errorf("exchange: index: %w", err)
 	}
 	return uint64(n), nil
@@ -645,6 +650,8 @@ func (ix *Index) Catchup(ctx context.Context, paths []string) (int, error) {
 // Access is one look at a person's data: who, when, through which service
 // and for which tracking code.
 type Access struct {
+	// Seq is the access's position in the index, in the order the
+	// gateways' records were indexed; pass it as before to page back.
 	Seq          uint64    `json:"seq"`
 	MessageID    string    `json:"messageId"`
 	At           time.Time `json:"at"`
@@ -657,14 +664,14 @@ type Access struct {
 }
 
 // Accesses lists, newest first, the exchanges whose data subject was
-// subject, before the sequence number before (0: from the newest), at most
-// limit of them.
+// subject, before the position before (an Access's Seq; 0: from the
+// newest), at most limit of them, whichever gateway's log they are in.
 func (ix *Index) Accesses(ctx context.Context, subject string, before uint64, limit int) ([]Access, error) {
 	if before == 0 {
 		before = 1<<63 - 1
 	}
-	rows, err := ix.DB.Read.QueryContext(ctx, `SELECT seq, message_id, at, client_member, client, service, end_user, tracking_code, status
-		FROM nix_exchange_index WHERE subject = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3`, subject, int64(before), limit)
+	rows, err := ix.DB.Read.QueryContext(ctx, `SELECT id, message_id, at, client_member, client, service, end_user, tracking_code, status
+		FROM nix_exchange_index WHERE subject = $1 AND id < $2 ORDER BY id DESC LIMIT $3`, subject, int64(before), limit)
 	if err != nil {
 		return nil, fmt.Errorf("exchange: accesses: %w", err)
 	}

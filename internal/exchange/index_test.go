@@ -57,3 +57,54 @@ func TestIndexCatchupAndPaging(t *testing.T) {
 		t.Errorf("monthly: %+v %v", counts, err)
 	}
 }
+
+// TestIndexTwoLogs: two gateways' logs, each counting its records from 1,
+// share one index: every record of both is indexed, a person's list has
+// them all, newest indexed first, and each log's catch-up knows its own
+// place.
+func TestIndexTwoLogs(t *testing.T) {
+	ctx := context.Background()
+	db := sqldbtest.Open(t)
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	start := time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC)
+	var dirs []string
+	var ids []string
+	for g := range 2 {
+		dir := t.TempDir()
+		log, err := msglog.Open(dir, msglog.Options{Signer: key})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 5 {
+			if _, err := log.Append(ctx, msglog.Record{Time: start.Add(time.Duration(g*10+i) * time.Minute), MessageID: fmt.Sprintf("g%d-%d", g, i),
+				Client: window + "/portal", Service: identity, Subject: "0012345679", Status: 200}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		dirs, ids = append(dirs, dir), append(ids, log.ID())
+		log.Close()
+	}
+	if ids[0] == ids[1] {
+		t.Fatal("two logs have one ID")
+	}
+	for g, dir := range dirs {
+		ix := &exchange.Index{DB: db, LogID: ids[g]}
+		for round, want := range []int{5, 0} {
+			if n, err := ix.Catchup(ctx, []string{dir}); err != nil || n != want {
+				t.Fatalf("log %d, catch-up %d = %d, %v; want %d", g, round, n, err, want)
+			}
+		}
+		if last, err := ix.LastSeq(ctx); err != nil || last != 5 {
+			t.Errorf("log %d: last seq %d, %v", g, last, err)
+		}
+	}
+	ix := &exchange.Index{DB: db, LogID: ids[0]}
+	page, err := ix.Accesses(ctx, "0012345679", 0, 6)
+	if err != nil || len(page) != 6 || page[0].MessageID != "g1-4" || page[5].MessageID != "g0-4" {
+		t.Fatalf("first page: %+v, %v", page, err)
+	}
+	rest, err := ix.Accesses(ctx, "0012345679", page[5].Seq, 10)
+	if err != nil || len(rest) != 4 || rest[3].MessageID != "g0-0" {
+		t.Errorf("second page: %+v, %v", rest, err)
+	}
+}

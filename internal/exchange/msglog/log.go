@@ -93,6 +93,7 @@ func (o Options) withDefaults() (Options, *ecdsa.PublicKey, error) {
 type Log struct {
 	dir  string
 	lock *os.File // held from Open to Close (lockDir)
+	id   string   // the log's ID (logID)
 	opts Options
 
 	mu     sync.RWMutex // held for reading while sending to reqs
@@ -180,6 +181,11 @@ func (l *Log) Close() error {
 	}
 	return l.closeErr
 }
+
+// ID tells this log from every other: records of two logs may have the
+// same seq, never the same log ID and seq. It is "" for a log made before
+// logs had IDs.
+func (l *Log) ID() string { return l.id }
 
 // unlock releases the log's directory lock, which closing its file does.
 func (l *Log) unlock() {

@@ -475,3 +475,38 @@ func TestOpenWithoutLiveSegment(t *testing.T) {
 	}
 	mustVerify(t, dir, &key.PublicKey)
 }
+
+// TestLogID: a new log gets an ID of its own, kept across reopening; a
+// log made before logs had IDs keeps the ID "".
+func TestLogID(t *testing.T) {
+	key := newKey(t)
+	dir := t.TempDir()
+	l := openLog(t, dir, Options{Signer: key})
+	id := l.ID()
+	mustAppend(t, l, 1)
+	l.Close()
+	if len(id) != 32 || strings.Trim(id, "0123456789abcdef") != "" {
+		t.Fatalf("a new log's ID %q", id)
+	}
+	l = openLog(t, dir, Options{Signer: key})
+	if l.ID() != id {
+		t.Errorf("reopened, the log's ID is %q, was %q", l.ID(), id)
+	}
+	l.Close()
+	other := openLog(t, t.TempDir(), Options{Signer: key})
+	if other.ID() == id {
+		t.Error("two logs have one ID")
+	}
+	other.Close()
+	if err := os.Remove(filepath.Join(dir, idName)); err != nil {
+		t.Fatal(err)
+	}
+	l = openLog(t, dir, Options{Signer: key})
+	if l.ID() != "" {
+		t.Errorf("a log with records and no ID file has the ID %q", l.ID())
+	}
+	l.Close()
+	if _, err := os.Stat(filepath.Join(dir, idName)); err == nil {
+		t.Error("an ID was made up for a log that had records")
+	}
+}

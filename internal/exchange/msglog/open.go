@@ -1,12 +1,15 @@
 package msglog
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -40,12 +43,67 @@ func Open(dir string, opts Options) (*Log, error) {
 		done: make(chan struct{}),
 		w:    segWriter{dir: dir, opts: opts, buf: make([]byte, 0, 1<<16)},
 	}
+	if l.id, err = logID(dir); err != nil {
+		l.unlock()
+		return nil, fmt.Errorf("msglog: open %s: %w", dir, err)
+	}
 	if err := l.w.recover(opts.Now()); err != nil {
 		l.unlock()
 		return nil, fmt.Errorf("msglog: open %s: %w", dir, err)
 	}
 	go l.run()
 	return l, nil
+}
+
+// idName is the file in a log's directory that holds the log's ID.
+const idName = "ID"
+
+// logID returns the ID of the log in dir, giving a new log one: a random
+// 128-bit value in hex, written (and synced) before the log's first
+// segment, so that two logs never share one. A log with segments and no
+// ID file, made before logs had IDs, has the ID "".
+func logID(dir string) (string, error) {
+	b, err := os.ReadFile(filepath.Join(dir, idName))
+	if err == nil {
+		id := strings.TrimSpace(string(b))
+		if len(id) != 32 || strings.Trim(id, "0123456789abcdef") != "" {
+			return "", fmt.Errorf("%s: not a log ID: %q", idName, id)
+		}
+		return id, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return "", err
+	}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return "", err
+	}
+	for _, e := range ents {
+		if isSegmentName(e.Name()) {
+			return "", nil
+		}
+	}
+	var raw [16]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", err
+	}
+	id := hex.EncodeToString(raw[:])
+	f, err := os.OpenFile(filepath.Join(dir, idName), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
+	if err != nil {
+		return "", err
+	}
+	if _, err := f.WriteString(id + "\n"); err != nil {
+		f.Close()
+		return "", err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return "", err
+	}
+	if err := f.Close(); err != nil {
+		return "", err
+	}
+	return id, syncDir(dir)
 }
 
 // recover restores the chain head from the live segment (or, if there is
