@@ -481,3 +481,24 @@ func TestCLIActor(t *testing.T) {
 		t.Errorf("cliActor() = %q, want the process's user %s", got, uid)
 	}
 }
+
+// TestServeFailureAsJSON: with JSON logs, a server that cannot start says
+// why in a JSON line, as every other line it writes; with text logs, in a
+// line for a person.
+func TestServeFailureAsJSON(t *testing.T) {
+	env := map[string]string{"PANJEREH_DATA_DIR": t.TempDir(), "PANJEREH_SMS": "dev"}
+	args := []string{"serve", "window", "--addr", "127.0.0.1:0"}
+	code, _, errOut := run(t, env, "", append(args, "--log-format", "json")...)
+	if code != 1 || !strings.Contains(errOut, `"msg":"panjereh serve failed"`) || !strings.Contains(errOut, "ca issue") {
+		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(errOut), "\n") {
+		if !json.Valid([]byte(line)) {
+			t.Errorf("not a JSON line: %s", line)
+		}
+	}
+	code, _, errOut = run(t, env, "", append(args, "--log-level", "error")...)
+	if code != 1 || !strings.HasPrefix(errOut, "panjereh serve: ") {
+		t.Errorf("text logs: exit %d, stderr:\n%s", code, errOut)
+	}
+}

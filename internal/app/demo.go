@@ -88,7 +88,7 @@ func runDemo(ctx context.Context, e env, args []string) int {
 		return 1
 	}
 	printDemo(e.stdout, cfg, st.url("window"), st.url("exchange"), st.url("registry"), ag.url)
-	return st.wait(ctx, log, cfg.ShutdownTimeout, e)
+	return st.wait(ctx, cfg, log, e)
 }
 
 // demoPoliceStaff is the ordinary persona, whom the demo makes staff of

@@ -49,16 +49,27 @@ func runServe(ctx context.Context, e env, args []string) int {
 	slog.SetDefault(log)
 	db, err := openDB(ctx, cfg, log)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "panjereh serve: %v\n", err)
-		return 1
+		return failed(e, cfg, log, "panjereh serve", err)
 	}
 	defer db.Close()
 	st, err := start(ctx, cfg, log, db, which, false, e.stdout)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "panjereh serve: %v\n", err)
-		return 1
+		return failed(e, cfg, log, "panjereh serve", err)
 	}
-	return st.wait(ctx, log, cfg.ShutdownTimeout, e)
+	return st.wait(ctx, cfg, log, e)
+}
+
+// failed reports why a server could not start or stopped with an error,
+// and returns the exit code 1: as a log line when the logs are JSON, so
+// that collectors reading the process's output get only JSON, and as a
+// line for a person otherwise.
+func failed(e env, cfg config.Config, log *slog.Logger, what string, err error) int {
+	if cfg.LogFormat == "json" {
+		log.Error(what+" failed", "err", err)
+	} else {
+		fmt.Fprintf(e.stderr, "%s: %v\n", what, err)
+	}
+	return 1
 }
 
 // stack is the set of running components of one process.
@@ -202,7 +213,8 @@ func (st *stack) url(name string) string {
 }
 
 // wait serves until ctx is done and then shuts everything down.
-func (st *stack) wait(ctx context.Context, log *slog.Logger, timeout time.Duration, e env) int {
+func (st *stack) wait(ctx context.Context, cfg config.Config, log *slog.Logger, e env) int {
+	timeout := cfg.ShutdownTimeout
 	err := serve(ctx, log, st.servers, timeout)
 	st.close()
 	if st.window != nil {
@@ -213,8 +225,7 @@ func (st *stack) wait(ctx context.Context, log *slog.Logger, timeout time.Durati
 		}
 	}
 	if err != nil {
-		fmt.Fprintf(e.stderr, "panjereh: %v\n", err)
-		return 1
+		return failed(e, cfg, log, "panjereh", err)
 	}
 	log.Info("stopped")
 	return 0
