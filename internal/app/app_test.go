@@ -502,3 +502,16 @@ func TestServeFailureAsJSON(t *testing.T) {
 		t.Errorf("text logs: exit %d, stderr:\n%s", code, errOut)
 	}
 }
+
+// TestServeWithoutSMS: a window with no way to send login codes is
+// refused before it writes anything in its data directory.
+func TestServeWithoutSMS(t *testing.T) {
+	dir := t.TempDir()
+	code, _, errOut := run(t, map[string]string{"PANJEREH_DATA_DIR": dir}, "", "serve", "window", "--addr", "127.0.0.1:0")
+	if code != 1 || !strings.Contains(errOut, "sms: set PANJEREH_SMS") {
+		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+		t.Errorf("the refused start wrote %d entries in the data directory, the first %s", len(ents), ents[0].Name())
+	}
+}

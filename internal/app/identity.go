@@ -86,7 +86,7 @@ func openAccess(ctx context.Context, cfg config.Config, log *slog.Logger, db *sq
 		// with the development sink prints them to its terminal alone.
 		a.devPage = dev
 	default:
-		return fail(errors.New("sms: set PANJEREH_SMS to smpp (with PANJEREH_SMPP_ADDR, PANJEREH_SMPP_SYSTEM_ID and the operator's PANJEREH_SMPP_PASSWORD), or to dev for development"))
+		return fail(errNoSMS)
 	}
 	disp := &notify.Dispatcher{Outbox: a.outbox, Provider: provider, Logger: log}
 	disp.Start(ctx)
@@ -222,3 +222,6 @@ func every(ctx context.Context, interval time.Duration, job func()) {
 		}
 	}
 }
+
+// errNoSMS refuses a window that has no way to send login codes.
+var errNoSMS = errors.New("sms: set PANJEREH_SMS to smpp (with PANJEREH_SMPP_ADDR, PANJEREH_SMPP_SYSTEM_ID and the operator's PANJEREH_SMPP_PASSWORD), or to dev for development")

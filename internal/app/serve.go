@@ -44,6 +44,11 @@ func runServe(ctx context.Context, e env, args []string) int {
 		which["window"], which["registry"], which["exchange"] = true, true, true
 	}
 	log := newLogger(cfg, e.stderr)
+	// A window that could send no login code is refused before anything
+	// is written: no migration, no key.
+	if which["window"] && cfg.SMS == "" {
+		return failed(e, cfg, log, "panjereh serve", errNoSMS)
+	}
 	// Libraries that log only through slog's default (the OIDC
 	// provider's) write in the configured format and level too.
 	slog.SetDefault(log)
