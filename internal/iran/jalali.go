@@ -1,7 +1,6 @@
 package iran
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -244,12 +243,23 @@ func FromJalali(year, month, day int, loc *time.Location) (time.Time, error) {
 // month and day one or two, and the separator is '/', '-' or '.', the same
 // twice.
 func ParseJalali(s string) (JalaliDate, error) {
-	t := strings.TrimSpace(ToASCIIDigits(s))
-	fail := func(code, en, fa string) (JalaliDate, error) {
-		return JalaliDate{}, &DateError{Input: s, Code: code, En: en, Fa: fa}
+	d, err := parseYMD(s)
+	if err != nil {
+		return JalaliDate{}, err
 	}
+	if err := d.check(); err != nil {
+		err.Input = s
+		return JalaliDate{}, err
+	}
+	return d, nil
+}
+
+// parseYMD reads year, month and day as ParseJalali takes them, checking
+// the form only.
+func parseYMD(s string) (JalaliDate, error) {
+	t := strings.TrimSpace(ToASCIIDigits(s))
 	if t == "" {
-		return fail("empty", "no date was given", "تاریخ وارد نشده است.")
+		return JalaliDate{}, &DateError{Input: s, Code: "empty", En: "no date was given", Fa: "تاریخ وارد نشده است."}
 	}
 	var parts [3]string
 	if len(t) == 8 && allASCIIDigits(t) {
@@ -271,13 +281,8 @@ func ParseJalali(s string) (JalaliDate, error) {
 	}
 	y, _ := strconv.Atoi(parts[0])
 	m, _ := strconv.Atoi(parts[1])
-	dd, _ := strconv.Atoi(parts[2])
-	d := JalaliDate{y, m, dd}
-	if err := d.check(); err != nil {
-		err.Input = s
-		return JalaliDate{}, err
-	}
-	return d, nil
+	d, _ := strconv.Atoi(parts[2])
+	return JalaliDate{y, m, d}, nil
 }
 
 // ParseDate parses a date as ParseJalali does, and also a Gregorian one
@@ -287,26 +292,11 @@ func ParseJalali(s string) (JalaliDate, error) {
 // ParseJalali accepts reaches it. It is for forms where a person may
 // know a date, a birth date say, only in the Gregorian calendar.
 func ParseDate(s string) (JalaliDate, error) {
-	d, err := ParseJalali(s)
-	var de *DateError
-	if err == nil || !errors.As(err, &de) || de.Code != "year" {
-		return d, err
+	ymd, err := parseYMD(s)
+	if err != nil || ymd.Year < 1800 {
+		return ParseJalali(s)
 	}
-	t := strings.TrimSpace(ToASCIIDigits(s))
-	y, m, day := 0, 0, 0
-	if len(t) == 8 && allASCIIDigits(t) {
-		y, _ = strconv.Atoi(t[:4])
-		m, _ = strconv.Atoi(t[4:6])
-		day, _ = strconv.Atoi(t[6:])
-	} else {
-		f := strings.Split(t, t[strings.IndexAny(t, "/-."):][:1])
-		y, _ = strconv.Atoi(f[0])
-		m, _ = strconv.Atoi(f[1])
-		day, _ = strconv.Atoi(f[2])
-	}
-	if y < 1800 {
-		return JalaliDate{}, err
-	}
+	y, m, day := ymd.Year, ymd.Month, ymd.Day
 	g := time.Date(y, time.Month(m), day, 0, 0, 0, 0, time.UTC)
 	switch {
 	case m < 1 || m > 12:
