@@ -56,6 +56,12 @@ const (
 	CodeMinor             = "minor"
 )
 
+// hasCode reports whether err is, or wraps, an Error with code.
+func hasCode(err error, code string) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Code == code
+}
+
 func newError(status int, code, field, fa, en string) *Error {
 	return &Error{Status: status, Code: code, Field: field, Fa: fa, En: en}
 }

@@ -141,6 +141,16 @@ func TestPagesRegisterLoginAccountLogout(t *testing.T) {
 		`ارسال دوباره پس از <time datetime="2026-11-23T11:31:00+03:30">۱۱:۳۱:۰۰</time>`)
 	c := strings.TrimPrefix(next, "/login/code?c=")
 
+	// Logging in instead, within the minute, answers with the page for
+	// the code already sent, saying so, and sends none.
+	sent := w.sms.count()
+	res, body = b.post("/login", url.Values{"loginId": {p.NationalCode}})
+	wantStatus(t, res, body, http.StatusOK, `name="c" value="`+c+`"`,
+		`کد پیشین هنوز معتبر است و کد تازه‌ای فرستاده نشد؛ همان کد را وارد کنید. زمان ارسال آن: <time datetime="2026-11-23T11:30:00+03:30">۱۱:۳۰:۰۰</time>`)
+	if w.sms.count() != sent {
+		t.Error("a login within the cooldown sent a code")
+	}
+
 	res, body = b.post("/login/code", url.Values{"c": {c}, "code": {"99999"}})
 	wantStatus(t, res, body, http.StatusUnprocessableEntity, "کد نادرست است")
 	res, body = b.post("/login/code", url.Values{"c": {c}, "code": {w.sms.lastCode(t, p.Mobiles[0])}})

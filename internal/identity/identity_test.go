@@ -495,6 +495,74 @@ func TestWrongCodes(t *testing.T) {
 	}
 }
 
+// TestLoginWithinCooldownShowsTheEarlierCode: a login asked for again
+// within the cooldown answers with the code already sent, if it can still
+// be answered (the person registered, went back, or pressed twice), and
+// sends none; a code answered or burnt is not offered, nor a known
+// device's to a browser without its mark, nor one of a device to another.
+func TestLoginWithinCooldownShowsTheEarlierCode(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	p := persona(t, "husband")
+	mobile := p.Mobiles[0]
+	_, reg, err := w.svc.Register(ctx, natural(p), cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	regCode := w.sms.lastCode(t, mobile)
+	sent, audited := w.sms.count(), len(w.audit.kinds())
+
+	w.clock.Add(10 * time.Second)
+	ch, err := w.svc.StartLogin(ctx, p.NationalCode, cl)
+	if err != nil {
+		t.Fatalf("a login within the cooldown of an open code: %v", err)
+	}
+	if ch.ID != reg.ID || !ch.Earlier || !ch.Sent.Equal(reg.Sent) || !ch.Expires.Equal(reg.Expires) || !ch.ResendAt.Equal(reg.ResendAt) ||
+		ch.MaskedMobile != reg.MaskedMobile {
+		t.Errorf("got %+v, want the registration's code %+v, marked earlier", ch, reg)
+	}
+	if w.sms.count() != sent || len(w.audit.kinds()) != audited {
+		t.Errorf("%d codes sent and %d events audited, want none", w.sms.count()-sent, len(w.audit.kinds())-audited)
+	}
+
+	// A known device has a cooldown of its own: its first code is new, and
+	// asking again offers that one, while a browser without its mark is
+	// still offered the registration's.
+	owner := cl
+	owner.Devices = w.svc.RememberDevice("", p.NationalCode)
+	dev, err := w.svc.StartLogin(ctx, p.NationalCode, owner)
+	if err != nil || dev.Earlier || dev.ID == reg.ID {
+		t.Fatalf("the known device's first code: %+v %v", dev, err)
+	}
+	if again, err := w.svc.StartLogin(ctx, p.NationalCode, owner); err != nil || again.ID != dev.ID || !again.Earlier {
+		t.Errorf("the known device again: %+v %v, want its own code %s", again, err, dev.ID)
+	}
+	if again, err := w.svc.StartLogin(ctx, p.NationalCode, cl); err != nil || again.ID != reg.ID {
+		t.Errorf("a browser without the mark: %+v %v, want the registration's code %s", again, err, reg.ID)
+	}
+
+	// The code offered again logs in; once answered it is not offered.
+	if _, _, _, err := w.svc.Login(ctx, ch.ID, regCode, cl, identity.LoginOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = w.svc.StartLogin(ctx, p.NationalCode, cl)
+	wantCode(t, err, identity.CodeCooldown)
+
+	// Nor once burnt by wrong codes.
+	w.clock.Add(61 * time.Second)
+	ch, err = w.svc.StartLogin(ctx, p.NationalCode, cl)
+	if err != nil || ch.Earlier {
+		t.Fatalf("a new code after the cooldown: %+v %v", ch, err)
+	}
+	wrong := wrongFor(w.sms.lastCode(t, mobile))
+	for range w.svc.Policy.MaxAttempts {
+		_, _, _, err = w.svc.Login(ctx, ch.ID, wrong, cl, identity.LoginOptions{})
+	}
+	wantCode(t, err, identity.CodeTooManyAttempts)
+	_, err = w.svc.StartLogin(ctx, p.NationalCode, cl)
+	wantCode(t, err, identity.CodeCooldown)
+}
+
 // TestWrongCodesAcrossCodes: wrong codes count against the account over
 // all its codes, so that asking for new codes does not give a guesser
 // new tries without end: past the limit the account's codes stop, the

@@ -44,6 +44,8 @@ var messages = web.Messages{
 	"code.resend":  {Fa: "ارسال دوبارهٔ کد", En: "Send the code again"},
 	"code.wait":    {Fa: "ارسال دوباره پس از", En: "You can ask again after"},
 	"code.gone":    {Fa: "این کد دیگر معتبر نیست؛ دوباره وارد شوید.", En: "This code is no longer valid; please log in again."},
+	"code.earlier": {Fa: "کد پیشین هنوز معتبر است و کد تازه‌ای فرستاده نشد؛ همان کد را وارد کنید. زمان ارسال آن:",
+		En: "The earlier code is still valid, so no new one was sent: enter that code. It was sent at"},
 
 	"account.title":    {Fa: "حساب من", En: "My account"},
 	"account.lead":     {Fa: "این اطلاعات از پایگاه‌های پایه آمده است و فقط همان‌جا اصلاح می‌شود؛ منبع هر مورد کنارش آمده است.", En: "These details come from the base registries and can be corrected only there; each shows its source."},

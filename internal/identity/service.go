@@ -201,8 +201,12 @@ type Challenge struct {
 	ID           string
 	Purpose      string
 	MaskedMobile string
+	Sent         time.Time
 	Expires      time.Time
 	ResendAt     time.Time
+	// Earlier is set when the code was sent in answer to an earlier
+	// request, and none was sent now (StartLogin within the cooldown).
+	Earlier bool
 }
 
 // Challenge purposes.
@@ -646,7 +650,7 @@ func (s *Service) newChallenge(ctx context.Context, tx sqldb.Querier, a Account,
 	if err := s.SMS.SendCode(ctx, tx, mobile, text, exp); err != nil {
 		return Challenge{}, fmt.Errorf("identity: send code: %w", err)
 	}
-	return Challenge{ID: id, Purpose: purpose, MaskedMobile: MaskMobile(mobile), Expires: exp, ResendAt: now.Add(s.Policy.ResendAfter)}, nil
+	return Challenge{ID: id, Purpose: purpose, MaskedMobile: MaskMobile(mobile), Sent: now, Expires: exp, ResendAt: now.Add(s.Policy.ResendAfter)}, nil
 }
 
 // sendCode is newChallenge with its audit event, for a code sent to an
@@ -729,6 +733,11 @@ func (s *Service) StartLogin(ctx context.Context, loginID string, cl Client) (Ch
 	if err == nil && recheck {
 		ch, err = s.sendEntitled(ctx, a, PurposeLogin, a.Mobile, device, cl, now)
 	}
+	if registered && hasCode(err, CodeCooldown) {
+		if c, ok := s.earlierLogin(ctx, a, device, now); ok {
+			return c, nil
+		}
+	}
 	if err != nil {
 		return Challenge{}, err
 	}
@@ -742,6 +751,32 @@ func (s *Service) StartLogin(ctx context.Context, loginID string, cl Client) (Ch
 		return Challenge{}, errors.New("identity: login: the account was not read before the code was to be sent")
 	}
 	return ch, nil
+}
+
+// earlierLogin is, for a login asked for again within the cooldown, the
+// code sent to a's mobile by the request that started the cooldown, if it
+// can still be answered: the person may have it on their phone without
+// its page (they registered, went back, or pressed twice), and is shown
+// the page for it rather than told to wait for a new one. It is the code
+// asked for from the same known device, or from none, as the cooldown
+// is; no code is sent, and nothing is counted. Whoever asks learns no
+// more than a new code's page would tell them, and gets no more tries:
+// the code's wrong answers are counted as before, against the code and
+// the account.
+func (s *Service) earlierLogin(ctx context.Context, a Account, device string, now time.Time) (Challenge, bool) {
+	if device == "" && now.Before(a.CodesLocked) {
+		return Challenge{}, false
+	}
+	c, err := openLoginChallenge(ctx, s.DB.Read, a.ID, a.Mobile, device, s.Policy.MaxAttempts, now)
+	if err != nil {
+		if !errors.Is(err, sqldb.ErrNotFound) {
+			s.logger().Error("identity: look for an earlier login code", "err", err)
+		}
+		return Challenge{}, false
+	}
+	ch := s.pending(c)
+	ch.Earlier = true
+	return ch, true
 }
 
 // scanner lets a row's Scan function stand for a row.
@@ -843,8 +878,13 @@ func (s *Service) PendingChallenge(ctx context.Context, id string) (Challenge, e
 	if err != nil || c.Consumed.Valid || !s.now().Before(c.Expires) || c.Attempts >= s.Policy.MaxAttempts {
 		return Challenge{}, codeExpired(err)
 	}
-	return Challenge{ID: c.ID, Purpose: c.Purpose, MaskedMobile: MaskMobile(c.Mobile), Expires: c.Expires,
-		ResendAt: c.Created.Add(s.Policy.ResendAfter)}, nil
+	return s.pending(c), nil
+}
+
+// pending is c, which can still be answered, as the person sees it.
+func (s *Service) pending(c challenge) Challenge {
+	return Challenge{ID: c.ID, Purpose: c.Purpose, MaskedMobile: MaskMobile(c.Mobile), Sent: c.Created, Expires: c.Expires,
+		ResendAt: c.Created.Add(s.Policy.ResendAfter)}
 }
 
 func codeExpired(err error) *Error {

@@ -119,11 +119,29 @@ type challenge struct {
 	account                        Account // loadChallengeAccount fills it in
 }
 
+// challengeCols are the columns a challenge is read from, in the order
+// of dest.
+const challengeCols = `id, account_id, purpose, mobile, code_hash, attempts, expires_at, consumed_at, created_at, device`
+
+func (c *challenge) dest() []any {
+	return []any{&c.ID, &c.AccountID, &c.Purpose, &c.Mobile, &c.Hash, &c.Attempts, &c.Expires, &c.Consumed, &c.Created, &c.Device}
+}
+
 func loadChallenge(ctx context.Context, q sqldb.Querier, id string) (challenge, error) {
 	var c challenge
-	err := sqldb.ScanOne(ctx, q, `SELECT id, account_id, purpose, mobile, code_hash, attempts, expires_at, consumed_at, created_at, device
-FROM identity_challenges WHERE id = $1`, []any{id},
-		&c.ID, &c.AccountID, &c.Purpose, &c.Mobile, &c.Hash, &c.Attempts, &c.Expires, &c.Consumed, &c.Created, &c.Device)
+	err := sqldb.ScanOne(ctx, q, `SELECT `+challengeCols+` FROM identity_challenges WHERE id = $1`, []any{id}, c.dest()...)
+	return c, err
+}
+
+// openLoginChallenge loads the account's latest login challenge that can
+// still be answered at now: sent to mobile, asked for from device ("" for
+// none), neither consumed nor expired, with fewer than maxAttempts wrong
+// codes.
+func openLoginChallenge(ctx context.Context, q sqldb.Querier, accountID, mobile, device string, maxAttempts int, now time.Time) (challenge, error) {
+	var c challenge
+	err := sqldb.ScanOne(ctx, q, `SELECT `+challengeCols+` FROM identity_challenges
+WHERE account_id = $1 AND purpose = $2 AND mobile = $3 AND device = $4 AND consumed_at IS NULL AND expires_at > $5 AND attempts < $6
+ORDER BY created_at DESC LIMIT 1`, []any{accountID, PurposeLogin, mobile, device, now, maxAttempts}, c.dest()...)
 	return c, err
 }
 
@@ -137,10 +155,8 @@ func loadChallengeAccount(ctx context.Context, q sqldb.Querier, id string, lock 
 	if lock {
 		forUpdate = " FOR UPDATE OF c"
 	}
-	dest := append([]any{&c.ID, &c.AccountID, &c.Purpose, &c.Mobile, &c.Hash, &c.Attempts, &c.Expires, &c.Consumed, &c.Created, &c.Device},
-		ar.dest()...)
-	err := sqldb.ScanOne(ctx, q, `SELECT c.id, c.account_id, c.purpose, c.mobile, c.code_hash, c.attempts, c.expires_at, c.consumed_at,
-c.created_at, c.device, `+prefixed("a.", accountCols)+` FROM identity_challenges c JOIN identity_accounts a ON a.id = c.account_id
+	dest := append(c.dest(), ar.dest()...)
+	err := sqldb.ScanOne(ctx, q, `SELECT `+prefixed("c.", challengeCols)+`, `+prefixed("a.", accountCols)+` FROM identity_challenges c JOIN identity_accounts a ON a.id = c.account_id
 WHERE c.id = $1`+forUpdate, []any{id}, dest...)
 	if err != nil {
 		return c, err
