@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -503,15 +504,43 @@ func TestServeFailureAsJSON(t *testing.T) {
 	}
 }
 
-// TestServeWithoutSMS: a window with no way to send login codes is
-// refused before it writes anything in its data directory.
-func TestServeWithoutSMS(t *testing.T) {
-	dir := t.TempDir()
-	code, _, errOut := run(t, map[string]string{"PANJEREH_DATA_DIR": dir}, "", "serve", "window", "--addr", "127.0.0.1:0")
-	if code != 1 || !strings.Contains(errOut, "sms: set PANJEREH_SMS") {
-		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
+// TestServeRefusedBeforeWriting: a start refused for what can be known
+// without the database (no way to send login codes, an address in use,
+// the platform CA missing) is refused before anything is migrated or
+// written in the data directory; the demo's too.
+func TestServeRefusedBeforeWriting(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
 	}
-	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
-		t.Errorf("the refused start wrote %d entries in the data directory, the first %s", len(ents), ents[0].Name())
+	defer taken.Close()
+	for _, tc := range []struct {
+		name string
+		sms  string
+		args []string
+		want string
+	}{
+		{"no SMS", "", []string{"window", "--addr", "127.0.0.1:0"}, "sms: set PANJEREH_SMS"},
+		{"address in use", "dev", []string{"window", "--addr", taken.Addr().String()}, "window: listen on " + taken.Addr().String()},
+		{"address in use after another", "dev", []string{"exchange", "window", "--exchange-addr", "127.0.0.1:0", "--addr", taken.Addr().String()},
+			"window: listen on " + taken.Addr().String()},
+		{"no CA", "dev", []string{"exchange", "--exchange-addr", "127.0.0.1:0"}, "the exchange needs the platform CA: copy DATA-DIR/ca"},
+		{"demo, address in use", "", []string{"--registry-addr", "127.0.0.1:0", "--exchange-addr", "127.0.0.1:0", "--addr", taken.Addr().String()},
+			"panjereh demo: window: listen on " + taken.Addr().String()},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			command := "serve"
+			if strings.HasPrefix(tc.name, "demo") {
+				command = "demo"
+			}
+			code, _, errOut := run(t, map[string]string{"PANJEREH_DATA_DIR": dir, "PANJEREH_SMS": tc.sms}, "", append([]string{command}, tc.args...)...)
+			if code != 1 || !strings.Contains(errOut, tc.want) {
+				t.Fatalf("exit %d, stderr:\n%s", code, errOut)
+			}
+			if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+				t.Errorf("the refused start wrote %d entries in the data directory, the first %s", len(ents), ents[0].Name())
+			}
+		})
 	}
 }

@@ -29,6 +29,19 @@ func runDemo(ctx context.Context, e env, args []string) int {
 	// Libraries that log only through slog's default (the OIDC
 	// provider's) write in the configured format and level too.
 	slog.SetDefault(log)
+	// The addresses are bound first, so that one in use refuses the demo
+	// before the database is made or seeded.
+	servers, err := bind(cfg, map[string]bool{"window": true, "registry": true, "exchange": true})
+	if err != nil {
+		fmt.Fprintf(e.stderr, "panjereh demo: %v\n", err)
+		return 1
+	}
+	started := false
+	defer func() {
+		if !started {
+			unbind(servers)
+		}
+	}()
 	db, err := openDB(ctx, cfg, log)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "panjereh demo: %v\n", err)
@@ -63,7 +76,13 @@ func runDemo(ctx context.Context, e env, args []string) int {
 		fmt.Fprintf(e.stderr, "panjereh demo: %v\n", err)
 		return 1
 	}
-	st, err := start(ctx, cfg, log, db, map[string]bool{"window": true, "registry": true, "exchange": true}, true, e.stdout)
+	ca, err := loadCA(cfg)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "panjereh demo: %v\n", err)
+		return 1
+	}
+	started = true // start closes the listeners if it fails
+	st, err := start(ctx, cfg, log, db, servers, ca, true, e.stdout)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "panjereh demo: %v\n", err)
 		return 1

@@ -34,16 +34,21 @@ type nixState struct {
 	stateDir string
 }
 
-// openNix loads the platform CA from DATA-DIR/ca.
-func openNix(cfg config.Config, db *sqldb.DB) (*nixState, error) {
+// loadCA loads the platform CA from DATA-DIR/ca.
+func loadCA(cfg config.Config) (*pki.CA, error) {
 	ca, err := pki.LoadCA(caDir(cfg, ""))
 	if err != nil {
 		return nil, fmt.Errorf("the exchange needs the platform CA: copy DATA-DIR/ca from the host where `panjereh ca init` was run, or run it if this is the installation's first host: %w", err)
 	}
+	return ca, nil
+}
+
+// openNix is the exchange's state on db, under the platform CA ca.
+func openNix(cfg config.Config, db *sqldb.DB, ca *pki.CA) *nixState {
 	certs := &pki.Store{DB: db}
 	revoked := pki.NewRevocationCache(certs, pki.CacheOptions{})
 	return &nixState{cfg: cfg, db: db, ca: ca, certs: certs, stateDir: filepath.Join(cfg.DataDir, "exchange"),
-		auth: exchange.CertAuth{Authenticator: &pki.Authenticator{CA: ca.Cert, Revoked: revoked}}}, nil
+		auth: exchange.CertAuth{Authenticator: &pki.Authenticator{CA: ca.Cert, Revoked: revoked}}}
 }
 
 // serverTLS issues a server certificate for addr's host and returns a TLS

@@ -44,24 +44,63 @@ func runServe(ctx context.Context, e env, args []string) int {
 		which["window"], which["registry"], which["exchange"] = true, true, true
 	}
 	log := newLogger(cfg, e.stderr)
-	// A window that could send no login code is refused before anything
-	// is written: no migration, no key.
+	// What can be checked without the database is checked before it is
+	// opened, so that such a start is refused before anything is
+	// migrated or written: a window that could send no login code, an
+	// address in use, the CA missing.
 	if which["window"] && cfg.SMS == "" {
 		return failed(e, cfg, log, "panjereh serve", errNoSMS)
+	}
+	servers, err := bind(cfg, which)
+	if err != nil {
+		return failed(e, cfg, log, "panjereh serve", err)
+	}
+	var ca *pki.CA
+	if which["registry"] || which["exchange"] {
+		if ca, err = loadCA(cfg); err != nil {
+			unbind(servers)
+			return failed(e, cfg, log, "panjereh serve", err)
+		}
 	}
 	// Libraries that log only through slog's default (the OIDC
 	// provider's) write in the configured format and level too.
 	slog.SetDefault(log)
 	db, err := openDB(ctx, cfg, log)
 	if err != nil {
+		unbind(servers)
 		return failed(e, cfg, log, "panjereh serve", err)
 	}
 	defer db.Close()
-	st, err := start(ctx, cfg, log, db, which, false, e.stdout)
+	st, err := start(ctx, cfg, log, db, servers, ca, false, e.stdout)
 	if err != nil {
 		return failed(e, cfg, log, "panjereh serve", err)
 	}
 	return st.wait(ctx, cfg, log, e)
+}
+
+// bind binds the addresses of the chosen components, registry, exchange
+// and window in that order, before anything else is done, so that an
+// address in use refuses the start at once; the registry's and the
+// exchange's speak TLS once start has their certificates.
+func bind(cfg config.Config, which map[string]bool) ([]*server, error) {
+	var servers []*server
+	for _, s := range []*server{{name: "registry", addr: cfg.RegistryAddr}, {name: "exchange", addr: cfg.ExchangeAddr},
+		{name: "window", addr: cfg.Addr}} {
+		if which[s.name] {
+			servers = append(servers, s)
+		}
+	}
+	if err := listen(servers); err != nil {
+		return nil, err
+	}
+	return servers, nil
+}
+
+// unbind closes the listeners of servers that will not serve.
+func unbind(servers []*server) {
+	for _, s := range servers {
+		s.ln.Close()
+	}
 }
 
 // failed reports why a server could not start or stopped with an error,
@@ -88,61 +127,50 @@ type stack struct {
 	agencyURL atomic.Pointer[string]
 }
 
-// start builds the chosen components and binds their listeners. The
-// registries answer only the exchange gateway, over mTLS; the gateway
-// needs the platform CA in DATA-DIR/ca.
-func start(ctx context.Context, cfg config.Config, log *slog.Logger, db *sqldb.DB, which map[string]bool, dev bool, out io.Writer) (*stack, error) {
-	st := &stack{}
+// start builds the components of the bound servers (bind), on db. The
+// registries answer only the exchange gateway, over mTLS; the registry
+// and the gateway need the platform CA, ca.
+func start(ctx context.Context, cfg config.Config, log *slog.Logger, db *sqldb.DB, servers []*server, ca *pki.CA, dev bool, out io.Writer) (*stack, error) {
+	st := &stack{servers: servers}
 	fail := func(err error) (*stack, error) {
+		unbind(servers)
 		st.close()
 		return nil, err
 	}
 	var n *nixState
-	if which["registry"] || which["exchange"] {
-		var err error
-		if n, err = openNix(cfg, db); err != nil {
-			return nil, err
+	for _, s := range servers {
+		if s.name != "registry" && s.name != "exchange" {
+			continue
 		}
-	}
-	if which["registry"] {
-		h, err := registryHandler(ctx, db, log)
-		if err != nil {
-			return fail(err)
+		if n == nil {
+			n = openNix(cfg, db, ca)
 		}
-		tlsCfg, err := n.serverTLS(cfg.RegistryAddr)
-		if err != nil {
-			return fail(err)
-		}
-		h = exchange.RequireMember(n.auth, pki.ProblemFor, gatewayMember(cfg))(h)
-		st.servers = append(st.servers, &server{name: "registry", addr: cfg.RegistryAddr, handler: h, tls: tlsCfg})
-	}
-	if which["exchange"] {
-		g, closeGateway, err := n.gateway(ctx, log)
-		if err != nil {
-			return fail(err)
-		}
-		st.closers = append(st.closers, closeGateway)
-		h, err := g.Handler()
-		if err != nil {
-			return fail(err)
-		}
-		tlsCfg, err := n.serverTLS(cfg.ExchangeAddr)
-		if err != nil {
-			return fail(err)
-		}
-		st.servers = append(st.servers, &server{name: "exchange", addr: cfg.ExchangeAddr, handler: h, tls: tlsCfg})
-	}
-	if which["window"] {
-		st.servers = append(st.servers, &server{name: "window", addr: cfg.Addr})
-	}
-	if err := listen(st.servers); err != nil {
-		return fail(err)
-	}
-	if which["window"] {
-		if err := st.startWindow(ctx, cfg, log, db, dev, out); err != nil {
-			for _, s := range st.servers {
-				s.ln.Close()
+		var h http.Handler
+		if s.name == "registry" {
+			var err error
+			if h, err = registryHandler(ctx, db, log); err != nil {
+				return fail(err)
 			}
+			h = exchange.RequireMember(n.auth, pki.ProblemFor, gatewayMember(cfg))(h)
+		} else {
+			g, closeGateway, err := n.gateway(ctx, log)
+			if err != nil {
+				return fail(err)
+			}
+			st.closers = append(st.closers, closeGateway)
+			if h, err = g.Handler(); err != nil {
+				return fail(err)
+			}
+		}
+		tlsCfg, err := n.serverTLS(s.addr)
+		if err != nil {
+			return fail(err)
+		}
+		s.handler = h
+		s.secure(tlsCfg)
+	}
+	if st.url("window") != "" {
+		if err := st.startWindow(ctx, cfg, log, db, dev, out); err != nil {
 			return fail(err)
 		}
 	}

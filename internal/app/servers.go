@@ -45,6 +45,13 @@ func listen(servers []*server) error {
 	return nil
 }
 
+// secure makes s, bound without TLS, speak TLS with cfg.
+func (s *server) secure(cfg *tls.Config) {
+	s.tls = cfg
+	s.ln = tls.NewListener(s.ln, cfg)
+	s.url = "https://" + s.ln.Addr().String()
+}
+
 // serve runs the bound servers until ctx is done, then shuts them down
 // gracefully within timeout. It returns the first serving error.
 func serve(ctx context.Context, log *slog.Logger, servers []*server, timeout time.Duration) error {
