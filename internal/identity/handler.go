@@ -290,8 +290,8 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 // rather than posting the form twice.
 func (h *Handler) codeAnswer(w http.ResponseWriter, r *http.Request, ch Challenge, ret, loginID string) {
 	at := codeURL(ch.ID, ret)
-	v := newCodeView(ch, nil, ret, "/login/code", h.Service.now())
-	v.Address, v.LoginID = at, loginID
+	v := h.loginCodeView(ch, nil, ret, loginID)
+	v.Address = at
 	h.renderCode(w, requestAt(r, at), http.StatusOK, v)
 }
 
@@ -329,6 +329,14 @@ func newCodeView(ch Challenge, err *web.Text, ret, action string, now time.Time)
 			Hint: messages["code.hint"], Error: err, Required: true, InputMode: "numeric", Autocomplete: "one-time-code", Dir: "ltr"}}}}
 }
 
+// loginCodeView is the login code page's view of ch, its forms carrying
+// back loginID.
+func (h *Handler) loginCodeView(ch Challenge, err *web.Text, ret, loginID string) codeView {
+	v := newCodeView(ch, err, ret, "/login/code", h.Service.now())
+	v.LoginID = loginID
+	return v
+}
+
 func (h *Handler) renderCode(w http.ResponseWriter, r *http.Request, status int, v codeView) {
 	h.m.Render(w, r, status, h.pages, web.Page{Name: "code.html", Title: "code.title", Data: v})
 }
@@ -349,7 +357,7 @@ func (h *Handler) codeForm(w http.ResponseWriter, r *http.Request) {
 		h.renderLogin(w, r, http.StatusGone, loginAgain(&web.Text{Fa: messages["code.gone"].Fa, En: messages["code.gone"].En}, ret, ""))
 		return
 	}
-	h.renderCode(w, r, http.StatusOK, newCodeView(ch, nil, ret, "/login/code", h.Service.now()))
+	h.renderCode(w, r, http.StatusOK, h.loginCodeView(ch, nil, ret, ""))
 }
 
 func (h *Handler) code(w http.ResponseWriter, r *http.Request) {
@@ -377,9 +385,7 @@ func (h *Handler) code(w http.ResponseWriter, r *http.Request) {
 				h.renderLogin(w, r, http.StatusGone, loginAgain(oneText(errs, msg), ret, lid))
 				return
 			}
-			v := newCodeView(ch, oneText(errs, msg), ret, "/login/code", h.Service.now())
-			v.LoginID = lid
-			h.renderCode(w, r, status, v)
+			h.renderCode(w, r, status, h.loginCodeView(ch, oneText(errs, msg), ret, lid))
 		})
 		return
 	}
@@ -408,9 +414,7 @@ func (h *Handler) resend(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		h.fail(w, r, err, func(status int, errs map[string]*web.Text, msg *web.Text) {
 			if old, perr := h.Service.PendingChallenge(r.Context(), id); perr == nil {
-				v := newCodeView(old, oneText(errs, msg), ret, "/login/code", h.Service.now())
-				v.LoginID = lid
-				h.renderCode(w, r, status, v)
+				h.renderCode(w, r, status, h.loginCodeView(old, oneText(errs, msg), ret, lid))
 				return
 			}
 			h.renderLogin(w, r, status, loginAgain(oneText(errs, msg), ret, lid))

@@ -19,6 +19,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/panjereh/panjereh/internal/identity"
+	"github.com/panjereh/panjereh/internal/registry"
 	"github.com/panjereh/panjereh/internal/web"
 	"github.com/panjereh/panjereh/internal/web/webtest"
 )
@@ -86,6 +87,31 @@ func (b *browser) post(path string, form url.Values) (*http.Response, string) {
 	body, _ := io.ReadAll(res.Body)
 	res.Body.Close()
 	return res, string(body)
+}
+
+// registeredAtSite registers persona key and opens the site in a browser
+// that has its CSRF cookie; ch is the registration's code.
+func registeredAtSite(t *testing.T, key string) (*world, *browser, registry.Persona, identity.Challenge) {
+	t.Helper()
+	w := newWorld(t)
+	b := newSite(t, w)
+	p := persona(t, key)
+	_, ch, err := w.svc.Register(context.Background(), natural(p), cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.get("/login") // the CSRF cookie
+	return w, b, p, ch
+}
+
+// challengeOf is the challenge a code page's form answers.
+func challengeOf(t *testing.T, body string) string {
+	t.Helper()
+	m := regexp.MustCompile(`name="c" value="([^"]+)"`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no code form on the page:\n%s", body)
+	}
+	return m[1]
 }
 
 func wantStatus(t *testing.T, res *http.Response, body string, status int, contains ...string) {
@@ -190,7 +216,7 @@ func TestPagesRegisterLoginAccountLogout(t *testing.T) {
 		t.Fatalf("the code page answering the login form has no address:\n%s", body)
 	}
 	next = html.UnescapeString(m[1])
-	c = regexp.MustCompile(`name="c" value="([^"]+)"`).FindStringSubmatch(body)[1]
+	c = challengeOf(t, body)
 	if want := "/login/code?c=" + c + "&return=%2Faccount%2Fsessions"; next != want {
 		t.Errorf("the code page's address %q, want %q", next, want)
 	}
@@ -302,14 +328,7 @@ func TestSessionCookieBehindProxy(t *testing.T) {
 // the account's mobile; the page asks for a new login, which comes back
 // to it.
 func TestMobileChangeNeedsAFreshLogin(t *testing.T) {
-	w := newWorld(t)
-	b := newSite(t, w)
-	p := persona(t, "two-mobiles")
-	_, ch, err := w.svc.Register(context.Background(), natural(p), cl)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.get("/login") // the CSRF cookie
+	w, b, p, ch := registeredAtSite(t, "two-mobiles")
 	res, body := b.post("/login/code", url.Values{"c": {ch.ID}, "code": {w.sms.lastCode(t, p.Mobiles[0])}})
 	wantStatus(t, res, body, http.StatusSeeOther)
 	res, body = b.get("/account/mobile")
@@ -331,7 +350,7 @@ func TestMobileChangeNeedsAFreshLogin(t *testing.T) {
 	// A new login brings the person back to the page, and the change goes.
 	res, body = b.post("/login", url.Values{"loginId": {p.NationalCode}, "return": {"/account/mobile"}})
 	wantStatus(t, res, body, http.StatusOK)
-	c := regexp.MustCompile(`name="c" value="([^"]+)"`).FindStringSubmatch(body)[1]
+	c := challengeOf(t, body)
 	res, body = b.post("/login/code", url.Values{"c": {c}, "code": {w.sms.lastCode(t, p.Mobiles[0])}, "return": {"/account/mobile"}})
 	wantStatus(t, res, body, http.StatusSeeOther)
 	if loc := res.Header.Get("Location"); loc != "/account/mobile" {
@@ -348,14 +367,7 @@ func TestMobileChangeNeedsAFreshLogin(t *testing.T) {
 // change; and the back button to the code page of a login that went
 // through goes on to the account.
 func TestPagesForCodesNoLongerUsable(t *testing.T) {
-	w := newWorld(t)
-	b := newSite(t, w)
-	p := persona(t, "two-mobiles")
-	_, ch, err := w.svc.Register(context.Background(), natural(p), cl)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.get("/login") // the CSRF cookie
+	w, b, p, ch := registeredAtSite(t, "two-mobiles")
 	var res *http.Response
 	var body string
 	for range w.svc.Policy.MaxAttempts {
@@ -370,7 +382,7 @@ func TestPagesForCodesNoLongerUsable(t *testing.T) {
 	w.clock.Add(2 * time.Minute)
 	res, body = b.post("/login", url.Values{"loginId": {p.NationalCode}})
 	wantStatus(t, res, body, http.StatusOK)
-	c := regexp.MustCompile(`name="c" value="([^"]+)"`).FindStringSubmatch(body)[1]
+	c := challengeOf(t, body)
 	res, body = b.post("/login/code", url.Values{"c": {c}, "code": {w.sms.lastCode(t, p.Mobiles[0])}})
 	wantStatus(t, res, body, http.StatusSeeOther)
 
@@ -388,7 +400,7 @@ func TestPagesForCodesNoLongerUsable(t *testing.T) {
 	// The last wrong try at a mobile change's code.
 	res, body = b.post("/account/mobile", url.Values{"mobile": {p.Mobiles[1]}})
 	wantStatus(t, res, body, http.StatusOK, `autocomplete="one-time-code"`)
-	m := regexp.MustCompile(`name="c" value="([^"]+)"`).FindStringSubmatch(body)[1]
+	m := challengeOf(t, body)
 	for range w.svc.Policy.MaxAttempts {
 		res, body = b.post("/account/mobile/confirm", url.Values{"c": {m}, "code": {"000000"}})
 	}
@@ -404,11 +416,11 @@ func TestPagesForCodesNoLongerUsable(t *testing.T) {
 	res, body = b2.post("/login", url.Values{"loginId": {" " + p.NationalCode + " "}})
 	carried := `name="loginId" value="` + p.NationalCode + `"`
 	wantStatus(t, res, body, http.StatusOK, `autocomplete="one-time-code"`, carried)
-	c = regexp.MustCompile(`name="c" value="([^"]+)"`).FindStringSubmatch(body)[1]
+	c = challengeOf(t, body)
 	w.clock.Add(time.Minute)
 	res, body = b2.post("/login/resend", url.Values{"c": {c}, "loginId": {p.NationalCode}})
 	wantStatus(t, res, body, http.StatusOK, `autocomplete="one-time-code"`, carried, `data-address="/login/code?c=`)
-	c2 := regexp.MustCompile(`name="c" value="([^"]+)"`).FindStringSubmatch(body)[1]
+	c2 := challengeOf(t, body)
 	if c2 == c {
 		t.Fatal("the resend's page is the old code's")
 	}
