@@ -358,6 +358,10 @@ func TestMobileChangeNeedsAFreshLogin(t *testing.T) {
 	}
 	res, body = b.post("/account/mobile", url.Values{"mobile": {p.Mobiles[1]}})
 	wantStatus(t, res, body, http.StatusOK, `autocomplete="one-time-code"`)
+	// Asked again, the page is the code's already sent, and says so.
+	c = challengeOf(t, body)
+	res, body = b.post("/account/mobile", url.Values{"mobile": {p.Mobiles[1]}})
+	wantStatus(t, res, body, http.StatusOK, `name="c" value="`+c+`"`, "کد پیشین هنوز معتبر است", `action="/account/mobile/confirm"`)
 }
 
 // TestPagesForCodesNoLongerUsable: a code that can no longer be used

@@ -902,6 +902,15 @@ func TestChangeMobile(t *testing.T) {
 	if ch.MaskedMobile != identity.MaskMobile(p.Mobiles[1]) {
 		t.Errorf("code went to %s, want the new number", ch.MaskedMobile)
 	}
+	// Asked again within the cooldown, for the same number, the change
+	// answers with the code already sent, and sends none.
+	sent := w.sms.count()
+	if again, err := w.svc.ChangeMobile(ctx, a.ID, p.Mobiles[1], cl); err != nil || again.ID != ch.ID || !again.Earlier {
+		t.Errorf("the change asked again: %+v %v, want the code %s already sent", again, err, ch.ID)
+	}
+	if w.sms.count() != sent {
+		t.Error("the change asked again within the cooldown sent a code")
+	}
 	// The code of the new number must come back.
 	_, err = w.svc.ConfirmMobile(ctx, a.ID, ch.ID, "12", cl)
 	wantCode(t, err, identity.CodeCodeWrong)
@@ -920,6 +929,13 @@ func TestChangeMobile(t *testing.T) {
 		!strings.Contains(w.sms.notices[0].text, identity.MaskMobile(p.Mobiles[1])) {
 		t.Errorf("notices %+v, want one to the former number naming the new one, masked", w.sms.notices)
 	}
+	// Within the cooldown, neither a change to another number nor a login
+	// is offered a code sent before: the change's was to another number,
+	// and is used; the registration's went to the former number.
+	_, err = w.svc.ChangeMobile(ctx, a.ID, p.Mobiles[0], cl)
+	wantCode(t, err, identity.CodeCooldown)
+	_, err = w.svc.StartLogin(ctx, p.NationalCode, cl)
+	wantCode(t, err, identity.CodeCooldown)
 	// A login code sent to the former number before the change no longer
 	// logs in, and the change's own challenge sends nothing more.
 	_, _, _, err = w.svc.Login(ctx, pending.ID, oldCode, cl, identity.LoginOptions{})

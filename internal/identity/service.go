@@ -734,7 +734,7 @@ func (s *Service) StartLogin(ctx context.Context, loginID string, cl Client) (Ch
 		ch, err = s.sendEntitled(ctx, a, PurposeLogin, a.Mobile, device, cl, now)
 	}
 	if registered && hasCode(err, CodeCooldown) {
-		if c, ok := s.earlierLogin(ctx, a, device, now); ok {
+		if c, ok := s.earlier(ctx, a, PurposeLogin, a.Mobile, device, now); ok {
 			return c, nil
 		}
 	}
@@ -753,25 +753,29 @@ func (s *Service) StartLogin(ctx context.Context, loginID string, cl Client) (Ch
 	return ch, nil
 }
 
-// earlierLogin is, for a login asked for again within the cooldown, the
-// code sent to a's mobile by the request that started the cooldown, if it
-// can still be answered: the person may have it on their phone without
-// its page (they registered, went back, or pressed twice), and is shown
-// the page for it rather than told to wait for a new one. It is the code
-// asked for from the same known device, or from none, as the cooldown
-// is; no code is sent, and nothing is counted. Whoever asks learns no
+// earlier is, for a code asked for again within the cooldown, the code
+// sent for purpose to mobile by the request that started the cooldown,
+// if it can still be answered: the person may have it on their phone
+// without its page (they registered, went back, or pressed twice), and
+// is shown the page for it rather than told to wait for a new one. It is
+// the code asked for from the same known device, or from none, as the
+// cooldown is; a mobile change's only if the account has not changed
+// since. No code is sent, and nothing is counted. Whoever asks learns no
 // more than a new code's page would tell them, and gets no more tries:
 // the code's wrong answers are counted as before, against the code and
 // the account.
-func (s *Service) earlierLogin(ctx context.Context, a Account, device string, now time.Time) (Challenge, bool) {
+func (s *Service) earlier(ctx context.Context, a Account, purpose, mobile, device string, now time.Time) (Challenge, bool) {
 	if device == "" && now.Before(a.CodesLocked) {
 		return Challenge{}, false
 	}
-	c, err := openLoginChallenge(ctx, s.DB.Read, a.ID, a.Mobile, device, s.Policy.MaxAttempts, now)
+	c, err := openChallenge(ctx, s.DB.Read, a.ID, purpose, mobile, device, s.Policy.MaxAttempts, now)
 	if err != nil {
 		if !errors.Is(err, sqldb.ErrNotFound) {
-			s.logger().Error("identity: look for an earlier login code", "err", err)
+			s.logger().Error("identity: look for an earlier code", "err", err)
 		}
+		return Challenge{}, false
+	}
+	if purpose == PurposeMobile && c.Created.Before(a.Updated) {
 		return Challenge{}, false
 	}
 	ch := s.pending(c)

@@ -133,15 +133,15 @@ func loadChallenge(ctx context.Context, q sqldb.Querier, id string) (challenge, 
 	return c, err
 }
 
-// openLoginChallenge loads the account's latest login challenge that can
+// openChallenge loads the account's latest challenge for purpose that can
 // still be answered at now: sent to mobile, asked for from device ("" for
 // none), neither consumed nor expired, with fewer than maxAttempts wrong
 // codes.
-func openLoginChallenge(ctx context.Context, q sqldb.Querier, accountID, mobile, device string, maxAttempts int, now time.Time) (challenge, error) {
+func openChallenge(ctx context.Context, q sqldb.Querier, accountID, purpose, mobile, device string, maxAttempts int, now time.Time) (challenge, error) {
 	var c challenge
 	err := sqldb.ScanOne(ctx, q, `SELECT `+challengeCols+` FROM identity_challenges
 WHERE account_id = $1 AND purpose = $2 AND mobile = $3 AND device = $4 AND consumed_at IS NULL AND expires_at > $5 AND attempts < $6
-ORDER BY created_at DESC LIMIT 1`, []any{accountID, PurposeLogin, mobile, device, now, maxAttempts}, c.dest()...)
+ORDER BY created_at DESC LIMIT 1`, []any{accountID, purpose, mobile, device, now, maxAttempts}, c.dest()...)
 	return c, err
 }
 
