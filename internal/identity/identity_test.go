@@ -431,6 +431,11 @@ func TestLegalPersonRegistration(t *testing.T) {
 		a.FirstName != ceo.FirstName || a.Source["companyName"] != "legal-persons" {
 		t.Errorf("legal account %+v", a)
 	}
+	// The company's legal residence, from the registration office, not
+	// the signatory's home (C5).
+	if a.PostalCode == "" || a.PostalCode == ceo.PostalCode || a.Source["postalCode"] != "company-residence" || a.Source["city"] != "company-residence" {
+		t.Errorf("the company's residence: postal code %q (the signatory's is %q), source %q", a.PostalCode, ceo.PostalCode, a.Source["postalCode"])
+	}
 	// The CEO also registers as a natural person; the two accounts differ.
 	if _, _, err := w.svc.Register(ctx, natural(ceo), cl); err != nil {
 		t.Fatal(err)

@@ -81,6 +81,7 @@ var messages = web.Messages{
 	"source.civil-registry":    {Fa: "سازمان ثبت احوال", En: "Civil registry"},
 	"source.shahkar":           {Fa: "سامانهٔ شاهکار", En: "Shahkar"},
 	"source.residence":         {Fa: "ثبت احوال و شرکت ملی پست (اقامتگاه قانونی)", En: "Civil registry and Iran Post (legal residence)"},
+	"source.company-residence": {Fa: "سازمان ثبت اسناد و املاک و شرکت ملی پست (اقامتگاه قانونی شرکت)", En: "Deeds registration and Iran Post (the company's legal residence)"},
 	"source.legal-persons":     {Fa: "سازمان ثبت اسناد و املاک (اشخاص حقوقی)", En: "Deeds registration (legal persons)"},
 	"source.foreign-nationals": {Fa: "ادارهٔ کل امور اتباع", En: "Bureau for foreign nationals"},
 	"source.":                  {Fa: "پنجره", En: "Panjereh"},

@@ -476,10 +476,12 @@ func (s *Service) checkRegistration(ctx context.Context, in RegisterInput, cl Cl
 		return a, mobileNotOwner()
 	}
 	a.Source["mobile"] = "shahkar"
-	// A company's legal residence is its own, not its signatory's home.
-	resident := a.NationalCode
+	// A company's legal residence is its own, not its signatory's home,
+	// and its source the registration office's, not the civil
+	// registry's (C5).
+	resident, source := a.NationalCode, "residence"
 	if in.Kind == KindLegal {
-		resident = a.LegalID
+		resident, source = a.LegalID, "company-residence"
 	}
 	if rb, ok := reg.(ResidenceBook); ok && resident != "" {
 		addr, err := rb.Residence(ctx, resident, a.NationalCode)
@@ -487,7 +489,7 @@ func (s *Service) checkRegistration(ctx context.Context, in RegisterInput, cl Cl
 		case err == nil:
 			a.PostalCode, a.Province, a.City = addr.PostalCode, addr.Province, addr.City
 			for _, k := range []string{"postalCode", "province", "city"} {
-				a.Source[k] = "residence"
+				a.Source[k] = source
 			}
 		case !errors.Is(err, ErrNoRecord):
 			s.logger().WarnContext(ctx, "identity: legal residence not available; registering without it", "err", err)
