@@ -50,10 +50,26 @@ func openSSO(ctx context.Context, log *slog.Logger, db *sqldb.DB, a *access, iss
 	a.service.OnSessionEnd = p.SessionEnded
 	a.service.OnAccountReplaced = p.SubjectReplaced
 	a.service.OnAccountNotEntitled = p.SubjectNotEntitled
-	a.handler.Resume = func(ctx context.Context, tx *sqldb.Tx, r *http.Request, returnTo string, sess identity.Session, acc identity.Account) (func(http.ResponseWriter, *http.Request), error) {
-		return p.Resume(ctx, tx, r, returnTo, ssoSession(sess, acc))
+	a.handler.Resume = func(r *http.Request, returnTo string) identity.Onward {
+		if z := p.Resumption(r, returnTo); z != nil {
+			return ssoOnward{z}
+		}
+		return nil
 	}
 	return p, nil
+}
+
+// ssoOnward goes on with an authorization request in the login's
+// transaction: its reads are queued with the challenge's, by the login's
+// account as the person's subject.
+type ssoOnward struct{ z *oidc.Resumption }
+
+func (o ssoOnward) Prefetch(ctx context.Context, tx *sqldb.Tx, account, challengeID string) error {
+	return o.z.Prefetch(ctx, tx, account, challengeID)
+}
+
+func (o ssoOnward) Resume(ctx context.Context, tx *sqldb.Tx, sess identity.Session, acc identity.Account) (func(http.ResponseWriter, *http.Request), error) {
+	return o.z.Resume(ctx, tx, ssoSession(sess, acc))
 }
 
 // ssoSessions shows the window's sessions to the provider.

@@ -17,6 +17,20 @@ import (
 //go:embed templates/*.html
 var templates embed.FS
 
+// Onward goes on, in a login's own transaction, with what the login was
+// for: single sign-on's authorization request.
+type Onward interface {
+	// Prefetch queues in tx, before the challenge is read, the reads
+	// Resume needs, so that they go to the database with that reading:
+	// account is an SQL expression for the ID of the challenge's account,
+	// in which $1 stands for challengeID.
+	Prefetch(ctx context.Context, tx *sqldb.Tx, account, challengeID string) error
+	// Resume takes the login on from the session it has made, in tx; it
+	// returns how to answer the browser once the login has committed, or
+	// nil to send the browser on to the return path.
+	Resume(ctx context.Context, tx *sqldb.Tx, sess Session, acc Account) (func(http.ResponseWriter, *http.Request), error)
+}
+
 // Handler serves the registration, login and account pages. Set its
 // fields, then Mount it.
 type Handler struct {
@@ -26,12 +40,11 @@ type Handler struct {
 	Connections Connections
 	Accesses    Accesses
 	Activity    Activity
-	// Resume, if set, takes a login for single sign-on (one whose return
-	// path is under /oauth2/) on from the session it makes, in the
-	// login's transaction tx; it returns how to answer the browser once
-	// the login has committed, or nil to send the browser on to the
-	// return path.
-	Resume func(ctx context.Context, tx *sqldb.Tx, r *http.Request, returnTo string, sess Session, acc Account) (func(http.ResponseWriter, *http.Request), error)
+	// Resume, if set, is what a login for single sign-on (one whose
+	// return path is under /oauth2/), answered by r, goes on with in its
+	// own transaction; nil when it cannot go on so, and the browser is
+	// sent on to the return path.
+	Resume func(r *http.Request, returnTo string) Onward
 
 	m     *web.Mux
 	pages *web.Templates
@@ -365,10 +378,15 @@ func (h *Handler) code(w http.ResponseWriter, r *http.Request) {
 	var opts LoginOptions
 	var onward func(http.ResponseWriter, *http.Request)
 	if h.Resume != nil && strings.HasPrefix(ret, "/oauth2/") {
-		opts.Then = func(tx *sqldb.Tx, sess Session, acc Account) error {
-			var err error
-			onward, err = h.Resume(r.Context(), tx, r, ret, sess, acc)
-			return err
+		if on := h.Resume(r, ret); on != nil {
+			opts.Prefetch = func(tx *sqldb.Tx, account, challengeID string) error {
+				return on.Prefetch(r.Context(), tx, account, challengeID)
+			}
+			opts.Then = func(tx *sqldb.Tx, sess Session, acc Account) error {
+				var err error
+				onward, err = on.Resume(r.Context(), tx, sess, acc)
+				return err
+			}
 		}
 	}
 	cl := client(r)

@@ -568,6 +568,36 @@ func TestLoginWithinCooldownShowsTheEarlierCode(t *testing.T) {
 	wantCode(t, err, identity.CodeCooldown)
 }
 
+// TestLoginPrefetch: a login's Prefetch queues reads ahead of the
+// challenge's, by the challenge's account, whose answers its Then has.
+func TestLoginPrefetch(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	p := persona(t, "wife")
+	a, ch, err := w.svc.Register(ctx, natural(p), cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got string
+	var prefetched bool
+	opts := identity.LoginOptions{
+		Prefetch: func(tx *sqldb.Tx, account, challengeID string) error {
+			return tx.QueueQuery(ctx, `SELECT login_id FROM identity_accounts WHERE id = `+account, []any{challengeID},
+				func(scan func(...any) error) error { return scan(&got) })
+		},
+		Then: func(*sqldb.Tx, identity.Session, identity.Account) error {
+			prefetched = got != ""
+			return nil
+		},
+	}
+	if _, _, _, err := w.svc.Login(ctx, ch.ID, w.sms.lastCode(t, p.Mobiles[0]), cl, opts); err != nil {
+		t.Fatal(err)
+	}
+	if !prefetched || got != a.LoginID {
+		t.Errorf("Then saw the prefetched login ID %q (before Then: %v), want %q", got, prefetched, a.LoginID)
+	}
+}
+
 // TestWrongCodesAcrossCodes: wrong codes count against the account over
 // all its codes, so that asking for new codes does not give a guesser
 // new tries without end: past the limit the account's codes stop, the

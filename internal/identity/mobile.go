@@ -59,7 +59,7 @@ func (s *Service) ChangeMobile(ctx context.Context, accountID, mobile string, cl
 func (s *Service) ConfirmMobile(ctx context.Context, accountID, challengeID, code string, cl Client) (Account, error) {
 	now := s.now()
 	var a Account
-	c, err := s.answer(ctx, challengeID, code, PurposeMobile, cl, now, func(tx *sqldb.Tx, c challenge) error {
+	c, err := s.answer(ctx, challengeID, code, PurposeMobile, cl, now, nil, func(tx *sqldb.Tx, c challenge) error {
 		if c.AccountID != accountID {
 			return codeExpired(errors.New("challenge of another account"))
 		}

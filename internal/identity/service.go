@@ -902,13 +902,20 @@ func codeExpired(err error) *Error {
 // holds the challenge locked while it decides. A right code consumes the
 // challenge and act runs in the same transaction, with the challenge and
 // its account; of two requests racing with the same right code only one
-// gets that far. A wrong code is counted and committed; the
+// gets that far. prefetch, if set, queues reads ahead of the challenge's
+// (LoginOptions.Prefetch). A wrong code is counted and committed; the
 // MaxAttempts-th burns the challenge. On PostgreSQL, the reading of the
 // challenge goes with BEGIN, and the writes with COMMIT: two round trips.
-func (s *Service) answer(ctx context.Context, id, code, purpose string, cl Client, now time.Time, act func(tx *sqldb.Tx, c challenge) error) (challenge, error) {
+func (s *Service) answer(ctx context.Context, id, code, purpose string, cl Client, now time.Time, prefetch func(tx *sqldb.Tx, account, challengeID string) error,
+	act func(tx *sqldb.Tx, c challenge) error) (challenge, error) {
 	var c challenge
 	var wrong error
 	err := s.DB.InTx(ctx, func(tx *sqldb.Tx) error {
+		if prefetch != nil {
+			if err := prefetch(tx, challengeAccountSQL, id); err != nil {
+				return err
+			}
+		}
 		var err error
 		c, err = loadChallengeAccount(ctx, tx, id, s.DB.Dialect == sqldb.Postgres)
 		if errors.Is(err, sqldb.ErrNotFound) || err == nil && c.Purpose != purpose {
@@ -1003,6 +1010,13 @@ type LoginOptions struct {
 	// Then, if set, runs in the login's transaction once the session is
 	// made, with the session and its account; an error undoes the login.
 	Then func(tx *sqldb.Tx, sess Session, acc Account) error
+	// Prefetch, if set, runs in the login's transaction before the
+	// challenge is read, to queue reads (sqldb.Tx.QueueQuery) whose
+	// answers Then needs, so that they go to the database with the
+	// challenge's reading rather than in a round trip of their own:
+	// account is an SQL expression for the ID of the challenge's
+	// account, in which $1 stands for the challenge's ID, challengeID.
+	Prefetch func(tx *sqldb.Tx, account, challengeID string) error
 }
 
 // Login checks the code of a login challenge and starts a session. It
@@ -1011,7 +1025,7 @@ func (s *Service) Login(ctx context.Context, challengeID, code string, cl Client
 	now := s.now()
 	var sess Session
 	var token string
-	c, err := s.answer(ctx, challengeID, code, PurposeLogin, cl, now, func(tx *sqldb.Tx, c challenge) error {
+	c, err := s.answer(ctx, challengeID, code, PurposeLogin, cl, now, opts.Prefetch, func(tx *sqldb.Tx, c challenge) error {
 		// A login lost in a crash costs the person a new one; whatever
 		// is built on it durably, such as tokens issued, carries it.
 		tx.RelaxDurability()

@@ -127,6 +127,10 @@ func (c *challenge) dest() []any {
 	return []any{&c.ID, &c.AccountID, &c.Purpose, &c.Mobile, &c.Hash, &c.Attempts, &c.Expires, &c.Consumed, &c.Created, &c.Device}
 }
 
+// challengeAccountSQL is an SQL expression for the ID of the account of
+// challenge $1.
+const challengeAccountSQL = `(SELECT account_id FROM identity_challenges WHERE id = $1)`
+
 func loadChallenge(ctx context.Context, q sqldb.Querier, id string) (challenge, error) {
 	var c challenge
 	err := sqldb.ScanOne(ctx, q, `SELECT `+challengeCols+` FROM identity_challenges WHERE id = $1`, []any{id}, c.dest()...)

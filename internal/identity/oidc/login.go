@@ -104,35 +104,91 @@ func (p *Provider) proceed(w http.ResponseWriter, r *http.Request, g *grant, c *
 // its visit to the bridge and the approval a commit of its own. It
 // returns nil when the request cannot be completed so; the browser
 // should then be sent on to returnTo, where the bridge asks or says why.
+// It is Resumption's Resume, with nothing read beforehand.
 func (p *Provider) Resume(ctx context.Context, tx *sqldb.Tx, r *http.Request, returnTo string, s Session) (func(http.ResponseWriter, *http.Request), error) {
-	u, err := url.Parse(returnTo)
-	if err != nil || u.Path != PathLogin {
+	z := p.Resumption(r, returnTo)
+	if z == nil {
 		return nil, nil
 	}
-	g, c, err := p.pendingGrant(ctx, u.Query().Get("id"))
-	if err != nil {
-		return nil, nil // the bridge shows why
+	return z.Resume(ctx, tx, s)
+}
+
+// A Resumption is an authorization request a browser is logging in for,
+// to go on with in the login's transaction (Resume), with what it needs
+// from the database read in that transaction's first round trip
+// (Prefetch), before the login's own writes.
+type Resumption struct {
+	p *Provider
+	r *http.Request
+	g *grant
+	c *Client
+	// What Prefetch read: the person's remembered consent to the client,
+	// and whether the request was approved already.
+	fetched bool
+	have    string
+	spent   bool
+}
+
+// Resumption is the request a login answered by r goes on with, returnTo
+// being the login bridge's URL with the sealed request; nil when returnTo
+// is not one, or its request cannot be completed (the bridge shows why).
+func (p *Provider) Resumption(r *http.Request, returnTo string) *Resumption {
+	u, err := url.Parse(returnTo)
+	if err != nil || u.Path != PathLogin {
+		return nil
 	}
+	g, c, err := p.pendingGrant(r.Context(), u.Query().Get("id"))
+	if err != nil {
+		return nil
+	}
+	return &Resumption{p: p, r: r, g: g, c: c}
+}
+
+// resumeQuery reads the remembered consent of the subject that the SQL
+// expression subject gives, in which $1 stands for the query's first
+// argument, to client $2, and whether request $3 was approved already.
+func resumeQuery(subject string) string {
+	return `SELECT COALESCE((SELECT scopes FROM oidc_consents WHERE subject = ` + subject + ` AND client_id = $2), ''),
+		EXISTS (SELECT 1 FROM oidc_grants WHERE id = $3)`
+}
+
+// Prefetch queues in tx, before anything the login reads, what Resume
+// needs to know, so that it goes to the database with the login's first
+// statement: subject is an SQL expression for the person's subject (the
+// login's account), in which $1 stands for arg; it is the caller's own
+// SQL, never anything a request brought.
+func (z *Resumption) Prefetch(ctx context.Context, tx *sqldb.Tx, subject string, arg any) error {
+	return tx.QueueQuery(ctx, resumeQuery(subject), []any{arg, z.c.ID, z.g.ID}, func(scan func(...any) error) error {
+		if err := scan(&z.have, &z.spent); err != nil {
+			return fmt.Errorf("oidc: resume: %w", err)
+		}
+		z.fetched = true
+		return nil
+	})
+}
+
+// Resume completes the request in tx for s, the session the login has
+// just made, when no consent is to be asked for (Provider.Resume).
+func (z *Resumption) Resume(ctx context.Context, tx *sqldb.Tx, s Session) (func(http.ResponseWriter, *http.Request), error) {
+	p, g, c := z.p, z.g, z.c
 	if need, _ := p.needsLogin(g, s, true); need {
 		return nil, nil
 	}
-	// The remembered consent, and whether the request was approved
-	// already, in the round trip that sends the login's own writes.
-	var have string
-	var spent bool
-	if err := sqldb.ScanOne(ctx, tx, `SELECT COALESCE((SELECT scopes FROM oidc_consents WHERE subject = $1 AND client_id = $2), ''),
-		EXISTS (SELECT 1 FROM oidc_grants WHERE id = $3)`, []any{s.Subject, c.ID, g.ID}, &have, &spent); err != nil {
-		return nil, fmt.Errorf("oidc: resume: %w", err)
+	if !z.fetched {
+		// In the round trip that sends the login's own writes.
+		if err := sqldb.ScanOne(ctx, tx, resumeQuery("$1"), []any{s.Subject, c.ID, g.ID}, &z.have, &z.spent); err != nil {
+			return nil, fmt.Errorf("oidc: resume: %w", err)
+		}
 	}
-	if spent {
+	if z.spent {
 		return func(w http.ResponseWriter, r *http.Request) {
 			p.errorPage(w, r, http.StatusBadRequest, "error.expired")
 		}, nil
 	}
-	if needed := consentScopes(g.Req.Scopes); len(needed) > 0 && (g.Req.hasPrompt("consent") || !subset(needed, strings.Fields(have))) {
+	if needed := consentScopes(g.Req.Scopes); len(needed) > 0 && (g.Req.hasPrompt("consent") || !subset(needed, strings.Fields(z.have))) {
 		return nil, nil
 	}
-	code, err := p.approve(ctx, tx, r, g, c, s, nil)
+	code, err := p.approve(ctx, tx, z.r, g, c, s, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -19,7 +19,17 @@ import (
 // when consent is needed, or the request cannot be completed, the
 // browser goes on to the bridge as before, which says why.
 func TestResume(t *testing.T) {
+	for _, prefetch := range []bool{false, true} {
+		t.Run(fmt.Sprintf("prefetch=%v", prefetch), func(t *testing.T) { testResume(t, prefetch) })
+	}
+}
+
+// testResume is TestResume with the reads Resume needs made in its own
+// round trip, or queued beforehand (Resumption.Prefetch) as the window's
+// login does.
+func testResume(t *testing.T, prefetch bool) {
 	e := newEnv(t)
+	e.sessions.prefetch = prefetch
 	// loginAnswer posts the login form for the request sealed in bridge
 	// with a new browser and returns where its answer sends it.
 	loginAnswer := func(t *testing.T, bridge string) (*http.Client, int, string) {

@@ -40,11 +40,12 @@ type sessions struct {
 	ended    []string
 	extended map[string]time.Duration
 	n        int
-	// resume is the provider's Resume, which the code form's answer
-	// (POST /test/login) tries in its transaction on db as the window's
-	// does.
-	resume func(ctx context.Context, tx *sqldb.Tx, r *http.Request, returnTo string, s oidc.Session) (func(http.ResponseWriter, *http.Request), error)
-	db     *sqldb.DB
+	// p is the provider whose Resume, or Resumption with its Prefetch
+	// when prefetch is set, the code form's answer (POST /test/login)
+	// tries in its transaction on db as the window's does.
+	p        *oidc.Provider
+	prefetch bool
+	db       *sqldb.DB
 }
 
 func (s *sessions) Current(r *http.Request) (oidc.Session, bool) {
@@ -102,7 +103,18 @@ func (s *sessions) Mount(m *web.Mux) {
 		var onward func(http.ResponseWriter, *http.Request)
 		err := s.db.InTx(r.Context(), func(tx *sqldb.Tx) error {
 			var err error
-			onward, err = s.resume(r.Context(), tx, r, ret, sess)
+			if !s.prefetch {
+				onward, err = s.p.Resume(r.Context(), tx, r, ret, sess)
+				return err
+			}
+			z := s.p.Resumption(r, ret)
+			if z == nil {
+				return nil
+			}
+			if err := z.Prefetch(r.Context(), tx, "$1", sess.Subject); err != nil {
+				return err
+			}
+			onward, err = z.Resume(r.Context(), tx, sess)
 			return err
 		})
 		switch {
@@ -209,7 +221,7 @@ func newEnv(t testing.TB, tweaks ...func(*oidc.Options)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.sessions.resume, e.sessions.db = e.p.Resume, db
+	e.sessions.p, e.sessions.db = e.p, db
 	t.Cleanup(func() {
 		e.audit.mu.Lock()
 		defer e.audit.mu.Unlock()
