@@ -168,9 +168,11 @@ func TestBrowserRegisterAndLogin(t *testing.T) {
 // TestBrowserCodePage logs in with the login form in Chromium: the code
 // page that answers the form shows its own address, reloading it shows
 // the same code page without posting the form again (no second code),
-// and the code logs the person in.
+// sending the form again within the cooldown shows the same code's page
+// and says so, and the code logs the person in.
 func TestBrowserCodePage(t *testing.T) {
 	rig := newLoginRig(t, 1, false)
+	rig.svc.Policy.ResendAfter = time.Minute
 	b := newBrowser(t)
 	challenge := func() string {
 		c, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector('input[name=c]').value`))
@@ -197,6 +199,22 @@ func TestBrowserCodePage(t *testing.T) {
 	if got := rig.sink.code(mobileOf(0)); got != code {
 		t.Error("reloading the code page sent another code")
 	}
+	b.run("send the national code again",
+		chromedp.Navigate(rig.issuer+"/login"), chromedp.WaitVisible(chromedp.CSS(`#login-id`)),
+		chromedp.SendKeys(chromedp.CSS(`#login-id`), rig.people[0]),
+		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#otp-code`)))
+	if again := challenge(); again != c {
+		t.Errorf("the login sent again within the cooldown shows challenge %s, want the code's already sent, %s", again, c)
+	}
+	notice, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector('main [role=status]')?.textContent ?? ''`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(notice, "کد پیشین هنوز معتبر است") {
+		t.Errorf("the code page sent again says %q, want that the earlier code is still valid", notice)
+	}
+	b.axe()
 	b.run("type the code",
 		chromedp.SendKeys(chromedp.CSS(`#otp-code`), code),
 		chromedp.Click(chromedp.CSS(`form[action="/login/code"] button[type=submit]`)))

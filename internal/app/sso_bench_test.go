@@ -112,6 +112,7 @@ type loginRig struct {
 	issuer string
 	rp     *oauth2.Config
 	sink   *codeSink
+	svc    *identity.Service
 	people []string // national codes; person i's mobile is mobileOf(i)
 }
 
@@ -157,7 +158,7 @@ func newLoginRig(tb testing.TB, n int, returning bool) *loginRig {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	rig := &loginRig{issuer: issuer, sink: sink, people: make([]string, n),
+	rig := &loginRig{issuer: issuer, sink: sink, svc: svc, people: make([]string, n),
 		rp: &oauth2.Config{ClientID: "bench", ClientSecret: secret, RedirectURL: redirect, Scopes: []string{"openid", "profile", "national_code"},
 			Endpoint: oauth2.Endpoint{AuthURL: issuer + "/oauth2/authorize", TokenURL: issuer + "/oauth2/token", AuthStyle: oauth2.AuthStyleInHeader}}}
 
