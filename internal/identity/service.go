@@ -205,7 +205,8 @@ type Challenge struct {
 	Expires      time.Time
 	ResendAt     time.Time
 	// Earlier is set when the code was sent in answer to an earlier
-	// request, and none was sent now (StartLogin within the cooldown).
+	// request, and none was sent now (StartLogin or ChangeMobile within
+	// the cooldown).
 	Earlier bool
 }
 
