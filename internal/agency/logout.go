@@ -108,7 +108,7 @@ func (a *Agency) backchannel(w http.ResponseWriter, r *http.Request) {
 // checkLogoutType requires the explicit type the national SSO gives its
 // logout tokens, logout+jwt, as the Back-Channel Logout spec recommends.
 func checkLogoutType(raw string) error {
-	jws, err := jose.ParseSigned(raw, []jose.SignatureAlgorithm{jose.ES256, jose.RS256})
+	jws, err := jose.ParseSignedCompact(raw, []jose.SignatureAlgorithm{jose.ES256, jose.RS256})
 	if err != nil || len(jws.Signatures) != 1 {
 		return errors.New("malformed logout token")
 	}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -218,12 +217,6 @@ func runMigrate(ctx context.Context, e env, args []string) int {
 	}
 	fmt.Fprintf(e.stdout, "applied %d migration(s) to %s\n", n, db.Dialect)
 	return 0
-}
-
-// exists reports whether path exists.
-func exists(path string) bool {
-	_, err := os.Stat(path)
-	return err == nil
 }
 
 // noArgs reports whether a command that takes no arguments got none, and

@@ -276,7 +276,8 @@ func completeLogin(issuer string, rp *oauth2.Config, b, agency *loadBrowser, nat
 		}
 	} else {
 		// It sends the browser to the login bridge, which asks for consent.
-		status, body, err = b.do(http.MethodGet, issuer+webtest.ContinueTarget(body), nil)
+		// (The consent's answer below tells whether this page was one.)
+		_, body, err = b.do(http.MethodGet, issuer+webtest.ContinueTarget(body), nil)
 		if err != nil {
 			return err
 		}

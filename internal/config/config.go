@@ -155,7 +155,7 @@ func (c *Config) Validate() error {
 		errs = append(errs, errors.New("data-dir: must not be empty when no dsn is given"))
 	}
 	if c.DSN != "" && !strings.HasPrefix(c.DSN, "sqlite:") && !strings.HasPrefix(c.DSN, "postgres://") && !strings.HasPrefix(c.DSN, "postgresql://") {
-		errs = append(errs, fmt.Errorf("dsn: %q is neither sqlite:PATH nor postgres://...", c.DSN))
+		errs = append(errs, fmt.Errorf("dsn: %q is neither sqlite:PATH nor a postgres:// URL", c.DSN))
 	}
 	for name, addr := range map[string]string{"addr": c.Addr, "registry-addr": c.RegistryAddr, "exchange-addr": c.ExchangeAddr, "agency-addr": c.AgencyAddr} {
 		if _, port, err := net.SplitHostPort(addr); err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/panjereh/panjereh/internal/exchange/msglog"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
@@ -60,7 +61,7 @@ func NewMetrics() *Metrics {
 		}, []string{"service", "client"}),
 	}
 	m.reg.MustRegister(m.calls, m.latency, m.bytesIn, m.bytesOut,
-		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
 

@@ -88,7 +88,9 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 		return false
 	}
 	if errors.Is(err, io.EOF) {
-		err = errors.New("empty body")
+		web.WriteProblem(w, r, web.NewProblem(http.StatusBadRequest, "json",
+			"the request body is empty; send the inquiry as JSON", "بدنهٔ درخواست خالی است؛ استعلام را به صورت JSON بفرستید."))
+		return false
 	}
 	web.WriteProblem(w, r, web.NewProblem(http.StatusBadRequest, "json",
 		"the request body is not valid JSON of the expected shape", "بدنهٔ درخواست JSON معتبر با ساختار مورد انتظار نیست."))

@@ -73,6 +73,7 @@ func TestHandlerScenarios(t *testing.T) {
 		{"identity unknown", "POST", identity, jsonCT, `{"nin":"` + unknownNC + `","birthDate":"13700512"}`, 404, []string{`"code":"not-found"`}},
 		{"identity wrong JSON", "POST", identity, jsonCT, `{"nin":`, 400, []string{`"code":"json"`}},
 		{"identity wrong type", "POST", identity, jsonCT, `{"nin":12}`, 400, []string{`"code":"json"`}},
+		{"identity empty body", "POST", identity, jsonCT, ``, 400, []string{`"code":"json"`, "the request body is empty", "بدنهٔ درخواست خالی است"}},
 		{"identity wrong content type", "POST", identity, "text/plain", `{}`, 415, []string{`"code":"content-type"`}},
 		{"identity too large", "POST", identity, jsonCT, `{"nin":"` + strings.Repeat("1", 20000) + `"}`, 413, []string{`"code":"too-large"`}},
 		{"identity wrong method", "GET", identity, "", "", 405, []string{`"code":"method-not-allowed"`, `"request_id":"`}},

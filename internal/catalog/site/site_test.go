@@ -337,6 +337,9 @@ func TestOpenData(t *testing.T) {
 		t.Fatalf("%d rows, header %v", len(rows), rows[0])
 	}
 	res, body = e.get(t, "/open-data/services.json")
+	if ct := res.Header.Get("Content-Type"); res.StatusCode != http.StatusOK || !strings.HasPrefix(ct, "application/json") {
+		t.Fatalf("services.json: %d %s", res.StatusCode, ct)
+	}
 	var sj struct {
 		Schema   string
 		Services []catalog.Service

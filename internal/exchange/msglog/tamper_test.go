@@ -36,12 +36,6 @@ func tamperFixture(t *testing.T) (dir string, key *ecdsa.PrivateKey, archives []
 	return dir, k, archives
 }
 
-func frameBytes(typ byte, payload []byte) []byte {
-	b := append(beginFrame(nil), payload...)
-	finishFrame(b, typ)
-	return b
-}
-
 func TestVerifyDetectsTampering(t *testing.T) {
 	src, k, archives := tamperFixture(t)
 	pub := &k.PublicKey

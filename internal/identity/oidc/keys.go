@@ -278,7 +278,7 @@ var errUnknownKey = errors.New("oidc: token signed by an unknown key")
 // verify checks a token of type typ signed by one of the provider's keys
 // and returns its payload. It does not check any claim.
 func (k *keyring) verify(ctx context.Context, token, typ string) ([]byte, error) {
-	jws, err := jose.ParseSigned(token, supportedAlgs)
+	jws, err := jose.ParseSignedCompact(token, supportedAlgs)
 	if err != nil || len(jws.Signatures) != 1 {
 		return nil, errors.New("oidc: malformed token")
 	}

@@ -66,7 +66,7 @@ func (p *Provider) parseLogout(ctx context.Context, v url.Values) (*logoutReques
 // a hint names just as freely, to find the post_logout_redirect_uri
 // among the client's; it must still be an ID token of this issuer.
 func (p *Provider) parseLogoutUnchecked(ctx context.Context, v url.Values, lr *logoutRequest, hint string) (*logoutRequest, string) {
-	jws, err := jose.ParseSigned(hint, supportedAlgs)
+	jws, err := jose.ParseSignedCompact(hint, supportedAlgs)
 	if err != nil {
 		return nil, "error.hint"
 	}
