@@ -3,9 +3,13 @@ package app
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -21,6 +25,8 @@ import (
 
 	"github.com/panjereh/panjereh/internal/web"
 
+	"github.com/panjereh/panjereh/internal/config"
+	"github.com/panjereh/panjereh/internal/exchange/msglog"
 	"github.com/panjereh/panjereh/internal/registry"
 	"github.com/panjereh/panjereh/internal/sqldb/sqldbtest"
 	"github.com/panjereh/panjereh/nix"
@@ -501,6 +507,34 @@ func TestServeFailureAsJSON(t *testing.T) {
 	code, _, errOut = run(t, env, "", append(args, "--log-level", "error")...)
 	if code != 1 || !strings.HasPrefix(errOut, "panjereh serve: ") {
 		t.Errorf("text logs: exit %d, stderr:\n%s", code, errOut)
+	}
+}
+
+// TestServeGatewayLogInUse: a second gateway on a data directory whose
+// message log another process has open is refused before the database
+// is opened or migrated.
+func TestServeGatewayLogInUse(t *testing.T) {
+	dir := t.TempDir()
+	cfg := config.Default()
+	cfg.DataDir = dir
+	if _, err := ensureCA(cfg); err != nil {
+		t.Fatal(err)
+	}
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := msglog.Open(gatewayLogDir(cfg), msglog.Options{Signer: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	code, _, errOut := run(t, map[string]string{"PANJEREH_DATA_DIR": dir}, "", "serve", "exchange", "--exchange-addr", "127.0.0.1:0")
+	if code != 1 || !strings.Contains(errOut, "another gateway running on the same data directory") {
+		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "panjereh.db")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the refused start made the database: %v", err)
 	}
 }
 

@@ -43,11 +43,17 @@ func loadCA(cfg config.Config) (*pki.CA, error) {
 	return ca, nil
 }
 
+// exchangeDir is where a host of the exchange keeps its own files.
+func exchangeDir(cfg config.Config) string { return filepath.Join(cfg.DataDir, "exchange") }
+
+// gatewayLogDir is the gateway's message log.
+func gatewayLogDir(cfg config.Config) string { return filepath.Join(exchangeDir(cfg), "log") }
+
 // openNix is the exchange's state on db, under the platform CA ca.
 func openNix(cfg config.Config, db *sqldb.DB, ca *pki.CA) *nixState {
 	certs := &pki.Store{DB: db}
 	revoked := pki.NewRevocationCache(certs, pki.CacheOptions{})
-	return &nixState{cfg: cfg, db: db, ca: ca, certs: certs, stateDir: filepath.Join(cfg.DataDir, "exchange"),
+	return &nixState{cfg: cfg, db: db, ca: ca, certs: certs, stateDir: exchangeDir(cfg),
 		auth: exchange.CertAuth{Authenticator: &pki.Authenticator{CA: ca.Cert, Revoked: revoked}}}
 }
 
@@ -136,7 +142,7 @@ func (n *nixState) gateway(ctx context.Context, log *slog.Logger) (*exchange.Gat
 	if err != nil {
 		return nil, nil, fmt.Errorf("gateway key: %w", err)
 	}
-	logDir := filepath.Join(n.stateDir, "log")
+	logDir := gatewayLogDir(n.cfg)
 	mlog, err := msglog.Open(logDir, msglog.Options{Signer: key})
 	if err != nil {
 		return nil, nil, err

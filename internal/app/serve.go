@@ -15,6 +15,7 @@ import (
 	"github.com/panjereh/panjereh/api"
 	"github.com/panjereh/panjereh/internal/config"
 	"github.com/panjereh/panjereh/internal/exchange"
+	"github.com/panjereh/panjereh/internal/exchange/msglog"
 	"github.com/panjereh/panjereh/internal/exchange/pki"
 	"github.com/panjereh/panjereh/internal/identity/oidc"
 	"github.com/panjereh/panjereh/internal/portal"
@@ -47,7 +48,8 @@ func runServe(ctx context.Context, e env, args []string) int {
 	// What can be checked without the database is checked before it is
 	// opened, so that such a start is refused before anything is
 	// migrated or written: a window that could send no login code, an
-	// address in use, the CA missing.
+	// address in use, the CA missing, the gateway's log open in another
+	// process.
 	if which["window"] && cfg.SMS == "" {
 		return failed(e, cfg, log, "panjereh serve", errNoSMS)
 	}
@@ -58,6 +60,12 @@ func runServe(ctx context.Context, e env, args []string) int {
 	var ca *pki.CA
 	if which["registry"] || which["exchange"] {
 		if ca, err = loadCA(cfg); err != nil {
+			unbind(servers)
+			return failed(e, cfg, log, "panjereh serve", err)
+		}
+	}
+	if which["exchange"] {
+		if err := msglog.InUse(gatewayLogDir(cfg)); err != nil {
 			unbind(servers)
 			return failed(e, cfg, log, "panjereh serve", err)
 		}

@@ -14,6 +14,33 @@ import (
 // log open holds an exclusive lock on.
 const lockName = "LOCK"
 
+// InUse reports, with an error wrapping ErrLocked, whether another
+// process has the log in dir open, without creating or changing anything
+// there: a start can refuse early, before it does anything else. Open
+// takes the lock itself, and still fails if another process takes it in
+// between.
+func InUse(dir string) error {
+	f, err := os.Open(filepath.Join(dir, lockName))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil // no log was ever opened there
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return inUse(dir)
+		}
+		return err
+	}
+	return syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+}
+
+func inUse(dir string) error {
+	return fmt.Errorf("%w: another process has the log in %s open (is another gateway running on the same data directory?)", ErrLocked, dir)
+}
+
 // lockDir takes the exclusive lock on dir's lock file, or says which
 // process is likely to hold it. The lock goes with the process: a
 // crashed gateway leaves none behind.
@@ -25,7 +52,7 @@ func lockDir(dir string) (*os.File, error) {
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, fmt.Errorf("%w: another process has the log in %s open (is another gateway running on the same data directory?)", ErrLocked, dir)
+			return nil, inUse(dir)
 		}
 		return nil, err
 	}

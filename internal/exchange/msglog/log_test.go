@@ -155,7 +155,9 @@ func TestAppendAfterClose(t *testing.T) {
 // and once it has closed the log the second can open it.
 func TestOpenLocked(t *testing.T) {
 	if dir := os.Getenv("MSGLOG_OPEN_DIR"); dir != "" {
-		// The second process: open, say what happened, close.
+		// The second process: ask whether the log is in use, open, say
+		// what happened, close.
+		fmt.Printf("inuse=%v\n", errors.Is(InUse(dir), ErrLocked))
 		l, err := Open(dir, Options{Signer: newKey(t)})
 		if err != nil {
 			fmt.Printf("locked=%v %v\n", errors.Is(err, ErrLocked), err)
@@ -190,7 +192,7 @@ func TestOpenLocked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out := second(); !strings.Contains(out, "locked=true") || !strings.Contains(out, "another gateway") {
+	if out := second(); !strings.Contains(out, "inuse=true") || !strings.Contains(out, "locked=true") || !strings.Contains(out, "another gateway") {
 		t.Fatalf("a second process opening the log: %s", out)
 	}
 	if after, _ := os.ReadFile(live); string(after) != string(before) {
@@ -205,7 +207,7 @@ func TestOpenLocked(t *testing.T) {
 	if rep := mustVerify(t, dir, &key.PublicKey); rep.Records != 6 {
 		t.Errorf("verified %d records, want 6", rep.Records)
 	}
-	if out := second(); !strings.Contains(out, "opened") {
+	if out := second(); !strings.Contains(out, "inuse=false") || !strings.Contains(out, "opened") {
 		t.Fatalf("once closed, a second process opening the log: %s", out)
 	}
 	// Within one process too, a log is open once at a time.
@@ -214,6 +216,21 @@ func TestOpenLocked(t *testing.T) {
 		t.Errorf("a second Open in the same process: %v, want ErrLocked", err)
 	}
 	l.Close()
+}
+
+// TestInUseChangesNothing: asking whether a log is in use where none was
+// ever opened says no and leaves the directory as it was.
+func TestInUseChangesNothing(t *testing.T) {
+	dir := t.TempDir()
+	if err := InUse(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := InUse(filepath.Join(dir, "missing")); err != nil {
+		t.Fatal(err)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+		t.Errorf("InUse wrote %s", ents[0].Name())
+	}
 }
 
 func TestOptions(t *testing.T) {
