@@ -435,9 +435,12 @@ func isTimeout(err error) bool {
 	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
 }
 
-// hashingReader hashes and counts what is read through it.
+// hashingReader hashes and counts what is read through it. One reader at
+// a time reads through it; its hash and count may be read (sum) at any
+// time, also while a read is under way.
 type hashingReader struct {
 	r    io.Reader
+	mu   sync.Mutex // guards h and n
 	h    hash.Hash
 	n    int64
 	over atomic.Bool // the reader hit its size limit
@@ -447,17 +450,37 @@ func newHashingReader(r io.Reader) *hashingReader { return &hashingReader{r: r, 
 
 func (h *hashingReader) Read(p []byte) (int, error) {
 	n, err := h.r.Read(p)
+	h.mu.Lock()
 	h.h.Write(p[:n])
 	h.n += int64(n)
+	h.mu.Unlock()
 	if mbe := (*http.MaxBytesError)(nil); err != nil && errors.As(err, &mbe) {
 		h.over.Store(true)
 	}
 	return n, err
 }
 
-func (h *hashingReader) sum() (out [32]byte) {
+// sum is the hash and the size of what has been read so far.
+func (h *hashingReader) sum() (out [32]byte, n int64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
 	copy(out[:], h.h.Sum(nil))
-	return out
+	return out, h.n
+}
+
+// sentBody is a request body handed to a transport, which closes it once
+// it has done with it: written it all, or given up.
+type sentBody struct {
+	io.Reader
+	once sync.Once
+	done chan struct{}
+}
+
+func newSentBody(r io.Reader) *sentBody { return &sentBody{Reader: r, done: make(chan struct{})} }
+
+func (b *sentBody) Close() error {
+	b.once.Do(func() { close(b.done) })
+	return nil
 }
 
 // targets keeps providers' parsed URLs: a target URL is parsed once, not

@@ -5,8 +5,10 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -108,6 +110,12 @@ func newWorld(t *testing.T) *world {
 		}
 	}
 	w.provider = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/early") {
+			// Answers before reading the request's body, if ever.
+			rw.Header().Set("Content-Type", "application/json")
+			io.WriteString(rw, `{"early":true}`)
+			return
+		}
 		body, _ := io.ReadAll(r.Body)
 		r.Body = io.NopCloser(strings.NewReader(string(body)))
 		select {
@@ -368,6 +376,35 @@ func TestGatewayStreamsLargeAnswersAndRecordsThem(t *testing.T) {
 	}
 	if last.ResponseBytes != 64<<16 || last.Status != 200 || last.MessageID != r.header.Get(nix.HeaderMessageID) {
 		t.Errorf("last record: %+v", last)
+	}
+}
+
+// TestGatewayProviderAnswersEarly: a provider may answer before it has
+// read the request's body; the caller gets the answer, and the record
+// and the answer's request hash are of the whole body the caller sent.
+func TestGatewayProviderAnswersEarly(t *testing.T) {
+	w := newWorld(t)
+	win, _ := w.client(t, window)
+	if err := w.st.Grant(context.Background(), "test", mustSub(t, window+"/portal"), mustSvc(t, identity), nil, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	for _, size := range []int{100, 1 << 20} {
+		sent := strings.Repeat("y", size)
+		r := do(t, win, "POST", w.srv.URL+"/r1/"+identity+"/early", map[string]string{nix.HeaderClient: window + "/portal"}, sent)
+		if r.status != 200 || r.body != `{"early":true}` {
+			t.Fatalf("%d bytes: %d %s", size, r.status, r.body)
+		}
+		want := sha256.Sum256([]byte(sent))
+		if got := r.header.Get(nix.HeaderRequestHash); got != hex.EncodeToString(want[:]) {
+			t.Errorf("%d bytes: request hash %s, want %x", size, got, want)
+		}
+		var last msglog.Record
+		if err := msglog.Scan([]string{w.logDir}, func(rec msglog.Record) error { last = rec; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if last.RequestBytes != int64(size) || last.RequestHash != want || last.Status != 200 {
+			t.Errorf("%d bytes: recorded %d bytes, hash %x, status %d", size, last.RequestBytes, last.RequestHash, last.Status)
+		}
 	}
 }
 

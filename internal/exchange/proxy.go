@@ -88,6 +88,7 @@ func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, c *call) {
 		return
 	}
 	body := newHashingReader(http.MaxBytesReader(w, r.Body, g.maxRequest()))
+	sent := newSentBody(body)
 	// The request is built as http.NewRequestWithContext would, without
 	// printing the URL only to parse it again; the method is the
 	// caller's, which the server has checked.
@@ -98,12 +99,13 @@ func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, c *call) {
 		ProtoMajor:    1,
 		ProtoMinor:    1,
 		Header:        make(http.Header, len(r.Header)+len(callerHeaders)),
-		Body:          io.NopCloser(body),
+		Body:          sent,
 		ContentLength: r.ContentLength,
 		Host:          u.Host,
 	}).WithContext(ctx)
 	if r.ContentLength == 0 {
 		out.Body = http.NoBody
+		sent.Close()
 	}
 	copyHeaders(out.Header, r.Header)
 	// The exchange headers are the gateway's word, not the caller's.
@@ -119,8 +121,18 @@ func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, c *call) {
 	}
 
 	resp, err := transport.RoundTrip(out)
+	// The transport may still be sending the request's body when it has
+	// the answer (the provider answered before reading it all), and closes
+	// the body once it has done with it; the gateway reads the body only
+	// after that, or not at all if the call's time runs out first.
+	sentAll := false
+	select {
+	case <-sent.done:
+		sentAll = true
+	case <-ctx.Done():
+	}
 	if err != nil {
-		c.rec.RequestHash, c.rec.RequestBytes = body.sum(), body.n
+		c.rec.RequestHash, c.rec.RequestBytes = body.sum()
 		if body.over.Load() {
 			// The body outgrew the limit while it streamed to the provider.
 			g.refuse(w, r, c, tooLarge(g.maxRequest()))
@@ -132,15 +144,17 @@ func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, c *call) {
 	defer resp.Body.Close()
 	// The provider may answer before reading the whole request; the hash
 	// and size in the record are of everything the caller sent.
-	if _, err := io.Copy(io.Discard, body); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			c.rec.RequestHash, c.rec.RequestBytes = body.sum(), body.n
-			g.refuse(w, r, c, tooLarge(g.maxRequest()))
-			return
+	if sentAll {
+		if _, err := io.Copy(io.Discard, body); err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				c.rec.RequestHash, c.rec.RequestBytes = body.sum()
+				g.refuse(w, r, c, tooLarge(g.maxRequest()))
+				return
+			}
 		}
 	}
-	c.rec.RequestHash, c.rec.RequestBytes = body.sum(), body.n
+	c.rec.RequestHash, c.rec.RequestBytes = body.sum()
 	c.rec.Status = resp.StatusCode
 	w.Header().Set(nix.HeaderRequestHash, hexString(c.rec.RequestHash[:]))
 	copyHeaders(w.Header(), resp.Header)
