@@ -36,9 +36,9 @@ func runDemo(ctx context.Context, e env, args []string) int {
 		fmt.Fprintf(e.stderr, "panjereh demo: %v\n", err)
 		return 1
 	}
-	started := false
+	var st *stack
 	defer func() {
-		if !started {
+		if st == nil { // refused: the listeners will not serve
 			unbind(servers)
 		}
 	}()
@@ -81,8 +81,7 @@ func runDemo(ctx context.Context, e env, args []string) int {
 		fmt.Fprintf(e.stderr, "panjereh demo: %v\n", err)
 		return 1
 	}
-	started = true // start closes the listeners if it fails
-	st, err := start(ctx, cfg, log, db, servers, ca, true, e.stdout)
+	st, err = start(ctx, cfg, log, db, servers, ca, true, e.stdout)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "panjereh demo: %v\n", err)
 		return 1

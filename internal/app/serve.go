@@ -57,16 +57,20 @@ func runServe(ctx context.Context, e env, args []string) int {
 	if err != nil {
 		return failed(e, cfg, log, "panjereh serve", err)
 	}
+	var st *stack
+	defer func() {
+		if st == nil { // refused: the listeners will not serve
+			unbind(servers)
+		}
+	}()
 	var ca *pki.CA
 	if which["registry"] || which["exchange"] {
 		if ca, err = loadCA(cfg); err != nil {
-			unbind(servers)
 			return failed(e, cfg, log, "panjereh serve", err)
 		}
 	}
 	if which["exchange"] {
 		if err := msglog.InUse(gatewayLogDir(cfg)); err != nil {
-			unbind(servers)
 			return failed(e, cfg, log, "panjereh serve", err)
 		}
 	}
@@ -75,11 +79,10 @@ func runServe(ctx context.Context, e env, args []string) int {
 	slog.SetDefault(log)
 	db, err := openDB(ctx, cfg, log)
 	if err != nil {
-		unbind(servers)
 		return failed(e, cfg, log, "panjereh serve", err)
 	}
 	defer db.Close()
-	st, err := start(ctx, cfg, log, db, servers, ca, false, e.stdout)
+	st, err = start(ctx, cfg, log, db, servers, ca, false, e.stdout)
 	if err != nil {
 		return failed(e, cfg, log, "panjereh serve", err)
 	}
@@ -141,7 +144,6 @@ type stack struct {
 func start(ctx context.Context, cfg config.Config, log *slog.Logger, db *sqldb.DB, servers []*server, ca *pki.CA, dev bool, out io.Writer) (*stack, error) {
 	st := &stack{servers: servers}
 	fail := func(err error) (*stack, error) {
-		unbind(servers)
 		st.close()
 		return nil, err
 	}
