@@ -28,17 +28,20 @@ func InUse(dir string) error {
 		return err
 	}
 	defer f.Close()
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return inUse(dir)
-		}
+	if err := tryLock(f, dir); err != nil {
 		return err
 	}
 	return syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
 }
 
-func inUse(dir string) error {
-	return fmt.Errorf("%w: another process has the log in %s open (is another gateway running on the same data directory?)", ErrLocked, dir)
+// tryLock takes the exclusive lock on f, dir's lock file, without
+// waiting; it fails with ErrLocked when another open file holds it.
+func tryLock(f *os.File, dir string) error {
+	err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+	if errors.Is(err, syscall.EWOULDBLOCK) {
+		return fmt.Errorf("%w: another process has the log in %s open (is another gateway running on the same data directory?)", ErrLocked, dir)
+	}
+	return err
 }
 
 // lockDir takes the exclusive lock on dir's lock file, or says which
@@ -49,11 +52,8 @@ func lockDir(dir string) (*os.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+	if err := tryLock(f, dir); err != nil {
 		f.Close()
-		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, inUse(dir)
-		}
 		return nil, err
 	}
 	return f, nil
