@@ -26,12 +26,11 @@ import (
 // nixState holds what the exchange's parts of one process share: the CA, the
 // certificate registry, the revocation cache and the authenticator.
 type nixState struct {
-	cfg      config.Config
-	db       *sqldb.DB
-	ca       *pki.CA
-	certs    *pki.Store
-	auth     exchange.CertAuth
-	stateDir string
+	cfg   config.Config
+	db    *sqldb.DB
+	ca    *pki.CA
+	certs *pki.Store
+	auth  exchange.CertAuth
 }
 
 // loadCA loads the platform CA from DATA-DIR/ca.
@@ -53,7 +52,7 @@ func gatewayLogDir(cfg config.Config) string { return filepath.Join(exchangeDir(
 func openNix(cfg config.Config, db *sqldb.DB, ca *pki.CA) *nixState {
 	certs := &pki.Store{DB: db}
 	revoked := pki.NewRevocationCache(certs, pki.CacheOptions{})
-	return &nixState{cfg: cfg, db: db, ca: ca, certs: certs, stateDir: exchangeDir(cfg),
+	return &nixState{cfg: cfg, db: db, ca: ca, certs: certs,
 		auth: exchange.CertAuth{Authenticator: &pki.Authenticator{CA: ca.Cert, Revoked: revoked}}}
 }
 
@@ -82,7 +81,7 @@ func (n *nixState) serverTLS(addr string) (*tls.Config, error) {
 // DATA-DIR/exchange/certs, issuing one when none is there or it expires
 // within a month.
 func (n *nixState) memberCert(ctx context.Context, member string) (string, error) {
-	dir := filepath.Join(n.stateDir, "certs", filepath.FromSlash(member))
+	dir := filepath.Join(exchangeDir(n.cfg), "certs", filepath.FromSlash(member))
 	if b, err := os.ReadFile(filepath.Join(dir, "member.crt")); err == nil {
 		if c, err := pki.ParseCertificatePEM(b); err == nil && time.Until(c.NotAfter) > 30*24*time.Hour {
 			return dir, nil
@@ -114,7 +113,7 @@ func (n *nixState) providerTransport(ctx context.Context) (*http.Transport, erro
 // gatewayKey loads the key that signs the message log's seals, creating
 // it (and gateway-pub.pem beside it, for verify-log) on first start.
 func (n *nixState) gatewayKey() (*ecdsa.PrivateKey, error) {
-	return signingKey(n.stateDir, "gateway.key", "gateway-pub.pem")
+	return signingKey(exchangeDir(n.cfg), "gateway.key", "gateway-pub.pem")
 }
 
 // signingKey loads the ECDSA P-256 key DIR/NAME, creating it on first use
