@@ -8,8 +8,10 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/x509"
 	"database/sql"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -27,9 +29,9 @@ type signingKey struct {
 	alg       jose.SignatureAlgorithm
 	priv      crypto.Signer
 	signFrom  time.Time
-	retireAt  time.Time              // zero: not retired
-	expiresAt time.Time              // zero: published indefinitely
-	signers   map[string]jose.Signer // by the typ header they set
+	retireAt  time.Time         // zero: not retired
+	expiresAt time.Time         // zero: published indefinitely
+	headers   map[string]string // the encoded protected header and its dot, by typ
 }
 
 // Token types, as the typ header of the JWTs the provider signs.
@@ -204,15 +206,29 @@ func (k *keyring) load(ctx context.Context) ([]*signingKey, error) {
 		if key.priv, ok = pk.(crypto.Signer); !ok {
 			return nil, fmt.Errorf("oidc: key %s: not a signing key", key.id)
 		}
-		key.signers = map[string]jose.Signer{}
+		switch pk := key.priv.(type) {
+		case *ecdsa.PrivateKey:
+			if key.alg != jose.ES256 || pk.Curve != elliptic.P256() {
+				return nil, fmt.Errorf("oidc: key %s: an EC key on %s for %s", key.id, pk.Curve.Params().Name, alg)
+			}
+		case *rsa.PrivateKey:
+			if key.alg != jose.RS256 {
+				return nil, fmt.Errorf("oidc: key %s: an RSA key for %s", key.id, alg)
+			}
+		default:
+			return nil, fmt.Errorf("oidc: key %s: a %T cannot sign %s", key.id, key.priv, alg)
+		}
+		key.headers = map[string]string{}
 		for _, typ := range []string{typID, typAccess, typLogout} {
-			s, err := jose.NewSigner(jose.SigningKey{Algorithm: key.alg,
-				Key: jose.JSONWebKey{Key: key.priv, KeyID: key.id, Algorithm: alg, Use: "sig"}},
-				(&jose.SignerOptions{}).WithType(jose.ContentType(typ)))
+			h, err := json.Marshal(struct {
+				Alg string `json:"alg"`
+				Kid string `json:"kid"`
+				Typ string `json:"typ"`
+			}{alg, key.id, typ})
 			if err != nil {
 				return nil, fmt.Errorf("oidc: key %s: %w", key.id, err)
 			}
-			key.signers[typ] = s
+			key.headers[typ] = base64.RawURLEncoding.EncodeToString(h) + "."
 		}
 		out = append(out, &key)
 	}
@@ -253,21 +269,47 @@ func (k *keyring) jwks(ctx context.Context) (*jose.JSONWebKeySet, error) {
 	return set, nil
 }
 
-// sign signs claims with the current key for alg, as a JWT of type typ.
+// sign signs claims with the current key for alg, as a JWT of type typ
+// in the JWS compact serialization (RFC 7515 §7.1): the protected header
+// {"alg","kid","typ"}, encoded once per key and type when the keys are
+// loaded, the claims, and the signature over both, which for ES256 is R
+// and S of 32 bytes each (RFC 7518 §3.4) and for RS256 RSASSA-PKCS1-v1_5
+// with SHA-256 (§3.3).
 func (k *keyring) sign(ctx context.Context, alg jose.SignatureAlgorithm, typ string, claims any) (string, error) {
 	key, err := k.signer(ctx, alg)
 	if err != nil {
 		return "", err
 	}
+	header, ok := key.headers[typ]
+	if !ok {
+		return "", fmt.Errorf("oidc: sign: no token type %q", typ)
+	}
 	payload, err := json.Marshal(claims)
 	if err != nil {
 		return "", fmt.Errorf("oidc: encode claims: %w", err)
 	}
-	jws, err := key.signers[typ].Sign(payload)
-	if err != nil {
-		return "", fmt.Errorf("oidc: sign: %w", err)
+	enc := base64.RawURLEncoding
+	jwt := make([]byte, 0, len(header)+enc.EncodedLen(len(payload))+1+enc.EncodedLen(512))
+	jwt = append(jwt, header...)
+	jwt = enc.AppendEncode(jwt, payload)
+	digest := sha256.Sum256(jwt)
+	var sig []byte
+	switch priv := key.priv.(type) {
+	case *ecdsa.PrivateKey:
+		r, s, err := ecdsa.Sign(rand.Reader, priv, digest[:])
+		if err != nil {
+			return "", fmt.Errorf("oidc: sign: %w", err)
+		}
+		sig = make([]byte, 64)
+		r.FillBytes(sig[:32])
+		s.FillBytes(sig[32:])
+	case *rsa.PrivateKey:
+		if sig, err = rsa.SignPKCS1v15(nil, priv, crypto.SHA256, digest[:]); err != nil {
+			return "", fmt.Errorf("oidc: sign: %w", err)
+		}
 	}
-	return jws.CompactSerialize()
+	jwt = append(jwt, '.')
+	return string(enc.AppendEncode(jwt, sig)), nil
 }
 
 // errUnknownKey is verify's error for a well-formed token of the type
