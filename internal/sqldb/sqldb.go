@@ -116,7 +116,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	// for another process instead of failing.
 	const common = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
 		"&_pragma=synchronous(NORMAL)&_time_format=string_no_monotonic&_timezone=UTC&_texttotime=1"
-	write, err := sql.Open("sqlite", "file:"+path+"?"+common+"&_txlock=immediate")
+	write, err := openSQLitePool("file:" + path + "?" + common + "&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("sqldb: open sqlite writer: %w", err)
 	}
@@ -130,7 +130,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		write.Close()
 		return nil, fmt.Errorf("sqldb: open sqlite %s: %w", path, err)
 	}
-	read, err := sql.Open("sqlite", "file:"+path+"?"+common)
+	read, err := openSQLitePool("file:" + path + "?" + common)
 	if err != nil {
 		write.Close()
 		return nil, fmt.Errorf("sqldb: open sqlite readers: %w", err)
@@ -140,6 +140,16 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	read.SetMaxIdleConns(n)
 	read.SetConnMaxIdleTime(10 * time.Minute)
 	return &DB{Read: read, Write: write, Dialect: SQLite}, nil
+}
+
+// openSQLitePool opens a pool of SQLite connections that keep the
+// statements they compile (stmtcache.go).
+func openSQLitePool(dsn string) (*sql.DB, error) {
+	c, err := sqlite.NewConnector(dsn)
+	if err != nil {
+		return nil, err
+	}
+	return sql.OpenDB(cachingConnector{c}), nil
 }
 
 // Close closes both pools.
