@@ -135,6 +135,12 @@ func scanJoined(row interface{ Scan(...any) error }, sess *Session, a *Account) 
 	return ar.finish()
 }
 
+// authenticateSQL reads the live session of a cookie's token, with its
+// account: the query of every page a person sees signed in.
+var authenticateSQL = `SELECT ` + prefixed("s.", sessionCols) + `, ` + prefixed("a.", accountCols) + `
+FROM identity_sessions s JOIN identity_accounts a ON a.id = s.account_id
+WHERE s.token_hash = $1 AND s.ended_at IS NULL`
+
 // Authenticate returns the live session a cookie token names, and its
 // account, and records the use.
 func (s *Service) Authenticate(ctx context.Context, token string) (Session, Account, error) {
@@ -144,9 +150,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Session, Acco
 	now := s.now()
 	var sess Session
 	var a Account
-	err := scanJoined(s.DB.Read.QueryRowContext(ctx, `SELECT `+prefixed("s.", sessionCols)+`, `+prefixed("a.", accountCols)+`
-FROM identity_sessions s JOIN identity_accounts a ON a.id = s.account_id
-WHERE s.token_hash = $1 AND s.ended_at IS NULL`, tokenHash(token)), &sess, &a)
+	err := scanJoined(s.DB.Read.QueryRowContext(ctx, authenticateSQL, tokenHash(token)), &sess, &a)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, Account{}, ErrNoSession
 	} else if err != nil {
@@ -181,6 +185,13 @@ func (s *Service) ExtendIdle(ctx context.Context, sessionID string, d time.Durat
 	return err
 }
 
+// sweepSQL finds up to $2 sessions not ended whose col is $1 or before.
+// The sweep's indexes hold the sessions whose end reason is empty, which
+// are those not ended (migration 00023).
+func sweepSQL(col string) string {
+	return `SELECT id FROM identity_sessions WHERE end_reason = '' AND ended_at IS NULL AND ` + col + ` <= $1 LIMIT $2`
+}
+
 // EndIdleSessions ends, at most limit of each, the sessions left to idle
 // out and those past their absolute end, without waiting for their
 // browser to come back, and tells OnSessionEnd of each, for the
@@ -190,7 +201,7 @@ func (s *Service) EndIdleSessions(ctx context.Context, limit int) (int, error) {
 	now := s.now()
 	ended := 0
 	for _, sweep := range []struct{ col, reason string }{{"idle_until", "idle"}, {"expires_at", "expired"}} {
-		due, err := ids(ctx, s.DB.Read, `SELECT id FROM identity_sessions WHERE ended_at IS NULL AND `+sweep.col+` <= $1 LIMIT $2`, now, limit)
+		due, err := ids(ctx, s.DB.Read, sweepSQL(sweep.col), now, limit)
 		if err != nil {
 			return ended, fmt.Errorf("identity: sessions to end: %w", err)
 		}
@@ -236,6 +247,9 @@ WHERE account_id = $1 AND ended_at IS NULL AND expires_at > $2 ORDER BY created_
 // not an error.
 func (s *Service) EndSession(ctx context.Context, accountID, sessionID, reason string, cl Client) error {
 	now := s.now()
+	if reason == "" {
+		reason = "ended" // an ended session always has a reason (migration 00023)
+	}
 	res, err := s.DB.Write.ExecContext(ctx, `UPDATE identity_sessions SET ended_at = $3, end_reason = $4
 WHERE id = $1 AND account_id = $2 AND ended_at IS NULL`, sessionID, accountID, now, reason)
 	if err != nil {
@@ -277,12 +291,15 @@ func (s *Service) end(ctx context.Context, sessionID, reason string, now time.Ti
 	}
 }
 
+// endSQL ends session $1 at $2 for reason $3, unless it has ended.
+const endSQL = `UPDATE identity_sessions SET ended_at = $2, end_reason = $3
+WHERE id = $1 AND ended_at IS NULL`
+
 // endIf ends a session not yet ended, on the further condition cond (SQL
 // after AND, where $2 is now), tells OnSessionEnd, and reports whether it
 // ended it.
 func (s *Service) endIf(ctx context.Context, sessionID, reason, cond string, now time.Time) (bool, error) {
-	res, err := s.DB.Write.ExecContext(ctx, `UPDATE identity_sessions SET ended_at = $2, end_reason = $3
-WHERE id = $1 AND ended_at IS NULL`+cond, sessionID, now, reason)
+	res, err := s.DB.Write.ExecContext(ctx, endSQL+cond, sessionID, now, reason)
 	if err != nil {
 		return false, fmt.Errorf("identity: end session: %w", err)
 	}
