@@ -839,6 +839,36 @@ func TestEndIdleSessions(t *testing.T) {
 	}
 }
 
+// TestEndSessionWithoutReason: a session ended without a reason is
+// recorded as "ended", and so is no longer among the live sessions the
+// sweep looks through (whose end reason is empty).
+func TestEndSessionWithoutReason(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	p := persona(t, "ordinary")
+	a, ch, err := w.svc.Register(ctx, natural(p), cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, _, _, err := w.svc.Login(ctx, ch.ID, w.sms.lastCode(t, p.Mobiles[0]), cl, identity.LoginOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.svc.EndSession(ctx, a.ID, sess.ID, "", cl); err != nil {
+		t.Fatal(err)
+	}
+	var reason string
+	var live int
+	if err := w.db.Read.QueryRow(`SELECT end_reason, (SELECT COUNT(*) FROM identity_sessions WHERE end_reason = '')
+		FROM identity_sessions WHERE id = $1`, sess.ID).Scan(&reason, &live); err != nil || reason != "ended" || live != 0 {
+		t.Fatalf("end reason %q, %d live, %v; want ended and none live", reason, live, err)
+	}
+	w.clock.Add(13 * time.Hour)
+	if n, err := w.svc.EndIdleSessions(ctx, 100); err != nil || n != 0 {
+		t.Fatalf("swept %d sessions, %v; want none", n, err)
+	}
+}
+
 func TestSessionTimeouts(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
