@@ -214,6 +214,23 @@ func newWorld(t *testing.T) *world {
 	return w
 }
 
+// signIn registers the demo persona key and logs in with the code its
+// registration sent, returning the account, the session and its token.
+func (w *world) signIn(t *testing.T, key string, opts identity.LoginOptions) (identity.Account, identity.Session, string) {
+	t.Helper()
+	ctx := context.Background()
+	p := persona(t, key)
+	a, ch, err := w.svc.Register(ctx, natural(p), cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, _, token, err := w.svc.Login(ctx, ch.ID, w.sms.lastCode(t, p.Mobiles[0]), cl, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a, sess, token
+}
+
 func persona(t *testing.T, key string) registry.Persona {
 	t.Helper()
 	for _, p := range registry.Personas() {
@@ -770,15 +787,7 @@ func TestEndIdleSessions(t *testing.T) {
 	w.svc.OnSessionEnd = func(_ context.Context, id string) { ended = append(ended, id) }
 	login := func(key string, opts identity.LoginOptions) (identity.Session, string) {
 		t.Helper()
-		p := persona(t, key)
-		_, ch, err := w.svc.Register(ctx, natural(p), cl)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sess, _, token, err := w.svc.Login(ctx, ch.ID, w.sms.lastCode(t, p.Mobiles[0]), cl, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, sess, token := w.signIn(t, key, opts)
 		return sess, token
 	}
 	sweep := func(want int) {
@@ -845,15 +854,7 @@ func TestEndIdleSessions(t *testing.T) {
 func TestEndSessionWithoutReason(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
-	p := persona(t, "ordinary")
-	a, ch, err := w.svc.Register(ctx, natural(p), cl)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sess, _, _, err := w.svc.Login(ctx, ch.ID, w.sms.lastCode(t, p.Mobiles[0]), cl, identity.LoginOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, sess, _ := w.signIn(t, "ordinary", identity.LoginOptions{})
 	if err := w.svc.EndSession(ctx, a.ID, sess.ID, "", cl); err != nil {
 		t.Fatal(err)
 	}
@@ -872,15 +873,7 @@ func TestEndSessionWithoutReason(t *testing.T) {
 func TestSessionTimeouts(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
-	p := persona(t, "two-mobiles")
-	_, ch, err := w.svc.Register(ctx, natural(p), cl)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sess, _, token, err := w.svc.Login(ctx, ch.ID, w.sms.lastCode(t, p.Mobiles[0]), cl, identity.LoginOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, sess, token := w.signIn(t, "two-mobiles", identity.LoginOptions{})
 	// Use keeps the session alive past the idle time.
 	for range 3 {
 		w.clock.Add(20 * time.Minute)
@@ -901,7 +894,8 @@ func TestSessionTimeouts(t *testing.T) {
 	// A long service asks for a longer idle time (A7), bounded by the
 	// absolute lifetime.
 	w.clock.Add(time.Minute)
-	ch, err = w.svc.StartLogin(ctx, p.NationalCode, cl)
+	p := persona(t, "two-mobiles")
+	ch, err := w.svc.StartLogin(ctx, p.NationalCode, cl)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -60,13 +60,17 @@ type cachingConn struct {
 // the same text meanwhile (a write while reading, in a transaction) is
 // compiled afresh.
 type cachedStmt struct {
-	stmt interface {
-		driver.Stmt
-		driver.StmtQueryContext
-		driver.StmtExecContext
-	}
+	stmt contextStmt
 	used uint64
 	busy bool
+}
+
+// contextStmt is what a kept statement runs with of the SQLite driver's
+// statement.
+type contextStmt interface {
+	driver.Stmt
+	driver.StmtQueryContext
+	driver.StmtExecContext
 }
 
 // stmt returns the idle compiled statement for query, compiling it and
@@ -84,11 +88,7 @@ func (c *cachingConn) stmt(ctx context.Context, query string) (*cachedStmt, erro
 	if err != nil {
 		return nil, err
 	}
-	st, ok := ds.(interface {
-		driver.Stmt
-		driver.StmtQueryContext
-		driver.StmtExecContext
-	})
+	st, ok := ds.(contextStmt)
 	if !ok {
 		ds.Close()
 		return nil, errors.New("sqldb: the SQLite driver's statement cannot run with a context")

@@ -202,21 +202,20 @@ func (k *keyring) load(ctx context.Context) ([]*signingKey, error) {
 		if err != nil {
 			return nil, fmt.Errorf("oidc: key %s: %w", key.id, err)
 		}
-		var ok bool
-		if key.priv, ok = pk.(crypto.Signer); !ok {
-			return nil, fmt.Errorf("oidc: key %s: not a signing key", key.id)
-		}
-		switch pk := key.priv.(type) {
+		// sign handles exactly these two.
+		switch pk := pk.(type) {
 		case *ecdsa.PrivateKey:
 			if key.alg != jose.ES256 || pk.Curve != elliptic.P256() {
 				return nil, fmt.Errorf("oidc: key %s: an EC key on %s for %s", key.id, pk.Curve.Params().Name, alg)
 			}
+			key.priv = pk
 		case *rsa.PrivateKey:
 			if key.alg != jose.RS256 {
 				return nil, fmt.Errorf("oidc: key %s: an RSA key for %s", key.id, alg)
 			}
+			key.priv = pk
 		default:
-			return nil, fmt.Errorf("oidc: key %s: a %T cannot sign %s", key.id, key.priv, alg)
+			return nil, fmt.Errorf("oidc: key %s: a %T cannot sign %s", key.id, pk, alg)
 		}
 		key.headers = map[string]string{}
 		for _, typ := range []string{typID, typAccess, typLogout} {
