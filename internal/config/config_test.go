@@ -75,8 +75,15 @@ func TestSMPPLimits(t *testing.T) {
 	long := maps.Clone(ok)
 	long["PANJEREH_SMPP_SYSTEM_ID"], long["PANJEREH_SMPP_PASSWORD"] = "panjereh4040abcd", "123456789"
 	_, err := load(t, long)
-	if err == nil || !strings.Contains(err.Error(), "smpp-system-id: 16 characters") || !strings.Contains(err.Error(), "smpp-password: 9 characters") {
+	if err == nil || !strings.Contains(err.Error(), "smpp-system-id: 16 octets") || !strings.Contains(err.Error(), "smpp-password: 9 octets") {
 		t.Errorf("a system ID of 16 and a password of 9 characters: %v", err)
+	}
+	// The limits are in octets, as the PDU carries them: eight Persian
+	// letters are sixteen.
+	persian := maps.Clone(ok)
+	persian["PANJEREH_SMPP_SYSTEM_ID"] = "پنجرهملی"
+	if _, err := load(t, persian); err == nil || !strings.Contains(err.Error(), "smpp-system-id: 16 octets") {
+		t.Errorf("a system ID of eight Persian letters: %v", err)
 	}
 }
 

@@ -126,12 +126,22 @@ func ReadPDU(r io.Reader) (PDU, error) {
 	return p, nil
 }
 
+// The longest a bind's strings may be (§4.1.1), in octets before the
+// terminating NUL. A window's configuration is checked against them
+// before it binds.
+const (
+	MaxSystemID     = 15
+	MaxPassword     = 8
+	MaxSystemType   = 12
+	MaxAddressRange = 40
+)
+
 // Bind is the body of bind_transmitter, bind_receiver and
 // bind_transceiver (§4.1.1).
 type Bind struct {
-	SystemID         string // at most 15 characters
-	Password         string // at most 8 characters
-	SystemType       string // at most 12 characters
+	SystemID         string // at most MaxSystemID octets
+	Password         string // at most MaxPassword octets
+	SystemType       string // at most MaxSystemType octets
 	InterfaceVersion byte   // 0x34 for SMPP 3.4
 	AddrTON, AddrNPI byte
 	AddressRange     string
@@ -154,13 +164,13 @@ func (b Bind) Marshal() []byte {
 func UnmarshalBind(body []byte) (Bind, error) {
 	r := reader{b: body}
 	b := Bind{
-		SystemID:         r.cstring(16),
-		Password:         r.cstring(9),
-		SystemType:       r.cstring(13),
+		SystemID:         r.cstring(MaxSystemID + 1),
+		Password:         r.cstring(MaxPassword + 1),
+		SystemType:       r.cstring(MaxSystemType + 1),
 		InterfaceVersion: r.byte(),
 		AddrTON:          r.byte(),
 		AddrNPI:          r.byte(),
-		AddressRange:     r.cstring(41),
+		AddressRange:     r.cstring(MaxAddressRange + 1),
 	}
 	return b, r.err("bind")
 }
@@ -277,7 +287,7 @@ func UnmarshalBindResp(body []byte) (BindResp, error) {
 		return BindResp{}, nil
 	}
 	r := reader{b: body}
-	b := BindResp{SystemID: r.cstring(16)}
+	b := BindResp{SystemID: r.cstring(MaxSystemID + 1)}
 	return b, r.err("bind_resp")
 }
 
