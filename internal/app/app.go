@@ -135,9 +135,22 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 
 // openDB opens and migrates the configured database.
 func openDB(ctx context.Context, cfg config.Config, log *slog.Logger) (*sqldb.DB, error) {
+	return openCheckedDB(ctx, cfg, log, nil)
+}
+
+// openCheckedDB is openDB that first runs check, when set, on the
+// database as it was found: a check that fails refuses the start before
+// anything is migrated.
+func openCheckedDB(ctx context.Context, cfg config.Config, log *slog.Logger, check func(context.Context, *sqldb.DB) error) (*sqldb.DB, error) {
 	db, err := sqldb.Open(ctx, cfg.DatabaseDSN())
 	if err != nil {
 		return nil, err
+	}
+	if check != nil {
+		if err := check(ctx, db); err != nil {
+			db.Close()
+			return nil, err
+		}
 	}
 	if _, err := db.Migrate(ctx, log); err != nil {
 		db.Close()

@@ -42,7 +42,7 @@ func runDemo(ctx context.Context, e env, args []string) int {
 			unbind(servers)
 		}
 	}()
-	db, err := openDB(ctx, cfg, log)
+	db, err := openCheckedDB(ctx, cfg, log, checkSecret(cfg))
 	if err != nil {
 		fmt.Fprintf(e.stderr, "panjereh demo: %v\n", err)
 		return 1

@@ -77,7 +77,11 @@ func runServe(ctx context.Context, e env, args []string) int {
 	// Libraries that log only through slog's default (the OIDC
 	// provider's) write in the configured format and level too.
 	slog.SetDefault(log)
-	db, err := openDB(ctx, cfg, log)
+	var check func(context.Context, *sqldb.DB) error
+	if which["window"] {
+		check = checkSecret(cfg)
+	}
+	db, err := openCheckedDB(ctx, cfg, log, check)
 	if err != nil {
 		return failed(e, cfg, log, "panjereh serve", err)
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/panjereh/panjereh/internal/audit"
+	"github.com/panjereh/panjereh/internal/config"
 	"github.com/panjereh/panjereh/internal/identity"
 	"github.com/panjereh/panjereh/internal/identity/oidc"
 	"github.com/panjereh/panjereh/internal/iran"
@@ -39,13 +40,8 @@ func openSSO(ctx context.Context, log *slog.Logger, db *sqldb.DB, a *access, iss
 		// URL; every node derives the same key from the same secret.
 		RequestKey: deriveKey(a.service.Secret, "oidc authorization requests"),
 	})
-	if errors.Is(err, oidc.ErrKeySealBroken) {
-		return nil, fmt.Errorf("%w: the signing keys in the database were sealed under another PANJEREH_SECRET; "+
-			"every window node on one database must be started with the same PANJEREH_SECRET "+
-			"(without it, a node makes its own in DATA-DIR/identity/secret.key)", err)
-	}
 	if err != nil {
-		return nil, err
+		return nil, sealBroken(err)
 	}
 	a.service.OnSessionEnd = p.SessionEnded
 	a.service.OnAccountReplaced = p.SubjectReplaced
@@ -57,6 +53,31 @@ func openSSO(ctx context.Context, log *slog.Logger, db *sqldb.DB, a *access, iss
 		return nil
 	}
 	return p, nil
+}
+
+// sealBroken tells the operator what a key sealed under another key
+// means; other errors are returned as they are.
+func sealBroken(err error) error {
+	if errors.Is(err, oidc.ErrKeySealBroken) {
+		return fmt.Errorf("%w: the signing keys in the database were sealed under another PANJEREH_SECRET; "+
+			"every window node on one database must be started with the same PANJEREH_SECRET "+
+			"(without it, a node makes its own in DATA-DIR/identity/secret.key)", err)
+	}
+	return err
+}
+
+// checkSecret returns the check a window makes before its database is
+// migrated: that the single sign-on's signing keys stored there open
+// with the key derived from the window's secret. A node started with
+// another secret is refused before it changes the shared database.
+func checkSecret(cfg config.Config) func(context.Context, *sqldb.DB) error {
+	return func(ctx context.Context, db *sqldb.DB) error {
+		secret, err := loadSecret(cfg)
+		if err != nil {
+			return err
+		}
+		return sealBroken(oidc.CheckKeySeal(ctx, db, deriveKey(secret, "oidc signing keys")))
+	}
 }
 
 // ssoOnward goes on with an authorization request in the login's

@@ -169,6 +169,21 @@ func (db *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
+// HasTable reports whether the store has a table of that name (in the
+// schema the store uses on PostgreSQL), for a check made before the
+// migrations run.
+func (db *DB) HasTable(ctx context.Context, name string) (bool, error) {
+	query := `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = $1`
+	if db.Dialect == Postgres {
+		query = `SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = $1`
+	}
+	var n int
+	if err := db.Read.QueryRowContext(ctx, query, name).Scan(&n); err != nil {
+		return false, fmt.Errorf("sqldb: table %s: %w", name, err)
+	}
+	return n > 0, nil
+}
+
 // IsUniqueViolation reports whether err is a unique or primary-key
 // constraint violation on either backend.
 func IsUniqueViolation(err error) bool {

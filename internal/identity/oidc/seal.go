@@ -2,11 +2,15 @@ package oidc
 
 import (
 	"bytes"
+	"context"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"time"
+
+	"github.com/panjereh/panjereh/internal/sqldb"
 )
 
 // sealedPrefix marks a private key sealed with the key-encryption key. A
@@ -82,6 +86,25 @@ func (k *keyring) openKey(id string, stored []byte) ([]byte, error) {
 }
 
 func isSealed(stored []byte) bool { return bytes.HasPrefix(stored, sealedPrefix) }
+
+// CheckKeySeal opens the signing keys stored in db that New would load
+// with kek, the KeyEncryptionKey a provider would be given, without
+// changing anything: a node can refuse to start on a database whose keys
+// were sealed under another key (ErrKeySealBroken) before it migrates
+// or writes anything. A database without the keys' table or without
+// keys passes.
+func CheckKeySeal(ctx context.Context, db *sqldb.DB, kek []byte) error {
+	seal, err := newKeySeal(kek)
+	if err != nil {
+		return err
+	}
+	if ok, err := db.HasTable(ctx, "oidc_keys"); err != nil || !ok {
+		return err
+	}
+	k := &keyring{db: db, now: time.Now, seal: seal}
+	_, err = k.load(ctx)
+	return err
+}
 
 // ErrKeySealBroken is the failure to open a stored signing key with the
 // configured KeyEncryptionKey: it was sealed with another.
