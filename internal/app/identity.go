@@ -76,6 +76,9 @@ func openAccess(ctx context.Context, cfg config.Config, log *slog.Logger, db *sq
 	var provider notify.Provider
 	switch mode := cfg.SMS; {
 	case mode == "smpp":
+		if err := checkSMS(cfg); err != nil {
+			return fail(err)
+		}
 		c := &smpp.Client{Addr: cfg.SMPPAddr, SystemID: cfg.SMPPSystemID, Password: cfg.SMPPPassword, Logger: log}
 		a.closers = append(a.closers, func() { c.Close() })
 		provider = c
@@ -221,6 +224,26 @@ func every(ctx context.Context, interval time.Duration, job func()) {
 			job()
 		}
 	}
+}
+
+// checkSMS refuses a window that has no way to send login codes, or
+// whose SMPP bind the operator's server would refuse: SMPP 3.4 (§4.1.1)
+// bounds the system ID and the password, in octets.
+func checkSMS(cfg config.Config) error {
+	switch cfg.SMS {
+	case "":
+		return errNoSMS
+	case "smpp":
+		var errs []error
+		if n := len(cfg.SMPPSystemID); n > smpp.MaxSystemID {
+			errs = append(errs, fmt.Errorf("smpp-system-id: %d octets, SMPP allows at most %d", n, smpp.MaxSystemID))
+		}
+		if n := len(cfg.SMPPPassword); n > smpp.MaxPassword {
+			errs = append(errs, fmt.Errorf("smpp-password: %d octets, SMPP allows at most %d", n, smpp.MaxPassword))
+		}
+		return errors.Join(errs...)
+	}
+	return nil
 }
 
 // errNoSMS refuses a window that has no way to send login codes.

@@ -50,8 +50,10 @@ func runServe(ctx context.Context, e env, args []string) int {
 	// migrated or written: a window that could send no login code, an
 	// address in use, the CA missing, the gateway's log open in another
 	// process.
-	if which["window"] && cfg.SMS == "" {
-		return failed(e, cfg, log, "panjereh serve", errNoSMS)
+	if which["window"] {
+		if err := checkSMS(cfg); err != nil {
+			return failed(e, cfg, log, "panjereh serve", err)
+		}
 	}
 	servers, err := bind(cfg, which)
 	if err != nil {

@@ -15,8 +15,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/panjereh/panjereh/internal/notify/smpp"
 )
 
 // Config is everything an operator can set.
@@ -201,14 +199,6 @@ func (c *Config) Validate() error {
 	case "smpp":
 		if c.SMPPAddr == "" || c.SMPPSystemID == "" {
 			errs = append(errs, errors.New("sms: smpp needs smpp-addr and smpp-system-id"))
-		}
-		// SMPP 3.4 section 4.1.1 bounds system_id and password; the
-		// operator's server would refuse the bind.
-		if n := len(c.SMPPSystemID); n > smpp.MaxSystemID {
-			errs = append(errs, fmt.Errorf("smpp-system-id: %d octets, SMPP allows at most %d", n, smpp.MaxSystemID))
-		}
-		if n := len(c.SMPPPassword); n > smpp.MaxPassword {
-			errs = append(errs, fmt.Errorf("smpp-password: %d octets, SMPP allows at most %d", n, smpp.MaxPassword))
 		}
 	default:
 		errs = append(errs, fmt.Errorf("sms: %q is not dev or smpp", c.SMS))

@@ -3,7 +3,6 @@ package config
 import (
 	"flag"
 	"io"
-	"maps"
 	"net/netip"
 	"os"
 	"strings"
@@ -61,29 +60,6 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not mention %q:\n%v", want, err)
 		}
-	}
-}
-
-// TestSMPPLimits: the bind's system ID and password longer than SMPP
-// allows are refused at start, not at the operator's first refusal.
-func TestSMPPLimits(t *testing.T) {
-	ok := map[string]string{"PANJEREH_SMS": "smpp", "PANJEREH_SMPP_ADDR": "127.0.0.1:2775",
-		"PANJEREH_SMPP_SYSTEM_ID": "panjereh4040abc", "PANJEREH_SMPP_PASSWORD": "12345678"}
-	if _, err := load(t, ok); err != nil {
-		t.Fatalf("the longest an SMPP bind allows: %v", err)
-	}
-	long := maps.Clone(ok)
-	long["PANJEREH_SMPP_SYSTEM_ID"], long["PANJEREH_SMPP_PASSWORD"] = "panjereh4040abcd", "123456789"
-	_, err := load(t, long)
-	if err == nil || !strings.Contains(err.Error(), "smpp-system-id: 16 octets") || !strings.Contains(err.Error(), "smpp-password: 9 octets") {
-		t.Errorf("a system ID of 16 and a password of 9 characters: %v", err)
-	}
-	// The limits are in octets, as the PDU carries them: eight Persian
-	// letters are sixteen.
-	persian := maps.Clone(ok)
-	persian["PANJEREH_SMPP_SYSTEM_ID"] = "پنجرهملی"
-	if _, err := load(t, persian); err == nil || !strings.Contains(err.Error(), "smpp-system-id: 16 octets") {
-		t.Errorf("a system ID of eight Persian letters: %v", err)
 	}
 }
 
