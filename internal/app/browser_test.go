@@ -190,13 +190,16 @@ func TestBrowserCodePage(t *testing.T) {
 	if u := b.url(); u != rig.issuer+"/login/code?c="+c {
 		t.Errorf("the code page is at %s, want its own address", u)
 	}
-	code := rig.sink.code(mobileOf(0))
+	code, err := rig.phone.await(mobileOf(0))
+	if err != nil {
+		t.Fatal(err)
+	}
 	b.axe()
 	b.run("reload the code page", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`#otp-code`)))
 	if again := challenge(); again != c {
 		t.Errorf("reloading the code page posted the form again: challenge %s, was %s", again, c)
 	}
-	if got := rig.sink.code(mobileOf(0)); got != code {
+	if rig.delivered(t); rig.phone.code(mobileOf(0)) != code {
 		t.Error("reloading the code page sent another code")
 	}
 	b.run("send the national code again",

@@ -462,3 +462,50 @@ func TestExpiredCodesAreWiped(t *testing.T) {
 		t.Errorf("a notice was wiped: %+v", s)
 	}
 }
+
+// TestBurstGoesInOneBatch: a dispatcher woken by a message waits its
+// linger for more, so messages written one after another go out in one
+// claim and are recorded together (the same update time).
+func TestBurstGoesInOneBatch(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	o := &Outbox{DB: sqldbtest.Open(t)}
+	var sent atomic.Int64
+	d := &Dispatcher{Outbox: o, Provider: ProviderFunc(func(context.Context, Delivery) (string, error) {
+		sent.Add(1)
+		return "ref", nil
+	}), Linger: 500 * time.Millisecond, PollInterval: time.Hour}
+	d.Start(ctx)
+	defer d.Close()
+	// A first message, sent on its own, leaves the dispatcher waiting.
+	primer, err := o.Send(ctx, Message{To: "09121234560", Body: "نخست"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); mustGet(t, o, primer).Status != StatusSent; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the first message was not sent")
+		}
+	}
+	sent.Store(0)
+	var ids []string
+	for i := range 5 {
+		id, err := o.Send(ctx, Message{To: fmt.Sprintf("0912123456%d", i), Body: "اطلاعیه"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	for deadline := time.Now().Add(10 * time.Second); sent.Load() < 5; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of 5 messages sent", sent.Load())
+		}
+	}
+	d.Close()
+	first := mustGet(t, o, ids[0])
+	for _, id := range ids {
+		if s := mustGet(t, o, id); s.Status != StatusSent || !s.UpdatedAt.Equal(first.UpdatedAt) {
+			t.Errorf("message %s: %s at %v, want sent with the first, at %v", id, s.Status, s.UpdatedAt, first.UpdatedAt)
+		}
+	}
+}

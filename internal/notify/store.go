@@ -125,11 +125,15 @@ type outcome struct {
 	sentAt time.Time
 }
 
-// record stores the outcomes of a batch in one transaction. A row whose
-// claim another dispatcher has taken over is left alone; record returns
-// the IDs of such rows.
+// record stores the outcomes of a batch, all or none: on PostgreSQL in
+// one statement, on SQLite in one transaction. A row whose claim another
+// dispatcher has taken over is left alone; record returns the IDs of
+// such rows.
 func record(ctx context.Context, db *sqldb.DB, node string, now time.Time, outs []outcome) (lost []string, err error) {
 	now = dbTime(now)
+	if db.Dialect == sqldb.Postgres {
+		return recordPostgres(ctx, db, node, now, outs)
+	}
 	err = db.InTx(ctx, func(tx *sqldb.Tx) error {
 		lost = nil
 		stmt, err := tx.PrepareContext(ctx, `UPDATE notify_sms SET status = $2, next_attempt_at = $3, provider_ref = $4,
@@ -156,6 +160,51 @@ func record(ctx context.Context, db *sqldb.DB, node string, now time.Time, outs 
 	})
 	if err != nil {
 		return nil, fmt.Errorf("notify: record outcomes: %w", err)
+	}
+	return lost, nil
+}
+
+// recordPostgres is record in one statement, whatever the batch's size:
+// the outcomes travel as arrays, one per column, that the statement
+// unnests into rows.
+func recordPostgres(ctx context.Context, db *sqldb.DB, node string, now time.Time, outs []outcome) ([]string, error) {
+	n := len(outs)
+	ids, statuses, refs, errs := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	nexts, sents := make([]time.Time, n), make([]*time.Time, n)
+	for i, o := range outs {
+		ids[i], statuses[i], refs[i], errs[i] = o.id, string(o.status), o.ref, o.err
+		nexts[i] = now
+		if !o.next.IsZero() {
+			nexts[i] = dbTime(o.next)
+		}
+		if !o.sentAt.IsZero() {
+			t := dbTime(o.sentAt)
+			sents[i] = &t
+		}
+	}
+	recorded := make(map[string]bool, n)
+	err := sqldb.EachRow(ctx, db.Write, `UPDATE notify_sms AS n SET status = o.status, next_attempt_at = o.next,
+		provider_ref = o.ref, last_error = o.err, sent_at = o.sent, updated_at = $7, claimed_by = ''
+		FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::timestamptz[])
+			AS o (id, status, next, ref, err, sent)
+		WHERE n.id = o.id AND n.status = 'sending' AND n.claimed_by = $8
+		RETURNING n.id`, []any{ids, statuses, nexts, refs, errs, sents, now, node},
+		func(scan func(...any) error) error {
+			var id string
+			if err := scan(&id); err != nil {
+				return err
+			}
+			recorded[id] = true
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("notify: record outcomes: %w", err)
+	}
+	var lost []string
+	for _, id := range ids {
+		if !recorded[id] {
+			lost = append(lost, id)
+		}
 	}
 	return lost, nil
 }
