@@ -90,8 +90,9 @@ func (d *Dispatcher) Close() {
 	}
 }
 
-// Run dispatches until ctx ends, then returns nil. It sends as soon as it
-// is woken by the Outbox, and otherwise every PollInterval.
+// Run dispatches until ctx ends, then returns nil. It sends when the
+// Outbox wakes it, once Linger has passed, and otherwise every
+// PollInterval.
 func (d *Dispatcher) Run(ctx context.Context) error {
 	if d.Node == "" {
 		d.Node = "dispatcher-" + newID()[:12]
