@@ -584,10 +584,6 @@ func TestServeRefusedBeforeWriting(t *testing.T) {
 // window's start before anything is written, not at the operator's
 // first refusal.
 func TestSMPPLimits(t *testing.T) {
-	smppEnv := func(systemID, password string) map[string]string {
-		return map[string]string{"PANJEREH_DATA_DIR": t.TempDir(), "PANJEREH_SMS": "smpp", "PANJEREH_SMPP_ADDR": "127.0.0.1:2775",
-			"PANJEREH_SMPP_SYSTEM_ID": systemID, "PANJEREH_SMPP_PASSWORD": password}
-	}
 	for _, tc := range []struct {
 		name, systemID, password string
 		want                     []string
@@ -608,7 +604,8 @@ func TestSMPPLimits(t *testing.T) {
 			}
 		}
 	}
-	env := smppEnv("panjereh4040abcd", "1234")
+	env := map[string]string{"PANJEREH_DATA_DIR": t.TempDir(), "PANJEREH_SMS": "smpp", "PANJEREH_SMPP_ADDR": "127.0.0.1:2775",
+		"PANJEREH_SMPP_SYSTEM_ID": "panjereh4040abcd", "PANJEREH_SMPP_PASSWORD": "1234"}
 	code, _, errOut := run(t, env, "", "serve", "window", "--addr", "127.0.0.1:0")
 	if code != 1 || !strings.Contains(errOut, "smpp-system-id: 16 octets") {
 		t.Fatalf("exit %d, stderr:\n%s", code, errOut)

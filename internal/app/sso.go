@@ -35,7 +35,7 @@ func openSSO(ctx context.Context, log *slog.Logger, db *sqldb.DB, a *access, iss
 		Logger:        log,
 		// The signing keys are sealed in the database with a key derived
 		// from the window's secret, which the database does not hold.
-		KeyEncryptionKey: deriveKey(a.service.Secret, "oidc signing keys"),
+		KeyEncryptionKey: keySealKey(a.service.Secret),
 		// Pending authorization requests travel sealed in the browser's
 		// URL; every node derives the same key from the same secret.
 		RequestKey: deriveKey(a.service.Secret, "oidc authorization requests"),
@@ -76,9 +76,14 @@ func checkSecret(cfg config.Config) func(context.Context, *sqldb.DB) error {
 		if err != nil {
 			return err
 		}
-		return sealBroken(oidc.CheckKeySeal(ctx, db, deriveKey(secret, "oidc signing keys")))
+		return sealBroken(oidc.CheckKeySeal(ctx, db, keySealKey(secret)))
 	}
 }
+
+// keySealKey is the key, derived from the window's secret, that seals the
+// provider's signing keys in the database: what openSSO gives the
+// provider and checkSecret checks them with.
+func keySealKey(secret []byte) []byte { return deriveKey(secret, "oidc signing keys") }
 
 // ssoOnward goes on with an authorization request in the login's
 // transaction: its reads are queued with the challenge's, by the login's

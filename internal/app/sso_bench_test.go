@@ -81,11 +81,17 @@ func (p *phone) Send(ctx context.Context, d notify.Delivery) (string, error) {
 	return ref, nil
 }
 
-// forget clears what mobile has received, before a new code is asked for.
-func (p *phone) forget(mobile string) {
+// forget clears what mobile has received, before a new code is asked
+// for; with no mobile, what every one has.
+func (p *phone) forget(mobile ...string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	delete(p.latest, mobile)
+	if len(mobile) == 0 {
+		clear(p.latest)
+	}
+	for _, m := range mobile {
+		delete(p.latest, m)
+	}
 }
 
 // await returns the code that reached mobile since it was last
@@ -234,7 +240,10 @@ func newLoginRig(tb testing.TB, n int, returning bool) *loginRig {
 	if err := al.Sync(ctx); err != nil {
 		tb.Fatal(err)
 	}
-	rig.delivered(tb) // the registrations' codes
+	// The registrations' codes are delivered and read: a person's next
+	// code is the login's.
+	rig.delivered(tb)
+	ph.forget()
 	return rig
 }
 
