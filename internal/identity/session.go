@@ -250,8 +250,7 @@ func (s *Service) EndSession(ctx context.Context, accountID, sessionID, reason s
 	if reason == "" {
 		reason = "ended" // an ended session always has a reason (migration 00023)
 	}
-	res, err := s.DB.Write.ExecContext(ctx, `UPDATE identity_sessions SET ended_at = $3, end_reason = $4
-WHERE id = $1 AND account_id = $2 AND ended_at IS NULL`, sessionID, accountID, now, reason)
+	res, err := s.DB.Write.ExecContext(ctx, endSQL+` AND account_id = $4`, sessionID, now, reason, accountID)
 	if err != nil {
 		return fmt.Errorf("identity: end session: %w", err)
 	}
