@@ -50,6 +50,8 @@ var messages = Messages{
 	"form.required.note": {"فیلدهای ستاره‌دار الزامی هستند.", "Fields marked with a star are required."},
 	"form.required":      {"الزامی", "required"},
 	"form.errors.title":  {"لطفاً این موارد را اصلاح کنید:", "Please correct the following:"},
+	"error.400.title":    {"درخواست خوانده نشد", "The request could not be read"},
+	"error.400.body":     {"درخواستی که فرستاده شد درست ساخته نشده یا بیش از اندازه بلند است. از صفحهٔ پیش دوباره تلاش کنید.", "The request was malformed or too long. Please go back and try again."},
 	"error.404.title":    {"صفحه پیدا نشد", "Page not found"},
 	"error.404.body":     {"صفحه‌ای که خواستید وجود ندارد یا جابه‌جا شده است. نشانی را بررسی کنید.", "The page you asked for does not exist or has moved. Please check the address."},
 	"error.405.title":    {"این روش درخواست پذیرفته نیست", "Method not allowed"},

@@ -106,6 +106,37 @@ func (m *Mux) Page(pattern string, h http.HandlerFunc) {
 	}))
 }
 
+// PostAsGet registers a POST route for a protocol endpoint that must also
+// take its parameters as a form posted from another site, as OpenID
+// Connect's authorization and end-session endpoints must: it answers 303
+// See Other to path with the form as the query, so that the endpoint's
+// GET route does the work. The browser follows with a top-level GET,
+// which carries the window's SameSite=Lax cookies where a cross-site
+// POST would not; nothing is read or changed here, so the route needs no
+// CSRF token.
+func (m *Mux) PostAsGet(path string) {
+	m.mux.Handle("POST "+path, routed(func(w http.ResponseWriter, r *http.Request) {
+		settleLang(w, r, stateOf(r.Context()).secure)
+		r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+		err := r.ParseForm()
+		if tooLarge := (*http.MaxBytesError)(nil); errors.As(err, &tooLarge) {
+			m.errorPage(w, r, http.StatusRequestEntityTooLarge, "error.413")
+			return
+		}
+		query := r.Form.Encode()
+		if err != nil || len(query) > maxForwardedQuery {
+			m.errorPage(w, r, http.StatusBadRequest, "error.400")
+			return
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		http.Redirect(w, r, path+"?"+query, http.StatusSeeOther)
+	}))
+}
+
+// maxForwardedQuery bounds the query PostAsGet makes of a form, so that
+// the URL it sends the browser to still passes browsers and servers.
+const maxForwardedQuery = 16 << 10
+
 // API registers a JSON API route: no cookies, no CSRF token (APIs
 // authenticate each call), errors as problem+json.
 func (m *Mux) API(pattern string, h http.HandlerFunc) {

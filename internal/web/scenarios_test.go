@@ -134,6 +134,21 @@ func TestScenarios(t *testing.T) {
 			want: []string{"دریافت شد: علی"}},
 		{name: "cross-site form with the right token", req: withHeader(csrfPost("/submit", "right", name), "Sec-Fetch-Site", "cross-site"),
 			status: 403},
+		{name: "a form posted from another site to a PostAsGet route is sent on as a query",
+			req: withHeader(func(*testing.T, *shell) *http.Request {
+				return postForm("/forward?lang=en", url.Values{"name": {"علی"}, "state": {"x y"}})
+			}, "Sec-Fetch-Site", "cross-site"), status: 303,
+			headers: map[string]string{"Location": "/forward?lang=en&name=%D8%B9%D9%84%DB%8C&state=x+y", "Cache-Control": "no-store"}},
+		{name: "a PostAsGet form too long for a URL", status: 400,
+			req: func(*testing.T, *shell) *http.Request {
+				return postForm("/forward", url.Values{"x": {strings.Repeat("a", 20_000)}})
+			},
+			want: []string{"درخواست خوانده نشد", "بیش از اندازه بلند"}, headers: map[string]string{"Location": ""}},
+		{name: "a PostAsGet form over the size limit", status: 413,
+			req: func(*testing.T, *shell) *http.Request {
+				return postForm("/forward", url.Values{"x": {strings.Repeat("a", 2<<20)}})
+			},
+			want: []string{"فرم بیش از اندازه بزرگ است"}},
 		{name: "invalid form gets a linked error summary", req: csrfPost("/submit", "right", url.Values{"name": {""}}), status: 422,
 			want: []string{`<div class="error-summary" role="alert"`, `<a href="#name">نام: نام را بنویسید.</a>`,
 				`aria-invalid="true" aria-describedby="name-hint name-error"`}},

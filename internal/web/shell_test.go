@@ -50,6 +50,7 @@ func (f *testFeature) Mount(m *web.Mux) {
 	m.AddNav(web.NavItem{Path: "/", Label: web.Text{Fa: "خانه", En: "Home"}})
 	m.Page("GET /{$}", f.home)
 	m.Page("POST /submit", f.submit)
+	m.PostAsGet("/forward")
 	m.Page("GET /boom", func(http.ResponseWriter, *http.Request) { panic("secret panic text") })
 	m.Page("GET /fail", func(w http.ResponseWriter, r *http.Request) {
 		m.ServerError(w, r, errors.New("secret database error"))

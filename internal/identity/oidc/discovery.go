@@ -25,7 +25,7 @@ func (p *Provider) discovery(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	auth := []oidc.AuthMethod{oidc.AuthMethodBasic, oidc.AuthMethodPrivateKeyJWT, oidc.AuthMethodNone}
+	auth := []oidc.AuthMethod{oidc.AuthMethodBasic, oidc.AuthMethodPost, oidc.AuthMethodPrivateKeyJWT, oidc.AuthMethodNone}
 	algs := []string{"ES256", "RS256"}
 	doc := struct {
 		oidc.DiscoveryConfiguration
@@ -52,7 +52,7 @@ func (p *Provider) discovery(w http.ResponseWriter, r *http.Request) {
 			TokenEndpointAuthMethodsSupported:          auth,
 			TokenEndpointAuthSigningAlgValuesSupported: []string{"ES256", "RS256", "PS256", "EdDSA"},
 			RevocationEndpointAuthMethodsSupported:     auth,
-			IntrospectionEndpointAuthMethodsSupported:  auth[:2],
+			IntrospectionEndpointAuthMethodsSupported:  auth[:3],
 			ClaimsSupported:                            claims,
 			CodeChallengeMethodsSupported:              []oidc.CodeChallengeMethod{oidc.CodeChallengeMethodS256},
 			UILocalesSupported:                         []language.Tag{language.Persian, language.English},

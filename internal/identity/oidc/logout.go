@@ -168,6 +168,9 @@ func (p *Provider) SessionEnded(ctx context.Context, sessionID string) {
 }
 
 func (p *Provider) sessionEnded(ctx context.Context, sessionID string) error {
+	if sessionID == "" {
+		return nil
+	}
 	now := p.now()
 	type touched struct{ client, subject string }
 	var list []touched
@@ -192,6 +195,13 @@ func (p *Provider) sessionEnded(ctx context.Context, sessionID string) error {
 		_, err = tx.ExecContext(ctx, `UPDATE oidc_grants SET revoked_at = $1, claims = NULL
 			WHERE session_id = $2 AND revoked_at IS NULL AND offline = $3`, now, sessionID, false)
 		if err != nil {
+			return err
+		}
+		// Offline access outlives the session: its grants leave it, so
+		// that the ID tokens their refreshes issue name no session (sid)
+		// the agency has been told is over.
+		if err := tx.Queue(ctx, `UPDATE oidc_grants SET session_id = '' WHERE session_id = $1 AND offline = $2`,
+			sessionID, true); err != nil {
 			return err
 		}
 		for _, t := range list {

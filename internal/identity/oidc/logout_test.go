@@ -212,12 +212,12 @@ func TestLogoutWithHintOfRemovedKey(t *testing.T) {
 
 	// The old hint: the person is asked first.
 	status, page := logout(hint)
-	if status != http.StatusOK || !strings.Contains(page, `action="/oauth2/logout"`) || len(e.sessions.ended) != 0 {
+	if status != http.StatusOK || !strings.Contains(page, `action="/oauth2/logout/confirm"`) || len(e.sessions.ended) != 0 {
 		t.Fatalf("logout with a hint of a removed key: %d, ended %v: %.300s", status, e.sessions.ended, page)
 	}
 	form := url.Values{"csrf_token": {csrfRE.FindStringSubmatch(page)[1]},
 		"query": {url.Values{"id_token_hint": {hint}, "post_logout_redirect_uri": {"http://127.0.0.1:9/bye"}, "state": {"x"}}.Encode()}}
-	resp, err := b.PostForm(e.url+"/oauth2/logout", form)
+	resp, err := b.PostForm(e.url+"/oauth2/logout/confirm", form)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -159,6 +160,61 @@ func TestTokenRefusals(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// TestClientAuthentication: a client with a secret sends it in the
+// Authorization header or in the form (TestClientCredentials); a refused
+// client gets 401 with the Basic challenge (RFC 6749 section 5.2), at
+// introspection too, which a public client may not use.
+func TestClientAuthentication(t *testing.T) {
+	e := newEnv(t)
+	secret := e.secretFor(t)
+	e.client(&oidc.Client{ID: "public-app", NameFa: "برنامه", NameEn: "App", RedirectURIs: []string{redirectRP},
+		Scopes: []string{"openid"}, MaxACR: "loa1", AuthMethod: oidc.AuthNone, IDTokenAlg: "ES256"})
+	send := func(path string, form url.Values, user, pass string) (*httptest.ResponseRecorder, map[string]any) {
+		t.Helper()
+		req := httptest.NewRequest(http.MethodPost, e.url+path, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if user != "" {
+			req.SetBasicAuth(user, pass)
+		}
+		w := httptest.NewRecorder()
+		e.h.ServeHTTP(w, req)
+		out := map[string]any{}
+		_ = json.Unmarshal(w.Body.Bytes(), &out)
+		return w, out
+	}
+	cc := url.Values{"grant_type": {"client_credentials"}}
+	w, tok := send("/oauth2/token", cc, "agency", secret)
+	if w.Code != http.StatusOK || tok["access_token"] == nil || w.Header().Get("WWW-Authenticate") != "" {
+		t.Fatalf("client_secret_basic: %d %s", w.Code, w.Body)
+	}
+	// A scope parameter sent empty is as if not sent (RFC 6749 3.1).
+	if w, body := send("/oauth2/token", url.Values{"grant_type": {"client_credentials"}, "scope": {""}}, "agency", secret); w.Code != http.StatusOK || body["scope"] != nil {
+		t.Errorf("empty scope: %d %s, want a token without scopes", w.Code, w.Body)
+	}
+	inForm := url.Values{"grant_type": {"client_credentials"}, "client_id": {"agency"}, "client_secret": {"guess"}}
+	introspect := url.Values{"token": {tok["access_token"].(string)}, "client_id": {"public-app"}}
+	for _, tt := range []struct {
+		name, path string
+		form       url.Values
+		user, pass string
+	}{
+		{"wrong secret", "/oauth2/token", cc, "agency", "guess"},
+		{"unknown client", "/oauth2/token", cc, "nobody", secret},
+		{"wrong secret in the form", "/oauth2/token", inForm, "", ""},
+		{"revocation with a wrong secret", "/oauth2/revoke", url.Values{"token": {"x"}}, "agency", "guess"},
+		{"introspection by a public client", "/oauth2/introspect", introspect, "", ""},
+		{"introspection by a public client with Basic", "/oauth2/introspect", url.Values{"token": {"x"}}, "public-app", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			w, body := send(tt.path, tt.form, tt.user, tt.pass)
+			if w.Code != http.StatusUnauthorized || body["error"] != "invalid_client" ||
+				w.Header().Get("WWW-Authenticate") != `Basic realm="oauth2", charset="UTF-8"` {
+				t.Errorf("%d %q %s, want 401 invalid_client with the Basic challenge", w.Code, w.Header().Get("WWW-Authenticate"), w.Body)
+			}
+		})
+	}
 }
 
 // TestPrivateKeyJWT authenticates a client by a signed assertion and

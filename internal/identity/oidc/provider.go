@@ -5,6 +5,7 @@ import (
 	"crypto/cipher"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/zitadel/oidc/v3/pkg/oidc"
 	"github.com/zitadel/oidc/v3/pkg/op"
 
 	"github.com/panjereh/panjereh/internal/sqldb"
@@ -192,19 +194,20 @@ type Options struct {
 
 // Route paths, mirroring the national SSO.
 const (
-	PathDiscovery   = "/.well-known/openid-configuration"
-	PathAuthorize   = "/oauth2/authorize"
-	PathToken       = "/oauth2/token"
-	PathJWKS        = "/oauth2/jwks"
-	PathUserinfo    = "/oauth2/userinfo"
-	PathRevoke      = "/oauth2/revoke"
-	PathIntrospect  = "/oauth2/introspect"
-	PathLogout      = "/oauth2/logout"
-	PathLogin       = "/oauth2/login"
-	PathConsent     = "/oauth2/consent"
-	PathCompatUser  = "/api/v1/user/userinfo"
-	PathConsole     = "/oauth2/console"
-	PathClientLogos = "/oauth2/logos/"
+	PathDiscovery     = "/.well-known/openid-configuration"
+	PathAuthorize     = "/oauth2/authorize"
+	PathToken         = "/oauth2/token"
+	PathJWKS          = "/oauth2/jwks"
+	PathUserinfo      = "/oauth2/userinfo"
+	PathRevoke        = "/oauth2/revoke"
+	PathIntrospect    = "/oauth2/introspect"
+	PathLogout        = "/oauth2/logout"
+	PathLogoutConfirm = "/oauth2/logout/confirm" // the person's answer on the logout page
+	PathLogin         = "/oauth2/login"
+	PathConsent       = "/oauth2/consent"
+	PathCompatUser    = "/api/v1/user/userinfo"
+	PathConsole       = "/oauth2/console"
+	PathClientLogos   = "/oauth2/logos/"
 )
 
 // Provider is the OpenID Connect provider. Create it with New, Mount it
@@ -316,9 +319,9 @@ func (p *Provider) Mount(m *web.Mux) {
 	p.m = m
 	p.pages = m.MustParseTemplates(templates, messages, "templates/*.html")
 	m.API("GET "+PathDiscovery, p.discovery)
-	for _, path := range []string{PathToken, PathIntrospect, PathRevoke} {
-		m.API("POST "+path, noStore(p.ops.ServeHTTP))
-	}
+	m.API("POST "+PathToken, noStore(basicChallenge(p.ops.ServeHTTP)))
+	m.API("POST "+PathRevoke, noStore(basicChallenge(p.ops.ServeHTTP)))
+	m.API("POST "+PathIntrospect, noStore(basicChallenge(clientAuthenticated(p.ops.ServeHTTP))))
 	m.API("GET "+PathJWKS, p.ops.ServeHTTP)
 	m.API(PathUserinfo, noStore(bearerChallenge(p.ops.ServeHTTP)))
 	m.API("GET "+PathCompatUser, p.compatUserinfo)
@@ -327,7 +330,12 @@ func (p *Provider) Mount(m *web.Mux) {
 	m.Page("GET "+PathLogin, p.login)
 	m.Page("POST "+PathConsent, p.consent)
 	m.Page("GET "+PathLogout, p.logout)
-	m.Page("POST "+PathLogout, p.logoutConfirmed)
+	m.Page("POST "+PathLogoutConfirm, p.logoutConfirmed)
+	// The authorization and end-session endpoints take their parameters
+	// posted as a form too (OpenID Connect Core 3.1.2.1, RP-Initiated
+	// Logout 2).
+	m.PostAsGet(PathAuthorize)
+	m.PostAsGet(PathLogout)
 	p.mountConsole(m)
 }
 
@@ -346,23 +354,54 @@ func noStore(h http.HandlerFunc) http.HandlerFunc {
 // asks of a resource server: what failed, for the client's library.
 func bearerChallenge(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		h(&challengeWriter{ResponseWriter: w, r: r}, r)
+		h(&challengeWriter{ResponseWriter: w, challenge: func() string {
+			// The form, if any, is parsed by now; it is not read here.
+			if r.Header.Get("Authorization") != "" || r.Form.Get("access_token") != "" {
+				return `Bearer realm="userinfo", error="invalid_token"`
+			}
+			return `Bearer realm="userinfo"`
+		}}, r)
+	}
+}
+
+// basicChallenge adds to a 401 answer of the token, introspection and
+// revocation endpoints the challenge of the scheme their clients
+// authenticate with, as RFC 6749 section 5.2 asks of an answer to a
+// client that used the Authorization header, and HTTP of every 401.
+func basicChallenge(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		h(&challengeWriter{ResponseWriter: w, challenge: func() string { return `Basic realm="oauth2", charset="UTF-8"` }}, r)
+	}
+}
+
+// clientAuthenticated answers a request that carries neither a client
+// secret nor a client assertion with 401 invalid_client, as RFC 6749 section 5.2
+// asks; the library would answer it with 400.
+func clientAuthenticated(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		_, secret, basic := r.BasicAuth()
+		if !basic {
+			secret = r.PostFormValue("client_secret")
+		}
+		if secret == "" && r.PostFormValue("client_assertion") == "" {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusUnauthorized)
+			_ = json.NewEncoder(w).Encode(map[string]string{"error": string(oidc.InvalidClient),
+				"error_description": "introspection needs an authenticated client"})
+			return
+		}
+		h(w, r)
 	}
 }
 
 type challengeWriter struct {
 	http.ResponseWriter
-	r *http.Request
+	challenge func() string
 }
 
 func (c *challengeWriter) WriteHeader(status int) {
 	if status == http.StatusUnauthorized {
-		challenge := `Bearer realm="userinfo"`
-		// The form, if any, is parsed by now; it is not read here.
-		if c.r.Header.Get("Authorization") != "" || c.r.Form.Get("access_token") != "" {
-			challenge += `, error="invalid_token"`
-		}
-		c.Header().Set("WWW-Authenticate", challenge)
+		c.Header().Set("WWW-Authenticate", c.challenge())
 	}
 	c.ResponseWriter.WriteHeader(status)
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
@@ -58,6 +59,11 @@ func unauthorized(err error) error {
 	return err
 }
 
+// authenticateClient authenticates a client as it is registered. A client
+// with a secret may send it in the Authorization header
+// (client_secret_basic, as registered) or in the form (client_secret_post),
+// as RFC 6749 section 2.3.1 allows: a library that tries one and then the
+// other then sees the first answer's error, not a refusal of the second.
 func (p *Provider) authenticateClient(ctx context.Context, cc *op.ClientCredentials) (*Client, error) {
 	if cc.ClientAssertion != "" {
 		return p.verifyAssertion(ctx, cc.ClientAssertion, cc.ClientID)
@@ -382,7 +388,9 @@ func (s *server) ClientCredentialsExchange(ctx context.Context, r *op.ClientRequ
 	if !c.ClientCredentials {
 		return nil, oidc.ErrUnauthorizedClient().WithDescription("client_credentials is not enabled for this client")
 	}
-	for _, sc := range r.Data.Scope {
+	// A scope parameter sent empty is as if not sent (RFC 6749 3.1).
+	scopes := slices.DeleteFunc(slices.Clone(r.Data.Scope), func(sc string) bool { return sc == "" })
+	for _, sc := range scopes {
 		if sc == ScopeOpenID || sc == ScopeOffline || !c.allows(sc) {
 			return nil, oidc.ErrInvalidScope().WithDescription("scope %q is not allowed for this client", sc)
 		}
@@ -390,25 +398,14 @@ func (s *server) ClientCredentialsExchange(ctx context.Context, r *op.ClientRequ
 	now := p.now()
 	at := accessClaims{
 		Issuer: p.issuer, Subject: c.ID, Audience: []string{p.issuer}, Expiry: now.Add(p.opts.AccessTokenLifetime).Unix(),
-		IssuedAt: now.Unix(), JTI: "cc." + randomToken(12), ClientID: c.ID, Scope: joinScopes(r.Data.Scope),
+		IssuedAt: now.Unix(), JTI: "cc." + randomToken(12), ClientID: c.ID, Scope: strings.Join(scopes, " "),
 	}
 	tok, err := p.keys.sign(ctx, jose.ES256, typAccess, at)
 	if err != nil {
 		return nil, oidc.ErrServerError().WithParent(err)
 	}
 	return op.NewResponse(&oidc.AccessTokenResponse{AccessToken: tok, TokenType: oidc.BearerToken,
-		ExpiresIn: uint64(p.opts.AccessTokenLifetime / time.Second), Scope: r.Data.Scope}), nil
-}
-
-func joinScopes(s []string) string {
-	out := ""
-	for i, v := range s {
-		if i > 0 {
-			out += " "
-		}
-		out += v
-	}
-	return out
+		ExpiresIn: uint64(p.opts.AccessTokenLifetime / time.Second), Scope: scopes}), nil
 }
 
 // UserInfo answers the standard userinfo endpoint with the claims the
@@ -433,11 +430,11 @@ func (s *server) UserInfo(ctx context.Context, r *op.Request[oidc.UserInfoReques
 func (s *server) Introspect(ctx context.Context, r *op.Request[op.IntrospectionRequest]) (*op.Response, error) {
 	p := s.p
 	caller, err := p.authenticateClient(ctx, r.Data.ClientCredentials)
+	if err == nil && caller.AuthMethod == AuthNone {
+		err = oidc.ErrInvalidClient().WithDescription("introspection needs an authenticated client")
+	}
 	if err != nil {
 		return nil, unauthorized(err)
-	}
-	if caller.AuthMethod == AuthNone {
-		return nil, oidc.ErrInvalidClient().WithDescription("introspection needs an authenticated client")
 	}
 	resp := &oidc.IntrospectionResponse{}
 	c, err := p.checkAccess(ctx, r.Data.Token)

@@ -81,7 +81,9 @@ func (p *Provider) issueForGrant(ctx context.Context, c *Client, g *grant, refre
 	claims["auth_time"] = g.AuthTime.Unix()
 	claims["acr"] = g.ACR
 	claims["amr"] = g.AMR
-	claims["sid"] = publicSID(g.SessionID)
+	if g.SessionID != "" {
+		claims["sid"] = publicSID(g.SessionID)
+	}
 	if g.Req.Nonce != "" {
 		claims["nonce"] = g.Req.Nonce
 	}
