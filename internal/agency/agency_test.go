@@ -39,7 +39,7 @@ func TestLoginShowsReleasedAttributes(t *testing.T) {
 		`data-claim="gender"`, "زن",
 		`data-claim="birthdate"`, `datetime="1991-04-20"`, `data-claim="birthDateShamsi"`,
 		`data-claim="phone_number"`, "&#43;۹۸۹۱۲۱۲۳۴۵۶۷", // html/template writes + as &#43;
-		`<code class="acr">loa1</code>`, "رمز یک‌بارمصرف", "پیامک",
+		`<code class="acr">loa1</code>`, "هویت تطبیق‌شده با ثبت احوال و شاهکار", "رمز یک‌بارمصرف", "پیامک",
 		`&#34;nationalId&#34;: &#34;0084575948&#34;`, // the compatibility userinfo's answer
 	} {
 		if !strings.Contains(me.body, want) {
@@ -54,7 +54,8 @@ func TestLoginShowsReleasedAttributes(t *testing.T) {
 		t.Errorf("attributes page: %v", p)
 	}
 	en := e.get(b, e.url+agency.PathMe+"?lang=en")
-	for _, want := range []string{`lang="en"`, "National code", "0084575948", "Female", "one-time code", "Level 1"} {
+	for _, want := range []string{`lang="en"`, "National code", "0084575948", "Female", "one-time code",
+		"Level 1: identity matched with the civil registry and Shahkar"} {
 		if !strings.Contains(en.body, want) {
 			t.Errorf("English attributes page lacks %q", want)
 		}
@@ -72,6 +73,25 @@ func TestLoginShowsReleasedAttributes(t *testing.T) {
 	again := e.get(b2, e.url+"/login?return=/licences")
 	if again.url != e.url+agency.PathLicences {
 		t.Errorf("second login ended at %s", again.url)
+	}
+}
+
+// TestHomeNamesTheGuide: the home page tells a developer where the
+// integration guide and the site's code are, as paths in the source
+// repository, in both languages.
+func TestHomeNamesTheGuide(t *testing.T) {
+	e := newEnv(t, nil, nil)
+	for lang, want := range map[string]string{"fa": "راهنمای اتصال دستگاه‌ها، در مخزن کد پنجره:",
+		"en": "The guide to connecting an agency, in Panjereh&#39;s source code repository:"} {
+		home := e.get(e.browser(), e.url+"/?lang="+lang)
+		for _, w := range []string{want, `<code dir="ltr">docs/integrate-sso.md</code>`, `<code dir="ltr">internal/agency</code>`} {
+			if !strings.Contains(home.body, w) {
+				t.Errorf("%s home page lacks %q", lang, w)
+			}
+		}
+		if p := webtest.AccessibilityProblems(home.body); p != nil {
+			t.Errorf("%s home page: %v", lang, p)
+		}
 	}
 }
 

@@ -118,8 +118,12 @@ func methods(amr []string) []web.Text {
 	return out
 }
 
-// levelName describes an acr value.
-func levelName(acr string) web.Text {
+// levelName describes an acr value for a person whose identity was
+// matched with registry, as session.baseRegistry names it.
+func levelName(acr, registry string) web.Text {
+	if t, ok := acrNames[acr+"/"+registry]; ok && registry != "" {
+		return t
+	}
 	if t, ok := acrNames[acr]; ok {
 		return t
 	}

@@ -24,15 +24,20 @@ type licence struct {
 // licenceRow is a licence as the page shows it.
 type licenceRow struct {
 	Number          string
-	Class           string
+	Class           web.Text
 	Issued, Expires time.Time
 	Valid           bool
 }
 
 // licencesData is the licences page's data. Exactly one of NixOff,
-// NoCode, Error and (possibly empty) Licences applies.
+// Foreign, NoCode, Error and (possibly empty) Licences applies.
 type licencesData struct {
-	NixOff       bool
+	NixOff bool
+	// Foreign: the person is a foreign national and has no national
+	// code, which the registry is searched by.
+	Foreign bool
+	// NoCode: the national_code scope was not released, so the agency
+	// does not know the person's national code, if they have one.
 	NoCode       bool
 	Error        string // a message key
 	Licences     []licenceRow
@@ -54,10 +59,12 @@ func (a *Agency) licences(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case a.cfg.Nix == nil:
 		d.NixOff = true
+	case code == "" && sess.Foreign():
+		d.Foreign = true
 	case code == "":
 		d.NoCode = true
 	}
-	if d.NixOff || d.NoCode {
+	if d.NixOff || d.Foreign || d.NoCode {
 		a.renderLicences(w, r, http.StatusOK, d)
 		return
 	}
@@ -90,7 +97,7 @@ func (a *Agency) licences(w http.ResponseWriter, r *http.Request) {
 	}
 	today := a.now().In(iran.Tehran()).Format("2006-01-02")
 	for _, l := range answer.DrivingLicences {
-		d.Licences = append(d.Licences, licenceRow{Number: l.Number, Class: l.Class, Issued: day(l.Issued),
+		d.Licences = append(d.Licences, licenceRow{Number: l.Number, Class: className(l.Class), Issued: day(l.Issued),
 			Expires: day(l.Expires), Valid: l.Expires >= today})
 	}
 	a.renderLicences(w, r, http.StatusOK, d)
@@ -116,6 +123,19 @@ func exchangeProblem(err error) string {
 		return "licences.err.down"
 	}
 	return "licences.err.other"
+}
+
+// className gives a licence class, as the registry writes it in Persian,
+// its English name too; a class not in licenceClasses is shown as it is
+// in both languages.
+func className(class string) web.Text {
+	key := iran.Fold(class)
+	for _, t := range licenceClasses {
+		if iran.Fold(t.Fa) == key {
+			return t
+		}
+	}
+	return web.Text{Fa: class, En: class}
 }
 
 func day(s string) time.Time {

@@ -16,7 +16,9 @@ var messages = web.Messages{
 	"home.login":    {Fa: "ورود از طریق دولت من", En: "Log in with My Government"},
 	"home.welcome":  {Fa: "خوش آمدید،", En: "Welcome,"},
 	"home.services": {Fa: "خدمات", En: "Services"},
-	"home.dev":      {Fa: "این سامانه نمونه‌ای است برای برنامه‌نویسان دستگاه‌ها: همان کاری را می‌کند که هر دستگاه برای اتصال به «دولت من» و مرکز ملی تبادل اطلاعات باید بکند. راهنما: docs/integrate-sso.md", En: "This site is a reference for agencies' developers: it does exactly what any agency does to connect to “My Government” and the national information exchange. Guide: docs/integrate-sso.md"},
+	"home.dev":      {Fa: "این سامانه نمونه‌ای است برای برنامه‌نویسان دستگاه‌ها: همان کاری را می‌کند که هر دستگاه برای اتصال به «دولت من» و مرکز ملی تبادل اطلاعات باید بکند.", En: "This site is a reference for agencies' developers: it does exactly what any agency does to connect to “My Government” and the national information exchange."},
+	"home.guide":    {Fa: "راهنمای اتصال دستگاه‌ها، در مخزن کد پنجره:", En: "The guide to connecting an agency, in Panjereh's source code repository:"},
+	"home.code":     {Fa: "کد همین سامانه، در همان مخزن:", En: "The code of this site, in the same repository:"},
 
 	"me.title":       {Fa: "اطلاعاتی که دولت من فرستاد", En: "What My Government sent"},
 	"me.lead":        {Fa: "این‌ها همهٔ اطلاعاتی است که پنجرهٔ ملی با رضایت شما به این سامانه داد؛ نه بیشتر.", En: "This is all the information the national window gave this site with your consent, and nothing more."},
@@ -53,6 +55,7 @@ var messages = web.Messages{
 	"licences.message":    {Fa: "شناسهٔ پیام در مرکز تبادل:", En: "Exchange message ID:"},
 	"licences.login":      {Fa: "برای دیدن گواهینامه‌ها ابتدا وارد شوید.", En: "Please log in to see your licences."},
 	"licences.nix_off":    {Fa: "اتصال این سامانه به مرکز ملی تبادل اطلاعات پیکربندی نشده است، پس نمی‌توان از پایگاه گواهینامه استعلام کرد.", En: "This site's connection to the national information exchange is not configured, so the licence registry cannot be asked."},
+	"licences.foreign":    {Fa: "شما با شناسهٔ فراگیر اتباع خارجی وارد شده‌اید و کد ملی ایرانی ندارید. پایگاه گواهینامهٔ پلیس اشخاص را با کد ملی می‌شناسد، پس این سامانه نمی‌تواند گواهینامه‌ای برای شما از آن استعلام کند.", En: "You logged in with your foreign national ID and have no Iranian national code. The police's licence registry finds people by their national code, so this site cannot look up licences for you there."},
 	"licences.no_code":    {Fa: "کد ملی شما به این سامانه داده نشده است (دسترسی «کد ملی» در ورود خواسته یا پذیرفته نشد)، پس نمی‌توان استعلام کرد.", En: "Your national code was not given to this site (the “national code” permission was not asked for or not allowed at login), so the registry cannot be asked."},
 	"licences.err.title":  {Fa: "استعلام انجام نشد", En: "The inquiry could not be made"},
 	"licences.err.denied": {Fa: "مرکز ملی تبادل اطلاعات اجازهٔ این استعلام را به این سامانه نداد. این سامانه هنوز مجوز دسترسی به پایگاه گواهینامه را ندارد.", En: "The national information exchange did not allow this site this inquiry: it has no access right to the licence registry yet."},
@@ -84,10 +87,16 @@ var messages = web.Messages{
 
 // Texts of claim values and of login methods.
 var (
+	// acrNames describe assurance levels; "loa1/civil" and
+	// "loa1/foreign" say which base registry a person's identity was
+	// matched with (see session.baseRegistry), and "loa1" serves when the
+	// agency cannot tell.
 	acrNames = map[string]web.Text{
-		"loa1": {Fa: "سطح ۱: هویت تطبیق‌شده با ثبت احوال و شاهکار", En: "Level 1: identity matched with the civil registry and Shahkar"},
-		"loa2": {Fa: "سطح ۲: تطبیق چهره", En: "Level 2: face match"},
-		"loa3": {Fa: "سطح ۳: امضای الکترونیکی", En: "Level 3: electronic signature"},
+		"loa1":         {Fa: "سطح ۱: هویت تطبیق‌شده با ثبت احوال یا پایگاه اتباع خارجی، و شاهکار", En: "Level 1: identity matched with the civil registry or the foreign nationals' registry, and Shahkar"},
+		"loa1/civil":   {Fa: "سطح ۱: هویت تطبیق‌شده با ثبت احوال و شاهکار", En: "Level 1: identity matched with the civil registry and Shahkar"},
+		"loa1/foreign": {Fa: "سطح ۱: هویت تطبیق‌شده با پایگاه اتباع خارجی و شاهکار", En: "Level 1: identity matched with the foreign nationals' registry and Shahkar"},
+		"loa2":         {Fa: "سطح ۲: تطبیق چهره", En: "Level 2: face match"},
+		"loa3":         {Fa: "سطح ۳: امضای الکترونیکی", En: "Level 3: electronic signature"},
 	}
 	// amrNames are RFC 8176 values.
 	amrNames = map[string]web.Text{
@@ -100,6 +109,13 @@ var (
 		"sc":   {Fa: "کارت هوشمند", En: "smart card"},
 		"mfa":  {Fa: "چندعاملی", En: "multi-factor"},
 		"pin":  {Fa: "رمز شخصی", En: "PIN"},
+	}
+	// licenceClasses are the driving licence classes the police registry
+	// answers with, in its Persian words.
+	licenceClasses = []web.Text{
+		{Fa: "پایه یک", En: "Grade 1"},
+		{Fa: "پایه دو", En: "Grade 2"},
+		{Fa: "موتورسیکلت", En: "Motorcycle"},
 	}
 	valueNames = map[string]web.Text{
 		"female":  {Fa: "زن", En: "Female"},

@@ -57,7 +57,7 @@ func (a *Agency) me(w http.ResponseWriter, r *http.Request) {
 		Subject:    sess.Subject,
 		SID:        sess.SID,
 		ACR:        sess.ACR,
-		Level:      levelName(sess.ACR),
+		Level:      levelName(sess.ACR, sess.baseRegistry()),
 		Methods:    methods(sess.AMR),
 		AuthTime:   sess.AuthTime,
 		IDToken:    pretty(sess.Claims),

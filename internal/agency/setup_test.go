@@ -158,10 +158,26 @@ func serve(t *testing.T, ln net.Listener, h http.Handler) {
 	t.Cleanup(srv.Close)
 }
 
-// newEnv starts the provider and the agency. change, if given, edits the
-// agency's registration before it is saved; nix is the agency's exchange
-// client, or nil.
+// The people who log in: an Iranian with a national code, and a foreign
+// national with a foreign national ID (FIDA) and none.
+var (
+	iranian = oidc.Claims{Kind: "natural", NationalID: nationalCode, Mobile: "09121234567", FirstName: "مریم",
+		LastName: "احمدی", FatherName: "علی", Gender: "FEMALE", BirthDate: time.Date(1991, 4, 20, 0, 0, 0, 0, time.UTC),
+		BirthDateShamsi: "1370/01/31"}
+	foreigner = oidc.Claims{Kind: "foreign", ForeignID: "100012345678", Mobile: "09361234567", FirstName: "Ahmad",
+		LastName: "Karimi", Gender: "MALE", BirthDate: time.Date(1988, 7, 2, 0, 0, 0, 0, time.UTC)}
+)
+
+// newEnv starts the provider and the agency, with the Iranian logging
+// in. change, if given, edits the agency's registration before it is
+// saved; nix is the agency's exchange client, or nil.
 func newEnv(t *testing.T, nix *nix.Client, change func(*oidc.Client)) *env {
+	t.Helper()
+	return newEnvFor(t, iranian, nix, change)
+}
+
+// newEnvFor is newEnv with person logging in.
+func newEnvFor(t *testing.T, person oidc.Claims, nix *nix.Client, change func(*oidc.Client)) *env {
 	t.Helper()
 	clk := clocktest.New(time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC))
 	logger := slog.New(slog.NewTextHandler(tlog{t}, nil))
@@ -169,13 +185,10 @@ func newEnv(t *testing.T, nix *nix.Client, change func(*oidc.Client)) *env {
 
 	ssoLn, ssoURL := listen(t)
 	e.ssoURL = ssoURL
-	birth := time.Date(1991, 4, 20, 0, 0, 0, 0, time.UTC)
 	var err error
 	e.provider, err = oidc.New(context.Background(), oidc.Options{
 		Issuer: ssoURL, AllowInsecure: true, DB: sqldbtest.Open(t), Sessions: e.window, Audit: noAudit{}, Now: clk.Now,
-		Accounts: accounts{subject: {Kind: "natural", NationalID: nationalCode, Mobile: "09121234567", FirstName: "مریم",
-			LastName: "احمدی", FatherName: "علی", Gender: "FEMALE", BirthDate: birth, BirthDateShamsi: "1370/01/31"}},
-		Logger: logger,
+		Accounts: accounts{subject: person}, Logger: logger,
 	})
 	if err != nil {
 		t.Fatal(err)

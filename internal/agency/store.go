@@ -33,6 +33,32 @@ func (s *session) NationalCode() string {
 	return v
 }
 
+// Foreign reports whether the person is a foreign national, who logs in
+// with a foreign national ID (FIDA) and has no Iranian national code.
+// The national_code scope tells it: it releases accountKind "foreign"
+// and foreignId in place of nationalCode. Without that scope the agency
+// cannot tell, and Foreign is false.
+func (s *session) Foreign() bool {
+	kind, _ := s.Claims["accountKind"].(string)
+	id, _ := s.Claims["foreignId"].(string)
+	return kind == "foreign" || id != ""
+}
+
+// baseRegistry names the base registry the person's identity was
+// matched with when they registered: "foreign" (the foreign nationals'
+// registry) for a foreign national, "civil" (the civil registry) for
+// anyone with a national code, and "" when the national_code scope was
+// not released and the agency cannot tell.
+func (s *session) baseRegistry() string {
+	switch {
+	case s.Foreign():
+		return "foreign"
+	case s.NationalCode() != "":
+		return "civil"
+	}
+	return ""
+}
+
 // pendingLogin is a login that left for the provider and has not come
 // back: what the callback must find again.
 type pendingLogin struct {

@@ -73,7 +73,7 @@ func (p *phone) Send(ctx context.Context, d notify.Delivery) (string, error) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.latest[d.To] = notify.CodeIn(d.Body)
+	p.latest[d.To] = notify.OTPCode(d.Purpose, d.Body)
 	if ch, ok := p.arrived[d.To]; ok {
 		close(ch)
 		delete(p.arrived, d.To)

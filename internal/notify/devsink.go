@@ -24,7 +24,8 @@ type DevSink struct {
 	mu sync.Mutex // serialises lines on Out
 }
 
-// Send prints the message, with its code, as one line.
+// Send prints the message, with its code if it is a one-time code, as
+// one line.
 func (d *DevSink) Send(ctx context.Context, m Delivery) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err
@@ -32,7 +33,7 @@ func (d *DevSink) Send(ctx context.Context, m Delivery) (string, error) {
 	if d.Out != nil {
 		body := strings.ReplaceAll(m.Body, "\n", " ⏎ ")
 		line := fmt.Sprintf("SMS %s → %s [%s] %s\n", m.Sender, m.To, m.Purpose, body)
-		if code := CodeIn(m.Body); code != "" {
+		if code := OTPCode(m.Purpose, m.Body); code != "" {
 			line = fmt.Sprintf("SMS %s → %s [%s] code %s: %s\n", m.Sender, m.To, m.Purpose, code, body)
 		}
 		d.mu.Lock()
@@ -43,6 +44,18 @@ func (d *DevSink) Send(ctx context.Context, m Delivery) (string, error) {
 		}
 	}
 	return "dev-" + m.ID, nil
+}
+
+// OTPCode returns the one-time code of a message sent with purpose: the
+// code in its body (see CodeIn) if the purpose is PurposeOTP, else "".
+// What reads codes from delivered messages, as the development page
+// does, should use it rather than CodeIn, which takes any run of digits
+// for a code.
+func OTPCode(purpose, body string) string {
+	if purpose != PurposeOTP {
+		return ""
+	}
+	return CodeIn(body)
 }
 
 // CodeIn returns the first run of 4 to 8 digits in an SMS text (a

@@ -148,6 +148,52 @@ func TestDevPage(t *testing.T) {
 	})
 }
 
+// TestDevPageCodesOnlyOfOneTimeCodes: a notice holds digits too (a masked
+// mobile number) but no code. Neither the page, its JSON nor the terminal
+// gives it one, so whoever reads the newest code sent to a number does
+// not take 0936 for it; the one-time code before it keeps its code.
+func TestDevPageCodesOnlyOfOneTimeCodes(t *testing.T) {
+	h, out, o := devSite(t)
+	ctx := context.Background()
+	notice := "دولت من\nشمارهٔ همراه حساب شما به ۰۹۳۶***۴۵۶۷ تغییر کرد."
+	err := o.DB.InTx(ctx, func(tx *sqldb.Tx) error { return o.SendNotice(ctx, tx, "09121234567", notice) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	dispatchOnce(t, &Dispatcher{Outbox: o, Provider: &DevSink{Out: out, Outbox: o}})
+	if got := OTPCode(PurposeNotice, notice); got != "" {
+		t.Errorf("OTPCode of a notice = %q, want none", got)
+	}
+
+	_, body := get(t, h, "/dev/sms.json?to=09121234567", "")
+	var got struct {
+		Messages []map[string]any
+	}
+	if err := json.Unmarshal([]byte(body), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Messages) != 2 {
+		t.Fatalf("messages %+v, want the notice and the code", got.Messages)
+	}
+	if m := got.Messages[0]; m["purpose"] != PurposeNotice || m["code"] != nil {
+		t.Errorf("the notice, newest, is listed as %+v; want no code", m)
+	}
+	if m := got.Messages[1]; m["purpose"] != PurposeOTP || m["code"] != "482915" {
+		t.Errorf("the one-time code is listed as %+v", m)
+	}
+
+	_, page := get(t, h, "/dev/sms?to=09121234567", "")
+	if n := strings.Count(page, `class="sms-code"`); n != 1 || !strings.Contains(page, `class="sms-code" dir="ltr">482915<`) ||
+		!strings.Contains(page, "۰۹۳۶***۴۵۶۷") {
+		t.Errorf("page shows %d codes, want only 482915's:\n%s", n, page)
+	}
+
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if last := lines[len(lines)-1]; !strings.HasPrefix(last, "SMS 4040 → 09121234567 [notice] دولت من ⏎") {
+		t.Errorf("printed %q for the notice, want it without a code", last)
+	}
+}
+
 // TestSendNotice: a notice goes with its transaction, as a message whose
 // purpose says it is not a code (so it is not wiped as codes are).
 func TestSendNotice(t *testing.T) {

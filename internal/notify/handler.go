@@ -64,7 +64,7 @@ type DevMessage struct {
 	Sender    string     `json:"sender"`
 	Purpose   string     `json:"purpose"`
 	Body      string     `json:"body"`
-	Code      string     `json:"code,omitempty"`
+	Code      string     `json:"code,omitempty"` // the one-time code, of an otp message only
 	Status    Status     `json:"status"`
 	Attempts  int        `json:"attempts"`
 	CreatedAt time.Time  `json:"created_at"`
@@ -81,7 +81,7 @@ type DevMessage struct {
 func devMessage(s Stored) DevMessage {
 	t := s.CreatedAt.In(iran.Tehran())
 	clock := t.Format("15:04:05")
-	dm := DevMessage{ID: s.ID, To: s.To, Sender: s.Sender, Purpose: s.Purpose, Body: s.Body, Code: CodeIn(s.Body),
+	dm := DevMessage{ID: s.ID, To: s.To, Sender: s.Sender, Purpose: s.Purpose, Body: s.Body, Code: OTPCode(s.Purpose, s.Body),
 		Status: s.Status, Attempts: s.Attempts, CreatedAt: s.CreatedAt,
 		Jalali: iran.ToJalali(t).String() + " " + clock, Gregorian: t.Format("2006-01-02") + " " + clock,
 		LastError: s.LastError}

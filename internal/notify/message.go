@@ -14,6 +14,14 @@ import (
 // sent from unless an agency's own 4040xxx sub-number is given.
 const DefaultSender = "4040"
 
+// Purposes the platform's own messages are sent with. Only a PurposeOTP
+// message carries a one-time code; a notice may hold digits too, such as
+// a masked mobile number, which are not a code.
+const (
+	PurposeOTP    = "otp"
+	PurposeNotice = "notice"
+)
+
 // MaxBodyUnits is the longest body accepted, in UTF-16 code units: ten
 // concatenated UCS-2 parts of 67 units each. Operators bill every part,
 // and phones reassemble few more reliably.
@@ -162,7 +170,7 @@ func utf16Len(s string) int {
 
 func normalizePurpose(p string) (string, error) {
 	if p == "" {
-		return "notice", nil
+		return PurposeNotice, nil
 	}
 	ok := len(p) <= 32
 	for _, c := range p {

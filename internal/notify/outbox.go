@@ -65,7 +65,7 @@ func (o *Outbox) Send(ctx context.Context, m Message) (string, error) {
 // transaction commits, and never after expires. It is what package
 // identity's SMS interface asks for.
 func (o *Outbox) SendCode(ctx context.Context, q sqldb.Querier, mobile, text string, expires time.Time) error {
-	_, err := o.Enqueue(ctx, q, Message{To: mobile, Body: text, Purpose: "otp", ExpiresAt: expires})
+	_, err := o.Enqueue(ctx, q, Message{To: mobile, Body: text, Purpose: PurposeOTP, ExpiresAt: expires})
 	return err
 }
 
@@ -73,7 +73,7 @@ func (o *Outbox) SendCode(ctx context.Context, q sqldb.Querier, mobile, text str
 // transaction, with purpose "notice": it goes out only if the
 // transaction commits.
 func (o *Outbox) SendNotice(ctx context.Context, q sqldb.Querier, mobile, text string) error {
-	_, err := o.Enqueue(ctx, q, Message{To: mobile, Body: text, Purpose: "notice"})
+	_, err := o.Enqueue(ctx, q, Message{To: mobile, Body: text, Purpose: PurposeNotice})
 	return err
 }
 
