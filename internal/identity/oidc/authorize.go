@@ -40,6 +40,10 @@ const (
 func (p *Provider) authorize(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	c, err := p.clients.get(r.Context(), q.Get("client_id"))
+	if errors.Is(err, errClientDisabled) {
+		p.errorPage(w, r, http.StatusForbidden, "error.disabled")
+		return
+	}
 	if errors.Is(err, sqldb.ErrNotFound) || q.Get("client_id") == "" {
 		p.errorPage(w, r, http.StatusBadRequest, "error.client")
 		return

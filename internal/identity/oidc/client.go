@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/zitadel/oidc/v3/pkg/oidc"
@@ -61,19 +63,47 @@ type Problem struct {
 	Text  web.Text
 }
 
-// Validate lists every problem with the client's settings.
-func (c *Client) Validate() []Problem {
+// Limits of a client's registration.
+const (
+	maxClientID       = 64
+	maxClientName     = 200 // characters
+	maxSessionSeconds = 7 * 24 * 3600
+)
+
+// sessionRange is what is wrong with a session lifetime out of bounds.
+var sessionRange = web.Text{Fa: "مدت نشست باید بین ۰ و ۷ روز باشد.", En: "The session lifetime must be between 0 and 7 days."}
+
+// Validate lists every problem with the client's settings, as for
+// registering it.
+func (c *Client) Validate() []Problem { return c.validate(true) }
+
+// validate lists the problems with the client's settings. The rule for
+// IDs applies when a client is registered (isNew): one registered before
+// the rule, which cannot be renamed, can still be edited, and disabled.
+func (c *Client) validate(isNew bool) []Problem {
 	var p []Problem
 	add := func(field, fa, en string) { p = append(p, Problem{field, web.Text{Fa: fa, En: en}}) }
-	if c.ID == "" || strings.ContainsAny(c.ID, " \t\r\n:/?#") || len(c.ID) > 64 {
-		add("id", "شناسه باید ۱ تا ۶۴ نویسه و بدون فاصله، «:»، «/»، «?» یا «#» باشد.",
-			"The ID must be 1 to 64 characters without spaces, ':', '/', '?' or '#'.")
+	if isNew && !validClientID(c.ID) {
+		add("id", "شناسه باید ۱ تا ۶۴ نویسه از حروف انگلیسی (a تا z و A تا Z)، رقم‌ها، «-»، «_» و «.» باشد و با «.» آغاز نشود.",
+			"The ID must be 1 to 64 characters of ASCII letters, digits, '-', '_' and '.', and not start with '.'.")
 	}
-	if strings.TrimSpace(c.NameFa) == "" {
+	switch {
+	case strings.TrimSpace(c.NameFa) == "":
 		add("name_fa", "نام فارسی دستگاه لازم است.", "The agency's Persian name is required.")
+	case utf8.RuneCountInString(c.NameFa) > maxClientName:
+		add("name_fa", "نام فارسی دستگاه باید حداکثر ۲۰۰ نویسه باشد.", "The agency's Persian name must be at most 200 characters.")
+	case !plainText(c.NameFa):
+		add("name_fa", "نام فارسی دستگاه نباید نویسهٔ کنترلی (مانند NUL یا سطر تازه) یا بایت نامعتبر داشته باشد.",
+			"The agency's Persian name must not contain control characters (such as NUL or a line break) or invalid bytes.")
 	}
-	if strings.TrimSpace(c.NameEn) == "" {
+	switch {
+	case strings.TrimSpace(c.NameEn) == "":
 		add("name_en", "نام انگلیسی دستگاه لازم است.", "The agency's English name is required.")
+	case utf8.RuneCountInString(c.NameEn) > maxClientName:
+		add("name_en", "نام انگلیسی دستگاه باید حداکثر ۲۰۰ نویسه باشد.", "The agency's English name must be at most 200 characters.")
+	case !plainText(c.NameEn):
+		add("name_en", "نام انگلیسی دستگاه نباید نویسهٔ کنترلی (مانند NUL یا سطر تازه) یا بایت نامعتبر داشته باشد.",
+			"The agency's English name must not contain control characters (such as NUL or a line break) or invalid bytes.")
 	}
 	if len(c.RedirectURIs) == 0 && !c.ClientCredentials {
 		add("redirect_uris", "دست‌کم یک نشانی بازگشت لازم است.", "At least one redirect URI is required.")
@@ -123,10 +153,40 @@ func (c *Client) Validate() []Problem {
 	if c.IDTokenAlg != "ES256" && c.IDTokenAlg != "RS256" {
 		add("id_token_alg", "الگوریتم امضا باید ES256 یا RS256 باشد.", "The signing algorithm must be ES256 or RS256.")
 	}
-	if c.SessionSeconds < 0 || c.SessionSeconds > 7*24*3600 {
-		add("session_minutes", "مدت نشست باید بین ۰ و ۷ روز باشد.", "The session lifetime must be between 0 and 7 days.")
+	if c.SessionSeconds < 0 || c.SessionSeconds > maxSessionSeconds {
+		p = append(p, Problem{"session_minutes", sessionRange})
 	}
 	return p
+}
+
+// validClientID reports whether id is a client ID that may be
+// registered: ASCII letters, digits, '-', '_' and '.', not starting with
+// '.', at most maxClientID long. Such an ID is a path segment as it is,
+// so the console's link to the client works, and it is never "." or
+// "..", which a browser would resolve away.
+func validClientID(id string) bool {
+	if id == "" || len(id) > maxClientID || id[0] == '.' {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		switch b := id[i]; {
+		case 'a' <= b && b <= 'z', 'A' <= b && b <= 'Z', '0' <= b && b <= '9', b == '-', b == '_', b == '.':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// plainText reports whether s is valid UTF-8 without control characters
+// or line and paragraph separators: a name shown on one line.
+func plainText(s string) bool {
+	for _, r := range s {
+		if r == utf8.RuneError || unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return false
+		}
+	}
+	return true
 }
 
 // validClientURL is an absolute https URL (http on loopback only),
@@ -134,7 +194,7 @@ func (c *Client) Validate() []Problem {
 // exactly, so a "*" would only mislead whoever reads the registration.
 func validClientURL(s string) bool {
 	u, err := url.Parse(s)
-	if err != nil || u.Host == "" || u.Fragment != "" || u.User != nil || strings.Contains(s, "*") {
+	if err != nil || !utf8.ValidString(s) || u.Host == "" || u.Fragment != "" || u.User != nil || strings.Contains(s, "*") {
 		return false
 	}
 	return u.Scheme == "https" || u.Scheme == "http" && isLoopback(u.Hostname())
@@ -220,6 +280,12 @@ func (c opClient) RestrictAdditionalAccessTokenScopes() func([]string) []string 
 	return func(s []string) []string { return s }
 }
 
+// errClientDisabled is the error of a disabled client: not found to
+// everything that uses clients, except the authorization endpoint, which
+// tells people that logins through the agency are suspended rather than
+// that it is unknown.
+var errClientDisabled = fmt.Errorf("oidc: client disabled: %w", sqldb.ErrNotFound)
+
 // clientCache keeps clients briefly, so that the token endpoint does not
 // read the database for every request. Edits on this node take effect at
 // once; on other nodes within the TTL.
@@ -251,7 +317,7 @@ func (cc *clientCache) get(ctx context.Context, id string) (*Client, error) {
 		return nil, err
 	}
 	if err == nil && c.Disabled {
-		c, err = nil, fmt.Errorf("oidc: client %q: %w", id, sqldb.ErrNotFound)
+		c, err = nil, fmt.Errorf("oidc: client %q: %w", id, errClientDisabled)
 	}
 	cc.mu.Lock()
 	if len(cc.items) > 10000 {
@@ -342,18 +408,18 @@ func (p *Provider) SaveClient(ctx context.Context, actor string, c *Client, newS
 // saveClient is SaveClient for a request at the console, whose address
 // the audit event records.
 func (p *Provider) saveClient(ctx context.Context, r *http.Request, actor string, c *Client, newSecret bool) (secret string, err error) {
-	if problems := c.Validate(); len(problems) > 0 {
+	old, err := loadClient(ctx, p.opts.DB.Read, c.ID)
+	exists := err == nil
+	if err != nil && !errors.Is(err, sqldb.ErrNotFound) {
+		return "", err
+	}
+	if problems := c.validate(!exists); len(problems) > 0 {
 		return "", &InvalidClientError{Problems: problems}
 	}
 	now := p.now()
 	redirects, _ := json.Marshal(nonNil(c.RedirectURIs))
 	logouts, _ := json.Marshal(nonNil(c.PostLogoutURIs))
 	scopes, _ := json.Marshal(nonNil(c.Scopes))
-	old, err := loadClient(ctx, p.opts.DB.Read, c.ID)
-	exists := err == nil
-	if err != nil && !errors.Is(err, sqldb.ErrNotFound) {
-		return "", err
-	}
 	hash := ""
 	if exists {
 		hash = old.secretHash

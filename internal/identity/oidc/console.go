@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/panjereh/panjereh/internal/iran"
 	"github.com/panjereh/panjereh/internal/sqldb"
 	"github.com/panjereh/panjereh/internal/web"
 )
@@ -149,8 +150,10 @@ func (p *Provider) consoleSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
+	isNew := f.Get("new") == "1"
 	c := &Client{
-		ID: strings.TrimSpace(f.Get("id")), NameFa: strings.TrimSpace(f.Get("name_fa")), NameEn: strings.TrimSpace(f.Get("name_en")),
+		ID:     strings.TrimSpace(f.Get("id")),
+		NameFa: iran.NormalizeText(f.Get("name_fa")), NameEn: strings.TrimSpace(f.Get("name_en")),
 		LogoURL: strings.TrimSpace(f.Get("logo_url")), RedirectURIs: lines(f.Get("redirect_uris")),
 		PostLogoutURIs: lines(f.Get("post_logout_uris")), BackchannelURI: strings.TrimSpace(f.Get("backchannel_uri")),
 		Scopes: dedupe(append([]string{ScopeOpenID}, f["scope"]...)), MaxACR: f.Get("max_acr"), AuthMethod: f.Get("auth_method"),
@@ -158,15 +161,22 @@ func (p *Provider) consoleSave(w http.ResponseWriter, r *http.Request) {
 		RequirePKCE: f.Get("require_pkce") == "on", ClientCredentials: f.Get("client_credentials") == "on",
 		Disabled: f.Get("disabled") == "on",
 	}
-	isNew := f.Get("new") == "1"
-	var problems []Problem
-	minutes, err := strconv.Atoi(strings.TrimSpace(f.Get("session_minutes")))
-	if err != nil && strings.TrimSpace(f.Get("session_minutes")) != "" {
-		problems = append(problems, Problem{"session_minutes", web.Text{Fa: "مدت نشست باید عدد دقیقه باشد.",
-			En: "The session lifetime must be a whole number of minutes."}})
+	if isNew {
+		// An ID is ASCII (validClientID): digits typed in Persian are
+		// taken as the digits they are.
+		c.ID = iran.ToASCIIDigits(c.ID)
 	}
+	minutes, problems := sessionMinutes(f.Get("session_minutes"))
 	c.SessionSeconds = minutes * 60
-	_, err = p.Client(r.Context(), c.ID)
+	// An ID that may not be registered is looked up only to edit a client
+	// registered before the rule; one with invalid bytes or control
+	// characters cannot have been stored, and PostgreSQL would refuse to
+	// look for it.
+	err := sqldb.ErrNotFound
+	if validClientID(c.ID) || !isNew && plainText(c.ID) {
+		_, err = p.Client(r.Context(), c.ID)
+	}
+	exists := err == nil
 	switch {
 	case err == nil && isNew:
 		problems = append(problems, Problem{"id", web.Text{Fa: "دستگاهی با این شناسه پیش‌تر ثبت شده است.",
@@ -179,7 +189,7 @@ func (p *Provider) consoleSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var secret string
-	if problems = append(problems, c.Validate()...); len(problems) == 0 {
+	if problems = append(problems, c.validate(!exists)...); len(problems) == 0 {
 		secret, err = p.saveClient(r.Context(), r, s.Subject, c, f.Get("new_secret") == "on")
 		var invalid *InvalidClientError
 		if errors.As(err, &invalid) {
@@ -208,6 +218,26 @@ func (p *Provider) consoleSave(w http.ResponseWriter, r *http.Request) {
 	// The secret is in this page only: do not let a cache keep it.
 	w.Header().Set("Cache-Control", "no-store")
 	p.renderClientForm(w, r, http.StatusOK, form)
+}
+
+// sessionMinutes reads the session lifetime field: a whole number of
+// minutes, in ASCII, Persian or Arabic-Indic digits; empty is 0. Its
+// bound is checked on the minutes, before they become seconds, which a
+// large enough number would overflow.
+func sessionMinutes(s string) (int, []Problem) {
+	s = strings.TrimSpace(iran.ToASCIIDigits(s))
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(s)
+	switch {
+	case errors.Is(err, strconv.ErrRange) || err == nil && (n < 0 || n > maxSessionSeconds/60):
+		return 0, []Problem{{"session_minutes", sessionRange}}
+	case err != nil:
+		return 0, []Problem{{"session_minutes", web.Text{Fa: "مدت نشست باید عدد دقیقه باشد.",
+			En: "The session lifetime must be a whole number of minutes."}}}
+	}
+	return n, nil
 }
 
 func dedupe(s []string) []string {

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"html"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -150,6 +151,12 @@ func TestConsole(t *testing.T) {
 			}},
 		{name: "overseer lists the agencies", b: overseer, method: "GET", path: "/oauth2/console",
 			wantStatus: http.StatusOK, wantText: []string{"agency", "سازمان نمونه", `href="/oauth2/console/new"`}},
+		{name: "the English list names its agencies in English", b: overseer, method: "GET", path: "/oauth2/console?lang=en",
+			wantStatus: http.StatusOK, wantText: []string{`<th scope="col">English name</th>`, "<td>Sample agency</td>"},
+			notText: []string{"Persian name", "سازمان نمونه"}},
+		{name: "the Persian list names its agencies in Persian", b: overseer, method: "GET", path: "/oauth2/console?lang=fa",
+			wantStatus: http.StatusOK, wantText: []string{`<th scope="col">نام فارسی</th>`, "<td>سازمان نمونه</td>"},
+			notText: []string{"نام انگلیسی", "Sample agency"}},
 		{name: "new client form", b: overseer, method: "GET", path: "/oauth2/console/new",
 			wantStatus: http.StatusOK, wantText: []string{`name="new" value="1"`, `name="csrf_token"`}},
 		{name: "save without CSRF token refused", b: overseer, method: "POST", path: "/oauth2/console/save",
@@ -216,6 +223,38 @@ func TestConsole(t *testing.T) {
 					t.Errorf("the secret stopped working after an edit: %d", got)
 				}
 			}},
+		{name: "minutes in Persian digits, a name in Arabic letters", b: overseer, method: "POST", path: "/oauth2/console/save?lang=fa",
+			form:       clientValues(url.Values{"session_minutes": {" ۶۰ "}, "name_fa": {"سازمان امور  مالياتي كشور"}}),
+			wantStatus: http.StatusOK, wantText: []string{"ذخیره شد", `value="۶۰"`, `value="سازمان امور مالیاتی کشور"`},
+			wantAudit: "oidc.client.update",
+			check: func(t *testing.T, _ string) {
+				c, err := e.p.Client(ctx, "tax-office")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if c.SessionSeconds != 3600 || c.NameFa != "سازمان امور مالیاتی کشور" {
+					t.Errorf("session %ds, Persian name %q; want 3600s and the name in Persian letters", c.SessionSeconds, c.NameFa)
+				}
+			}},
+		{name: "minutes in Arabic-Indic digits, shown in ASCII in English", b: overseer, method: "POST", path: "/oauth2/console/save?lang=en",
+			form:       clientValues(url.Values{"session_minutes": {"٩٠"}}),
+			wantStatus: http.StatusOK, wantText: []string{"Saved.", `value="90"`}, wantAudit: "oidc.client.update",
+			check: func(t *testing.T, _ string) {
+				if c, err := e.p.Client(ctx, "tax-office"); err != nil || c.SessionSeconds != 5400 {
+					t.Errorf("session lifetime %+v (%v), want 5400s", c, err)
+				}
+			}},
+		{name: "seven days is the longest session", b: overseer, method: "POST", path: "/oauth2/console/save?lang=fa",
+			form:       clientValues(url.Values{"session_minutes": {"10080"}}),
+			wantStatus: http.StatusOK, wantText: []string{"ذخیره شد", `value="۱۰۰۸۰"`}, wantAudit: "oidc.client.update",
+			check: func(t *testing.T, _ string) {
+				if c, err := e.p.Client(ctx, "tax-office"); err != nil || c.SessionSeconds != 7*24*3600 {
+					t.Errorf("session lifetime %+v (%v), want seven days", c, err)
+				}
+			}},
+		{name: "a name of 200 characters", b: overseer, method: "POST", path: "/oauth2/console/save",
+			form:       clientValues(url.Values{"name_en": {strings.Repeat("n", 200)}, "session_minutes": {"30"}}),
+			wantStatus: http.StatusOK, wantText: []string{"ذخیره شد"}, wantAudit: "oidc.client.update"},
 		{name: "switch to private_key_jwt with a JWKS", b: overseer, method: "POST", path: "/oauth2/console/save",
 			form:       clientValues(url.Values{"auth_method": {oidc.AuthPrivateKeyJWT}, "jwks": {jwks}}),
 			wantStatus: http.StatusOK, wantText: []string{"ذخیره شد"}, notText: []string{`id="client-secret"`}, wantAudit: "oidc.client.update",
@@ -259,6 +298,26 @@ func TestConsole(t *testing.T) {
 		{"empty English name", url.Values{"name_en": {""}}, "name_en", "نام انگلیسی دستگاه لازم است", "English name is required"},
 		{"unknown assurance level", url.Values{"max_acr": {"loa9"}}, "max_acr", "loa1، loa2 یا loa3", "loa1, loa2 or loa3"},
 		{"session minutes not a number", url.Values{"session_minutes": {"ten"}}, "session_minutes", "عدد دقیقه", "whole number of minutes"},
+		{"session minutes past seven days", url.Values{"session_minutes": {"10081"}}, "session_minutes",
+			"بین ۰ و ۷ روز", "between 0 and 7 days"},
+		{"session minutes negative", url.Values{"session_minutes": {"-1"}}, "session_minutes", "بین ۰ و ۷ روز", "between 0 and 7 days"},
+		// minutes*60 would wrap around to 44 seconds.
+		{"session minutes overflowing seconds", url.Values{"session_minutes": {"307445734561825861"}}, "session_minutes",
+			"بین ۰ و ۷ روز", "between 0 and 7 days"},
+		{"session minutes overflowing an integer", url.Values{"session_minutes": {"۹۹۹۹۹۹۹۹۹۹۹۹۹۹۹۹۹۹۹۹۹۹"}}, "session_minutes",
+			"بین ۰ و ۷ روز", "between 0 and 7 days"},
+		{"Persian name too long", url.Values{"name_fa": {strings.Repeat("ن", 201)}}, "name_fa",
+			"حداکثر ۲۰۰ نویسه", "Persian name must be at most 200 characters"},
+		{"English name too long", url.Values{"name_en": {strings.Repeat("n", 20000)}}, "name_en",
+			"حداکثر ۲۰۰ نویسه", "English name must be at most 200 characters"},
+		{"NUL in the Persian name", url.Values{"name_fa": {"سازمان\x00مالیات"}}, "name_fa",
+			"نام فارسی دستگاه نباید نویسهٔ کنترلی", "Persian name must not contain control characters"},
+		{"NUL in the English name", url.Values{"name_en": {"Tax\x00office"}}, "name_en",
+			"نام انگلیسی دستگاه نباید نویسهٔ کنترلی", "English name must not contain control characters"},
+		{"line break in the English name", url.Values{"name_en": {"Tax\noffice"}}, "name_en",
+			"نام انگلیسی دستگاه نباید نویسهٔ کنترلی", "English name must not contain control characters"},
+		{"invalid bytes in the English name", url.Values{"name_en": {"Tax \xff office"}}, "name_en",
+			"یا بایت نامعتبر", "or invalid bytes"},
 		{"public client with client_credentials", url.Values{"auth_method": {oidc.AuthNone}}, "client_credentials",
 			"نمی‌تواند client_credentials", "cannot use client_credentials"},
 	} {
@@ -433,5 +492,102 @@ func TestClientChangeAuditedWithIt(t *testing.T) {
 		if c.ID == "unaudited" {
 			t.Error("the unaudited client was kept")
 		}
+	}
+}
+
+// TestConsoleClientIDs: a new client's ID is ASCII letters, digits, '-',
+// '_' and '.', not starting with '.', at most 64 long, so that the
+// list's link to it works; others are refused in both languages and
+// nothing is registered. A client registered before the rule still loads
+// and can be edited, and disabled.
+func TestConsoleClientIDs(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	overseer := e.consoleBrowser(true, oidc.RoleOverseer)
+	save := func(t *testing.T, form url.Values, lang string) (int, string) {
+		t.Helper()
+		form.Set("csrf_token", e.csrfToken(overseer))
+		resp, err := overseer.PostForm(e.url+"/oauth2/console/save?lang="+lang, form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+	get := func(t *testing.T, path string) (int, string) {
+		t.Helper()
+		resp, err := overseer.Get(e.url + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+
+	for _, id := range []string{"..", ".", ".hidden", "a/b", "a?b", "a#b", "tax portal", "tax%2Fportal", "سازمان", "tax\x00",
+		"agency\u200c", strings.Repeat("a", 65), " "} {
+		t.Run("refused "+id, func(t *testing.T) {
+			before := len(e.audit.kinds())
+			for lang, want := range map[string]string{
+				"fa": "شناسه باید ۱ تا ۶۴ نویسه از حروف انگلیسی",
+				"en": "The ID must be 1 to 64 characters of ASCII letters, digits, '-', '_' and '.', and not start with '.'.",
+			} {
+				status, body := save(t, clientValues(url.Values{"new": {"1"}, "id": {id}}), lang)
+				if status != http.StatusUnprocessableEntity || !strings.Contains(body, html.EscapeString(want)) ||
+					!strings.Contains(body, `id="id-error"`) {
+					t.Errorf("%s: %d, want 422 with %q: %.400s", lang, status, want, body)
+				}
+			}
+			if list, _ := e.p.Clients(ctx); len(list) != 1 {
+				t.Errorf("%d clients after a refused ID, want the one there was", len(list))
+			}
+			if added := e.audit.since(before); len(added) != 0 {
+				t.Errorf("audit events %v, want none", added)
+			}
+		})
+	}
+
+	for _, tt := range []struct{ typed, id string }{
+		{"tax-portal", "tax-portal"}, {"rahvar", "rahvar"}, {"Agency_2.v1", "Agency_2.v1"}, {"a..", "a.."},
+		{strings.Repeat("x", 64), strings.Repeat("x", 64)}, {" ۱۲۳-tax ", "123-tax"},
+	} {
+		t.Run("accepted "+tt.typed, func(t *testing.T) {
+			status, body := save(t, clientValues(url.Values{"new": {"1"}, "id": {tt.typed}}), "fa")
+			if status != http.StatusOK || !strings.Contains(body, "ذخیره شد") {
+				t.Fatalf("%d, want saved: %.400s", status, body)
+			}
+			_, list := get(t, "/oauth2/console")
+			link := `href="/oauth2/console/clients/` + tt.id + `"`
+			if !strings.Contains(list, link) {
+				t.Fatalf("the list lacks %s", link)
+			}
+			// The link, as a browser resolves it, opens the client.
+			ref, _ := url.Parse("/oauth2/console/clients/" + tt.id)
+			base, _ := url.Parse(e.url + "/oauth2/console")
+			status, page := get(t, base.ResolveReference(ref).RequestURI())
+			if status != http.StatusOK || !strings.Contains(page, `name="id" value="`+tt.id+`"`) {
+				t.Errorf("the client's page: %d: %.400s", status, page)
+			}
+		})
+	}
+
+	// A client registered before the rule, with an ID it would refuse.
+	e.client(&oidc.Client{ID: "legacy-agency", NameFa: "دستگاه پیشین", NameEn: "Former agency", RedirectURIs: []string{redirectRP},
+		Scopes: []string{"openid"}, MaxACR: "loa1", AuthMethod: oidc.AuthSecretBasic, IDTokenAlg: "ES256"})
+	if _, err := e.db.Write.Exec(`UPDATE oidc_clients SET id = $1 WHERE id = $2`, "legacy agency", "legacy-agency"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.p.Client(ctx, "legacy agency"); err != nil {
+		t.Fatalf("a client registered before the rule does not load: %v", err)
+	}
+	status, body := save(t, clientValues(url.Values{"id": {"legacy agency"}, "disabled": {"on"}}), "en")
+	if c, err := e.p.Client(ctx, "legacy agency"); status != http.StatusOK || err != nil || !c.Disabled {
+		t.Errorf("disabling a client registered before the rule: %d, %+v, %v: %.400s", status, c, err, body)
+	}
+	if _, err := e.p.SaveClient(ctx, "overseer", &oidc.Client{ID: "..", NameFa: "ن", NameEn: "n", RedirectURIs: []string{redirectRP},
+		Scopes: []string{"openid"}, MaxACR: "loa1", AuthMethod: oidc.AuthSecretBasic, IDTokenAlg: "ES256"}, false); err == nil {
+		t.Error("SaveClient registered the ID \"..\"")
 	}
 }

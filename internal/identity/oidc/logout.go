@@ -153,7 +153,14 @@ func (p *Provider) finishLogout(w http.ResponseWriter, r *http.Request, lr *logo
 		p.sendBack(w, r, withQuery(lr.RedirectURI, v))
 		return
 	}
-	p.m.Render(w, r, http.StatusOK, p.pages, web.Page{Name: "loggedout.html", Title: "loggedout.title"})
+	// Whoever comes without a window session is told so, rather than
+	// that they have logged out and the agencies were told.
+	key := "loggedout"
+	if !ok {
+		key = "notloggedin"
+	}
+	p.m.Render(w, r, http.StatusOK, p.pages, web.Page{Name: "loggedout.html", Title: key + ".title",
+		Data: struct{ Key string }{key}})
 }
 
 // SessionEnded is called when a window session ends, by logout, by the

@@ -282,6 +282,52 @@ func TestLogoutRefusesUnregisteredRedirect(t *testing.T) {
 	}
 }
 
+// TestLogoutWithoutSession: the end-session endpoint tells someone who
+// was not logged in at the window that there was no session to end,
+// rather than that they logged out and the agencies were told; with a
+// registered post_logout_redirect_uri it sends them back as before.
+func TestLogoutWithoutSession(t *testing.T) {
+	e := newEnv(t)
+	const (
+		loggedOutFa, loggedOutEn = "از دولت من خارج شدید", "You have logged out of My Government"
+		noneFa, noneEn           = "شما وارد نشده بودید؛ نشستی برای پایان دادن نبود.", "You were not logged in; there was no session to end."
+	)
+	for _, tt := range []struct {
+		lang, want, not string
+	}{{"fa", noneFa, loggedOutFa}, {"en", noneEn, loggedOutEn}} {
+		status, body := e.logoutPage(t, e.browser(), url.Values{"lang": {tt.lang}})
+		if status != http.StatusOK || !strings.Contains(body, tt.want) || strings.Contains(body, tt.not) || strings.Contains(body, "خبر داده شد") {
+			t.Errorf("logout without a session (%s): %d, want %q: %.400s", tt.lang, status, tt.want, body)
+		}
+	}
+	if len(e.sessions.ended) != 0 || slices.Contains(e.audit.kinds(), "oidc.logout") {
+		t.Errorf("a logout without a session ended %v, audit %v", e.sessions.ended, e.audit.kinds())
+	}
+
+	// Logged in, the hint ends the session: the person has logged out.
+	b := e.browser()
+	tok, _ := e.login(e.rp("agency", e.secretFor(t)), b)
+	hint := url.Values{"id_token_hint": {tok.Extra("id_token").(string)}}
+	if status, body := e.logoutPage(t, b, hint); status != http.StatusOK || !strings.Contains(body, loggedOutFa) ||
+		strings.Contains(body, noneFa) || len(e.sessions.ended) != 1 {
+		t.Errorf("logout with a session: %d, ended %v: %.400s", status, e.sessions.ended, body)
+	}
+	// Again, with the session over: nothing to end.
+	if status, body := e.logoutPage(t, b, hint); status != http.StatusOK || !strings.Contains(body, noneFa) || len(e.sessions.ended) != 1 {
+		t.Errorf("logout again: %d, ended %v: %.400s", status, e.sessions.ended, body)
+	}
+	// Sent back when the agency asks for it, session or not.
+	back := url.Values{"client_id": {"agency"}, "post_logout_redirect_uri": {"http://127.0.0.1:9/bye"}, "state": {"x"}}
+	resp, err := e.browser().Get(e.url + "/oauth2/logout?" + back.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "http://127.0.0.1:9/bye?state=x" {
+		t.Errorf("logout without a session, with a return address: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
+
 // TestKeyRotation: a new key is published before it signs, and tokens
 // signed before the rotation still verify.
 func TestKeyRotation(t *testing.T) {

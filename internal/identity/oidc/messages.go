@@ -25,8 +25,14 @@ var messages = web.Messages{
 	"loggedout.title": {Fa: "از دولت من خارج شدید", En: "You have logged out of My Government"},
 	"loggedout.body":  {Fa: "از پنجرهٔ ملی خارج شدید و به دستگاه‌هایی که با آن وارد شده بودید خبر داده شد.", En: "You have logged out of the national window, and the agencies you had entered with it have been told."},
 
+	// The end-session endpoint's answer to someone not logged in.
+	"notloggedin.title": {Fa: "نشستی برای پایان دادن نبود", En: "There was no session to end"},
+	"notloggedin.body":  {Fa: "شما وارد نشده بودید؛ نشستی برای پایان دادن نبود.", En: "You were not logged in; there was no session to end."},
+
 	"error.client.title":          {Fa: "دستگاه درخواست‌کننده شناخته نیست", En: "Unknown agency"},
 	"error.client.body":           {Fa: "سامانه‌ای که شما را به اینجا فرستاد در پنجرهٔ ملی ثبت نشده است. به سامانهٔ دستگاه برگردید و دوباره تلاش کنید، یا به پشتیبانی آن دستگاه خبر دهید.", En: "The site that sent you here is not registered with the national window. Go back and try again, or tell that agency's support."},
+	"error.disabled.title":        {Fa: "ورود از طریق این دستگاه فعلاً متوقف شده است", En: "Logging in through this agency is suspended for now"},
+	"error.disabled.body":         {Fa: "این دستگاه در پنجرهٔ ملی ثبت شده است، اما ورود از طریق آن فعلاً متوقف شده است. بعداً دوباره تلاش کنید، یا برای آگاهی بیشتر به پشتیبانی آن دستگاه خبر دهید.", En: "This agency is registered with the national window, but logging in through it is suspended for now. Try again later, or ask that agency's support for more."},
 	"error.redirect.title":        {Fa: "نشانی بازگشت نامعتبر است", En: "Invalid return address"},
 	"error.redirect.body":         {Fa: "نشانی‌ای که باید پس از ورود به آن برگردید برای این دستگاه ثبت نشده است؛ برای امنیت شما ادامه نمی‌دهیم. به پشتیبانی دستگاه خبر دهید.", En: "The address you would be sent back to is not registered for this agency, so for your safety we stop here. Please tell the agency's support."},
 	"error.expired.title":         {Fa: "درخواست ورود منقضی شده است", En: "The login request has expired"},

@@ -275,3 +275,62 @@ func TestPrivateKeyJWT(t *testing.T) {
 		})
 	}
 }
+
+// TestAuthorizeDisabledClient: a person sent to log in by a disabled
+// agency is told that logging in through it is suspended, not that it is
+// unknown; its back end still gets invalid_client at the token endpoint,
+// as an unknown client does.
+func TestAuthorizeDisabledClient(t *testing.T) {
+	e := newEnv(t)
+	c := &oidc.Client{ID: "suspended", NameFa: "دستگاه معلق", NameEn: "Suspended agency", RedirectURIs: []string{redirectRP},
+		Scopes: []string{"openid"}, MaxACR: "loa1", AuthMethod: oidc.AuthSecretBasic, IDTokenAlg: "ES256", ClientCredentials: true}
+	secret := e.client(c)
+	if got := e.clientCredentials(t, "suspended", secret, ""); got != http.StatusOK {
+		t.Fatalf("token for the client while enabled: %d", got)
+	}
+	c.Disabled = true
+	e.client(c)
+
+	page := func(clientID, lang string) (int, string) {
+		t.Helper()
+		q := url.Values{"client_id": {clientID}, "redirect_uri": {redirectRP}, "response_type": {"code"}, "scope": {"openid"},
+			"state": {"s"}, "lang": {lang}}
+		resp, err := e.browser().Get(e.url + "/oauth2/authorize?" + q.Encode())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+	for _, tt := range []struct {
+		name, clientID, lang string
+		wantStatus           int
+		want, not            string
+	}{
+		{"disabled", "suspended", "fa", http.StatusForbidden, "ورود از طریق این دستگاه فعلاً متوقف شده است", "ثبت نشده است"},
+		{"disabled in English", "suspended", "en", http.StatusForbidden, "Logging in through this agency is suspended for now", "not registered"},
+		{"unknown", "nobody", "fa", http.StatusBadRequest, "دستگاه درخواست‌کننده شناخته نیست", "متوقف شده"},
+		{"unknown in English", "nobody", "en", http.StatusBadRequest, "Unknown agency", "suspended"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			status, body := page(tt.clientID, tt.lang)
+			if status != tt.wantStatus || !strings.Contains(body, tt.want) || strings.Contains(body, tt.not) {
+				t.Errorf("%d, want %d with %q and without %q: %.600s", status, tt.wantStatus, tt.want, tt.not, body)
+			}
+		})
+	}
+
+	req, _ := http.NewRequest(http.MethodPost, e.url+"/oauth2/token", strings.NewReader("grant_type=client_credentials"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth("suspended", secret)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(string(body), `"invalid_client"`) {
+		t.Errorf("token for the disabled client: %d %s, want 401 invalid_client", resp.StatusCode, body)
+	}
+}
