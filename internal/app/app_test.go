@@ -23,12 +23,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/panjereh/panjereh/internal/web"
-
 	"github.com/panjereh/panjereh/internal/config"
 	"github.com/panjereh/panjereh/internal/exchange/msglog"
+	"github.com/panjereh/panjereh/internal/iran"
 	"github.com/panjereh/panjereh/internal/registry"
 	"github.com/panjereh/panjereh/internal/sqldb/sqldbtest"
+	"github.com/panjereh/panjereh/internal/web"
 	"github.com/panjereh/panjereh/nix"
 )
 
@@ -360,13 +360,19 @@ func demoRegisterOthers(t *testing.T, window string) {
 	}
 	_, body := demoRegister(t, window, url.Values{"kind": {"foreign"}, "foreignId": {foreigner.FIDA},
 		"birthDate": {foreigner.BirthDate}, "mobile": {foreigner.Mobiles[0]}}, foreigner.Mobiles[0])
-	if !strings.Contains(body, foreigner.FirstName) || !strings.Contains(body, foreigner.FIDA) {
+	// The Persian account page writes identifiers in Persian digits.
+	if !strings.Contains(body, foreigner.FirstName) || !strings.Contains(body, iran.ToPersianDigits(foreigner.FIDA)) {
 		t.Errorf("the foreign national's account:\n%s", body)
+	}
+	// The bureau gives the postal code, the Post its province and city.
+	if !strings.Contains(body, "شرکت ملی پست (نشانی کد پستی)") {
+		t.Errorf("the foreign national's account has no address from the Post:\n%s", body)
 	}
 	_, body = demoRegister(t, window, url.Values{"kind": {"legal"}, "legalId": {ceo.LegalID}, "nationalCode": {ceo.NationalCode},
 		"birthDate": {ceo.BirthDate}, "mobile": {ceo.Mobiles[0]}}, ceo.Mobiles[0])
 	const company = "1513745678" // the company's office (docs/demo-personas.md)
-	if !strings.Contains(body, "شرکت پارس نوین") || !strings.Contains(body, company) || strings.Contains(body, ceo.PostalCode) {
+	if !strings.Contains(body, "شرکت پارس نوین") || !strings.Contains(body, iran.ToPersianDigits(company)) ||
+		strings.Contains(body, iran.ToPersianDigits(ceo.PostalCode)) || strings.Contains(body, ceo.PostalCode) {
 		t.Errorf("the company's account shows its legal residence %q, not its manager's home %s:\n%s", company, ceo.PostalCode, body)
 	}
 }
@@ -450,9 +456,15 @@ func demoPrivacyPages(t *testing.T, get func(string) (int, string)) {
 	if !seen {
 		t.Errorf("the registration's inquiries are not on the accesses page:\n%s", body)
 	}
-	// They carry one tracking code, the registration's.
+	// The services are named in words, and so are the answers.
+	for _, want := range []string{"استعلام هویت، سازمان ثبت احوال کشور", "شاهکار: تطابق کد ملی و شماره همراه", "پاسخ داده شد"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the accesses page lacks %q:\n%s", want, body)
+		}
+	}
+	// They carry one tracking code, the registration's, in Persian digits.
 	tracking := func(service string) string {
-		m := regexp.MustCompile(regexp.QuoteMeta(service) + `</bdi></td><td><bdi dir="ltr">([0-9]{16})</bdi>`).FindStringSubmatch(body)
+		m := regexp.MustCompile(regexp.QuoteMeta(service) + `</bdi></small></td><td><bdi dir="ltr">([۰-۹]{16})</bdi>`).FindStringSubmatch(body)
 		if m == nil {
 			return ""
 		}

@@ -109,6 +109,7 @@ func openAccess(ctx context.Context, cfg config.Config, log *slog.Logger, db *sq
 			LegalPersons: prefix + "ssaa/registry/legal-persons",
 			Foreigners:   prefix + "bafia/registry/foreigners",
 			Residence:    prefix + "sabteahval/registry/residence",
+			Post:         prefix + "post/address/postcode",
 		}},
 		SMS:       a.outbox,
 		Audit:     auditAdapter{a.audit},

@@ -13,6 +13,7 @@ import (
 	"github.com/panjereh/panjereh/internal/identity/oidc"
 	"github.com/panjereh/panjereh/internal/sqldb"
 	"github.com/panjereh/panjereh/internal/web"
+	"github.com/panjereh/panjereh/nix"
 )
 
 // privacyFeeds connects the account's privacy pages to the provider's
@@ -46,6 +47,9 @@ type accesses struct {
 	members *exchange.Store
 }
 
+// Accesses names, in both languages, the agency that asked, the service
+// it asked (by the title it was published with, and its provider) and
+// what came of it; the machine names stay beside them.
 func (a accesses) Accesses(ctx context.Context, subject string, limit int) ([]identity.Access, error) {
 	list, err := a.index.Accesses(ctx, subject, 0, limit)
 	if err != nil {
@@ -59,15 +63,61 @@ func (a accesses) Accesses(ctx context.Context, subject string, limit int) ([]id
 	for _, m := range members {
 		names[m.ID] = web.Text{Fa: m.NameFa, En: m.NameEn}
 	}
+	titles := map[string]web.Text{}
 	out := make([]identity.Access, 0, len(list))
 	for _, x := range list {
 		who, ok := names[x.Member]
 		if !ok {
 			who = web.Text{Fa: x.Member, En: x.Member}
 		}
-		out = append(out, identity.Access{At: x.At, Who: who, Client: x.Client, Service: x.Service, TrackingCode: x.TrackingCode, Status: x.Status})
+		title, ok := titles[x.Service]
+		if !ok {
+			if title, err = a.serviceTitle(ctx, names, x.Service); err != nil {
+				return nil, err
+			}
+			titles[x.Service] = title
+		}
+		out = append(out, identity.Access{At: x.At, Who: who, Client: x.Client, Service: x.Service, ServiceTitle: title,
+			TrackingCode: x.TrackingCode, Status: x.Status, Result: accessResult(x.Status)})
 	}
 	return out, nil
+}
+
+// serviceTitle is a service's title and its provider's name, such as
+// «استعلام هویت، سازمان ثبت احوال کشور»; empty for a service no longer
+// published, which the page shows by its address alone.
+func (a accesses) serviceTitle(ctx context.Context, names map[string]web.Text, service string) (web.Text, error) {
+	id, err := nix.ParseService(service)
+	if err != nil {
+		return web.Text{}, nil
+	}
+	svc, err := a.members.Service(ctx, id)
+	if errors.Is(err, sqldb.ErrNotFound) {
+		return web.Text{}, nil
+	} else if err != nil {
+		return web.Text{}, fmt.Errorf("app: accesses: %w", err)
+	}
+	t := web.Text{Fa: svc.TitleFa, En: svc.TitleEn}
+	if who, ok := names[id.MemberID()]; ok {
+		t = web.Text{Fa: t.Fa + "، " + who.Fa, En: t.En + ", " + who.En}
+	}
+	return t, nil
+}
+
+// accessResult says what came of an inquiry, from the status the
+// exchange recorded: the provider's answer, or the gateway's refusal.
+func accessResult(status int) web.Text {
+	switch {
+	case 200 <= status && status < 400:
+		return web.Text{Fa: "پاسخ داده شد", En: "Answered"}
+	case status == 404:
+		return web.Text{Fa: "یافت نشد", En: "Not found"}
+	case status == 400 || status == 422:
+		return web.Text{Fa: "اطلاعات نادرست بود یا جور نبود", En: "Invalid or mismatched details"}
+	case 400 < status && status < 500:
+		return web.Text{Fa: "رد شد", En: "Refused"}
+	}
+	return web.Text{Fa: "پاسخی نیامد", En: "Not answered"}
 }
 
 // activity is a person's security activity: the window's events about

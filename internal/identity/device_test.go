@@ -227,7 +227,7 @@ func TestDeviceCookie(t *testing.T) {
 	w.clock.Add(time.Minute)
 	b.post("/logout", url.Values{})
 	res, body = b.post("/login", url.Values{"loginId": {p.NationalCode}})
-	wantStatus(t, res, body, http.StatusOK, "0912***4567", `autocomplete="one-time-code"`)
+	wantStatus(t, res, body, http.StatusOK, "۰۹۱۲***۴۵۶۷", `autocomplete="one-time-code"`)
 }
 
 // TestDeviceMarksAreBounded: marks gathered by logging in again and again

@@ -342,6 +342,17 @@ func newCodeView(ch Challenge, err *web.Text, ret, action string, now time.Time)
 			Hint: messages["code.hint"], Error: err, Required: true, InputMode: "numeric", Autocomplete: "one-time-code", Dir: "ltr"}}}}
 }
 
+// failed is v showing a failure of its code's form as fail gave it: an
+// error of the code's field on the field, any other above the form.
+func (v codeView) failed(errs map[string]*web.Text, msg *web.Text) codeView {
+	v.Form.Fields[0].Error = errs["code"]
+	v.Message = msg
+	if msg == nil && errs["code"] == nil {
+		v.Message = oneText(errs, nil)
+	}
+	return v
+}
+
 // loginCodeView is the login code page's view of ch, its forms carrying
 // back loginID.
 func (h *Handler) loginCodeView(ch Challenge, err *web.Text, ret, loginID string) codeView {
@@ -389,6 +400,10 @@ func (h *Handler) code(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	// The browser's former session, if it has one, ends with the login:
+	// its cookie is replaced, and the session would otherwise be left
+	// open, listed, and entered agencies with, until it idles out.
+	opts.Replaces = CookieToken(r)
 	cl := client(r)
 	_, acc, token, err := h.Service.Login(r.Context(), id, r.PostFormValue("code"), cl, opts)
 	if err != nil {
@@ -403,7 +418,7 @@ func (h *Handler) code(w http.ResponseWriter, r *http.Request) {
 				h.renderLogin(w, r, http.StatusGone, loginAgain(oneText(errs, msg), ret, lid))
 				return
 			}
-			h.renderCode(w, r, status, h.loginCodeView(ch, oneText(errs, msg), ret, lid))
+			h.renderCode(w, r, status, h.loginCodeView(ch, nil, ret, lid).failed(errs, msg))
 		})
 		return
 	}
@@ -431,8 +446,14 @@ func (h *Handler) resend(w http.ResponseWriter, r *http.Request) {
 	ch, err := h.Service.Resend(r.Context(), id, client(r))
 	if err != nil {
 		h.fail(w, r, err, func(status int, errs map[string]*web.Text, msg *web.Text) {
+			// The resend's form posts no code: whatever stopped it, such
+			// as the cooldown, is said above the form, and the code's
+			// field, which the person did nothing wrong in, is left as
+			// it was.
 			if old, perr := h.Service.PendingChallenge(r.Context(), id); perr == nil {
-				h.renderCode(w, r, status, h.loginCodeView(old, oneText(errs, msg), ret, lid))
+				v := h.loginCodeView(old, nil, ret, lid)
+				v.Message = oneText(errs, msg)
+				h.renderCode(w, r, status, v)
 				return
 			}
 			h.renderLogin(w, r, status, loginAgain(oneText(errs, msg), ret, lid))
@@ -465,6 +486,7 @@ type accountView struct {
 type profileRow struct {
 	Label  web.Text
 	Value  string   // as the registry gave it
+	Number string   // or an identifier, shown in the page's digits
 	Text   web.Text // or a value said in the page's language
 	Date   time.Time
 	Source web.Text
@@ -478,13 +500,18 @@ func profileRows(a Account) []profileRow {
 			rows = append(rows, profileRow{Label: messages["profile."+key], Value: value, Source: src(source)})
 		}
 	}
+	number := func(key, value, source string) {
+		if value != "" {
+			rows = append(rows, profileRow{Label: messages["profile."+key], Number: value, Source: src(source)})
+		}
+	}
 	said := func(key string, value web.Text, source string) {
 		rows = append(rows, profileRow{Label: messages["profile."+key], Text: value, Source: src(source)})
 	}
 	said("kind", messages["kind."+string(a.Kind)], "")
-	add("nationalCode", a.NationalCode, "nationalCode")
-	add("foreignId", a.ForeignID, "foreignId")
-	add("legalId", a.LegalID, "companyName")
+	number("nationalCode", a.NationalCode, "nationalCode")
+	number("foreignId", a.ForeignID, "foreignId")
+	number("legalId", a.LegalID, "companyName")
 	add("companyName", a.CompanyName, "companyName")
 	add("signatoryRole", a.SignatoryRole, "signatoryRole")
 	add("firstName", a.FirstName, "firstName")
@@ -496,8 +523,8 @@ func profileRows(a Account) []profileRow {
 	if !a.BirthDate.IsZero() {
 		rows = append(rows, profileRow{Label: messages["profile.birthDate"], Date: a.BirthDate, Source: src("birthDate")})
 	}
-	add("mobile", a.Mobile, "mobile")
-	add("postalCode", a.PostalCode, "postalCode")
+	number("mobile", a.Mobile, "mobile")
+	number("postalCode", a.PostalCode, "postalCode")
 	add("province", a.Province, "province")
 	add("city", a.City, "city")
 	return rows
@@ -626,7 +653,7 @@ func (h *Handler) confirmMobile(w http.ResponseWriter, r *http.Request) {
 	if _, err := h.Service.ConfirmMobile(r.Context(), a.ID, id, r.PostFormValue("code"), client(r)); err != nil {
 		h.fail(w, r, err, func(status int, errs map[string]*web.Text, msg *web.Text) {
 			if ch, perr := h.Service.PendingChallenge(r.Context(), id); perr == nil {
-				h.renderCode(w, r, status, newCodeView(ch, oneText(errs, msg), "", "/account/mobile/confirm", h.Service.now()))
+				h.renderCode(w, r, status, newCodeView(ch, nil, "", "/account/mobile/confirm", h.Service.now()).failed(errs, msg))
 				return
 			}
 			v := newMobileView(a, "", nil)

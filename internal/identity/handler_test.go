@@ -162,7 +162,7 @@ func TestPagesRegisterLoginAccountLogout(t *testing.T) {
 	// second, minutes away: two minutes and one from the world's clock
 	// (08:00 UTC, 11:30 in Tehran).
 	res, body = b.get(next)
-	wantStatus(t, res, body, 200, "0912***4567", `autocomplete="one-time-code"`,
+	wantStatus(t, res, body, 200, `<bdi dir="ltr">۰۹۱۲***۴۵۶۷</bdi>`, `autocomplete="one-time-code"`,
 		`اعتبار کد تا <time datetime="2026-11-23T11:32:00+03:30">۱۱:۳۲:۰۰</time>`,
 		`ارسال دوباره پس از <time datetime="2026-11-23T11:31:00+03:30">۱۱:۳۱:۰۰</time>`)
 	c := strings.TrimPrefix(next, "/login/code?c=")
@@ -210,7 +210,7 @@ func TestPagesRegisterLoginAccountLogout(t *testing.T) {
 	// address, where it renders the same, in the address bar.
 	w.clock.Add(2 * time.Minute)
 	res, body = b.post("/login", url.Values{"loginId": {p.NationalCode}, "return": {"/account/sessions"}})
-	wantStatus(t, res, body, http.StatusOK, "0912***4567", `autocomplete="one-time-code"`, `name="return" value="/account/sessions"`)
+	wantStatus(t, res, body, http.StatusOK, "۰۹۱۲***۴۵۶۷", `autocomplete="one-time-code"`, `name="return" value="/account/sessions"`)
 	m := regexp.MustCompile(`<script src="/assets/js/address\.[0-9a-f]+\.js" data-address="([^"]+)" defer>`).FindStringSubmatch(body)
 	if m == nil {
 		t.Fatalf("the code page answering the login form has no address:\n%s", body)
@@ -221,7 +221,7 @@ func TestPagesRegisterLoginAccountLogout(t *testing.T) {
 		t.Errorf("the code page's address %q, want %q", next, want)
 	}
 	res, again := b.get(next)
-	wantStatus(t, res, again, http.StatusOK, "0912***4567", `name="c" value="`+c+`"`)
+	wantStatus(t, res, again, http.StatusOK, "۰۹۱۲***۴۵۶۷", `name="c" value="`+c+`"`)
 	if strings.Contains(again, "address.") {
 		t.Error("the code page at its own address has the address script")
 	}
@@ -243,6 +243,19 @@ func TestPagesRefusals(t *testing.T) {
 	wantStatus(t, res, body, http.StatusUnprocessableEntity, "رقم کنترل")
 	res, body = b.post("/login", url.Values{"loginId": {"0000000019"}})
 	wantStatus(t, res, body, http.StatusNotFound, "نخست ثبت‌نام کنید")
+	// Too many digits for any of the three identifiers the field takes:
+	// the reason says what it takes, not only a national code's length.
+	res, body = b.post("/login", url.Values{"loginId": {"1987123456012"}})
+	wantStatus(t, res, body, http.StatusUnprocessableEntity,
+		"شناسه بیش از اندازه بلند است: کد ملی ۱۰ رقم، شناسهٔ ملی شخص حقوقی ۱۱ رقم و شناسهٔ فراگیر اتباع خارجی ۱۲ رقم است؛ ۱۳ رقم وارد شده است.")
+	if strings.Contains(body, "کد ملی باید ۱۰ رقم باشد") {
+		t.Error("a 13-digit identifier is told that a national code has 10 digits")
+	}
+	b.get("/login?lang=en")
+	res, body = b.post("/login", url.Values{"loginId": {"1987123456012"}})
+	wantStatus(t, res, body, http.StatusUnprocessableEntity,
+		"the identifier is too long: a national code has 10 digits, a legal national ID 11 and a foreign national identifier (FIDA) 12; 13 were given")
+	b.get("/login?lang=fa")
 	w.svc.Policy.PerIP = identity.Limit{Max: 1, Window: time.Hour}
 	res, body = b.post("/login", url.Values{"loginId": {"0000000019"}})
 	// The address's window began with the first refusal's count, 15
@@ -461,4 +474,36 @@ func TestRegistriesDownPage(t *testing.T) {
 	if l := logged.String(); id == "" || !strings.Contains(l, "request_id="+id) || !strings.Contains(l, "code=registry-unavailable") || !strings.Contains(l, "err=") {
 		t.Errorf("the log does not have the failure's cause under request %q:\n%s", id, l)
 	}
+}
+
+// TestResendWithinTheCooldown: asking for the code again within the
+// minute is refused above the form, as the page's message, not as an
+// error of the code's field, which the person has typed nothing wrong
+// in; the code page stays, and its code can still be used.
+func TestResendWithinTheCooldown(t *testing.T) {
+	w, b, p, ch := registeredAtSite(t, "ordinary")
+	sent := w.sms.count()
+	res, body := b.post("/login/resend", url.Values{"c": {ch.ID}, "loginId": {p.NationalCode}})
+	wantStatus(t, res, body, http.StatusTooManyRequests,
+		`<div class="error-summary" role="alert"><p>کد پیشین هنوز تازه است؛ ۶۰ ثانیهٔ دیگر دوباره درخواست کنید.</p></div>`,
+		`name="c" value="`+ch.ID+`"`, `name="loginId" value="`+p.NationalCode+`"`)
+	if res.Header.Get("Retry-After") != "60" {
+		t.Errorf("Retry-After %q, want 60", res.Header.Get("Retry-After"))
+	}
+	for _, blame := range []string{`aria-invalid="true"`, "لطفاً این موارد را اصلاح کنید", `id="otp-code-error"`} {
+		if strings.Contains(body, blame) {
+			t.Errorf("the cooldown is blamed on the code's field (%s):\n%s", blame, body)
+		}
+	}
+	if w.sms.count() != sent {
+		t.Error("a code was sent within the cooldown")
+	}
+	b.get("/login?lang=en")
+	res, body = b.post("/login/resend", url.Values{"c": {ch.ID}})
+	wantStatus(t, res, body, http.StatusTooManyRequests, `role="alert"><p>a code was just sent; you can ask for another in 60 seconds</p>`)
+	if strings.Contains(body, "Please correct the following") || strings.Contains(body, `aria-invalid="true"`) {
+		t.Errorf("the cooldown is blamed on the code's field:\n%s", body)
+	}
+	res, body = b.post("/login/code", url.Values{"c": {ch.ID}, "code": {w.sms.lastCode(t, p.Mobiles[0])}})
+	wantStatus(t, res, body, http.StatusSeeOther)
 }

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/panjereh/panjereh/internal/clocktest"
 
 	"github.com/panjereh/panjereh/internal/audit"
@@ -33,6 +35,7 @@ var services = identity.ExchangeServices{
 	LegalPersons: "IR/GOV/ssaa/registry/legal-persons",
 	Foreigners:   "IR/GOV/bafia/registry/foreigners",
 	Residence:    "IR/GOV/sabteahval/registry/residence",
+	Post:         "IR/GOV/post/address/postcode",
 }
 
 var servicePaths = map[string]string{
@@ -41,6 +44,7 @@ var servicePaths = map[string]string{
 	services.LegalPersons: "/registry/legal-persons",
 	services.Foreigners:   "/registry/foreigners",
 	services.Residence:    "/registry/residence",
+	services.Post:         "/registry/post/address",
 }
 
 // sentSMS records what the outbox was given; it is the operator's side.
@@ -775,6 +779,56 @@ func TestRateLimits(t *testing.T) {
 	}
 }
 
+// TestFailedRegistrationsDoNotStopLogins: registration attempts are
+// limited per identifier with a counter of their own, so that refused
+// registrations (a mistyped birth date) do not use up the codes the
+// identifier's logins may be sent; the limit holds for every node.
+func TestFailedRegistrationsDoNotStopLogins(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	p := persona(t, "ordinary")
+	wrong := natural(p)
+	wrong.BirthDate = "1370/05/13"
+	for i := range 4 {
+		_, _, err := w.svc.Register(ctx, wrong, cl)
+		if e := wantCode(t, err, identity.CodeBirthDateMismatch); e == nil {
+			t.Fatalf("attempt %d", i+1)
+		}
+	}
+	if _, _, err := w.svc.Register(ctx, natural(p), cl); err != nil {
+		t.Fatal(err)
+	}
+	// From another browser, once the cooldown has passed, the login's
+	// code goes; the identifier's codes so far are the registration's.
+	w.clock.Add(time.Minute)
+	if _, err := w.svc.StartLogin(ctx, p.NationalCode, identity.Client{IP: "198.51.100.7"}); err != nil {
+		t.Fatalf("a login after four refused registrations and one that went: %v", err)
+	}
+
+	// Registration attempts are still limited: five per identifier in
+	// 15 minutes, here on two nodes sharing the database.
+	q := persona(t, "wife")
+	wrong = natural(q)
+	wrong.BirthDate = "1300/01/01"
+	other := *w.svc
+	for i := range 5 {
+		node := w.svc
+		if i%2 == 1 {
+			node = &other
+		}
+		_, _, err := node.Register(ctx, wrong, identity.Client{IP: fmt.Sprintf("192.0.2.%d", 100+i)})
+		wantCode(t, err, identity.CodeBirthDateMismatch)
+	}
+	_, _, err := w.svc.Register(ctx, natural(q), identity.Client{IP: "192.0.2.200"})
+	if e := wantCode(t, err, identity.CodeRateLimited); e.RetryAfter <= 0 || e.RetryAfter > 15*time.Minute {
+		t.Errorf("Retry-After %v", e.RetryAfter)
+	}
+	w.clock.Add(15 * time.Minute)
+	if _, _, err := w.svc.Register(ctx, natural(q), cl); err != nil {
+		t.Errorf("a registration once the window has passed: %v", err)
+	}
+}
+
 // TestEndIdleSessions: sessions left to idle out, or past their absolute
 // end, are ended by the sweep without their browser coming back, each
 // told to OnSessionEnd (for the agencies' back-channel logout) once; a
@@ -1036,7 +1090,13 @@ func TestForeignNationalRegistration(t *testing.T) {
 	in.Mobile = f.Mobiles[0]
 	in.BirthDate = "1368/03/02"
 	_, _, err = w.svc.Register(ctx, in, cl)
-	wantCode(t, err, identity.CodeBirthDateMismatch)
+	// The birth date is the foreign-nationals bureau's, not the civil
+	// registry's, and the reason says so.
+	if e := wantCode(t, err, identity.CodeBirthDateMismatch); e.Field != "birthDate" ||
+		!strings.Contains(e.Fa, "ادارهٔ کل امور اتباع") || strings.Contains(e.Fa, "ثبت احوال") ||
+		!strings.Contains(e.En, "Foreign Immigrants") || strings.Contains(e.En, "civil registry") {
+		t.Errorf("a foreign national's birth date mismatch: field %q, %q / %q", e.Field, e.Fa, e.En)
+	}
 	in.BirthDate = f.BirthDate
 	in.ForeignID = "19871234560"
 	_, _, err = w.svc.Register(ctx, in, cl)
@@ -1049,8 +1109,23 @@ func TestForeignNationalRegistration(t *testing.T) {
 	if a.LoginID != f.FIDA || a.ForeignID != f.FIDA || a.NationalCode != "" || a.FirstName != f.FirstName || a.Source["foreignId"] != "foreign-nationals" {
 		t.Errorf("account %+v", a)
 	}
-	if _, _, _, err := w.svc.Login(ctx, ch.ID, w.sms.lastCode(t, f.Mobiles[0]), cl, identity.LoginOptions{}); err != nil {
+	if _, _, token, err := w.svc.Login(ctx, ch.ID, w.sms.lastCode(t, f.Mobiles[0]), cl, identity.LoginOptions{}); err != nil {
 		t.Fatal(err)
+	} else {
+		// The residence: the postal code the bureau has for them, and
+		// the Post's province and city for it, each with its source,
+		// kept with the account.
+		_, got, err := w.svc.Authenticate(ctx, token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]string{"postalCode": f.PostalCode, "province": "خراسان رضوی", "city": "مشهد",
+			"source postalCode": "foreign-nationals", "source province": "post", "source city": "post"}
+		have := map[string]string{"postalCode": got.PostalCode, "province": got.Province, "city": got.City,
+			"source postalCode": got.Source["postalCode"], "source province": got.Source["province"], "source city": got.Source["city"]}
+		if diff := cmp.Diff(want, have); diff != "" {
+			t.Errorf("a foreign national's residence (-want +got):\n%s", diff)
+		}
 	}
 	// The audit log names the person by the FIDA, as others by the
 	// national code.
@@ -1076,6 +1151,25 @@ func TestRegisterWithoutResidence(t *testing.T) {
 	}
 	if a.PostalCode != "" || a.Province != "" || a.City != "" || a.Source["postalCode"] != "" {
 		t.Errorf("an address without its registry: %q %q %q %q", a.PostalCode, a.Province, a.City, a.Source["postalCode"])
+	}
+}
+
+// TestForeignNationalWithoutThePost: the Post's province and city are a
+// convenience, as a citizen's legal residence is: when the Post cannot
+// be asked, a foreign national registers with the bureau's postal code
+// alone.
+func TestForeignNationalWithoutThePost(t *testing.T) {
+	w := newWorld(t)
+	reg := w.svc.Registries.(*identity.ExchangeRegistries)
+	reg.Services.Post = "IR/GOV/nowhere/address/postcode" // the gateway answers 404
+	f := persona(t, "foreigner")
+	in := identity.RegisterInput{Kind: identity.KindForeign, ForeignID: f.FIDA, BirthDate: f.BirthDate, Mobile: f.Mobiles[0]}
+	a, _, err := w.svc.Register(context.Background(), in, cl)
+	if err != nil {
+		t.Fatalf("registration failed without the Post: %v", err)
+	}
+	if a.PostalCode != f.PostalCode || a.Source["postalCode"] != "foreign-nationals" || a.Province != "" || a.City != "" || a.Source["city"] != "" {
+		t.Errorf("without the Post: postal code %q (%s), province %q, city %q (%s)", a.PostalCode, a.Source["postalCode"], a.Province, a.City, a.Source["city"])
 	}
 }
 

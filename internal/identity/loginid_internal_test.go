@@ -20,6 +20,10 @@ func TestNormalizeLoginID(t *testing.T) {
 		{in: "1987-1234-5601", want: "198712345601"},
 		{in: "001-234567-8", err: "check digit"},
 		{in: "0012345", err: "10 digits"},
+		// Too long for any: the reason names all three, not the
+		// national code's ten digits alone.
+		{in: "1987123456012", err: "a national code has 10 digits, a legal national ID 11 and a foreign national identifier (FIDA) 12; 13 were given"},
+		{in: "۱۹۸۷-۱۲۳۴-۵۶۰۱-۲۳", err: "14 were given"},
 		{in: "ABCDEFGHIJ", err: "not a digit"},
 	} {
 		got, err := normalizeLoginID(c.in)

@@ -84,6 +84,7 @@ var messages = web.Messages{
 	"source.company-residence": {Fa: "سازمان ثبت اسناد و املاک و شرکت ملی پست (اقامتگاه قانونی شرکت)", En: "Deeds registration and Iran Post (the company's legal residence)"},
 	"source.legal-persons":     {Fa: "سازمان ثبت اسناد و املاک (اشخاص حقوقی)", En: "Deeds registration (legal persons)"},
 	"source.foreign-nationals": {Fa: "ادارهٔ کل امور اتباع", En: "Bureau for foreign nationals"},
+	"source.post":              {Fa: "شرکت ملی پست (نشانی کد پستی)", En: "Iran Post (the postal code's address)"},
 	"source.":                  {Fa: "پنجره", En: "Panjereh"},
 
 	"sessions.title":   {Fa: "نشست‌های فعال", En: "Active sessions"},

@@ -34,7 +34,7 @@ func (s *Service) ChangeMobile(ctx context.Context, accountID, mobile string, cl
 	}
 	now := s.now()
 	// The address's limit protects Shahkar; the code's limits follow.
-	if err := s.limit(ctx, s.DB.Write, cl, "", "", now); err != nil {
+	if err := s.limit(ctx, s.DB.Write, cl, "", now); err != nil {
 		return Challenge{}, err
 	}
 	ok, err := s.Registries.MobileMatches(ctx, m, owner)

@@ -33,9 +33,11 @@ type Access struct {
 	At           time.Time
 	Who          web.Text // the member that asked
 	Client       string   // its subsystem
-	Service      string
+	Service      string   // the service's address on the exchange
+	ServiceTitle web.Text // what the service is, and whose; empty if unknown
 	TrackingCode string
-	Status       int
+	Status       int      // the HTTP status the exchange answered with
+	Result       web.Text // the status in words
 }
 
 // Activity lists the security events of an account, named by its login

@@ -55,6 +55,9 @@ type Foreigner struct {
 	Gender                                             int
 	BirthDate                                          iran.JalaliDate
 	PermitExpires                                      time.Time // zero if unknown
+	// PostalCode is the postal code of the residence the bureau has for
+	// them; empty if it has none.
+	PostalCode string
 }
 
 // Exchange services registration calls, by their exchange addresses.
@@ -64,6 +67,7 @@ type ExchangeServices struct {
 	LegalPersons string
 	Foreigners   string
 	Residence    string // the civil registry's legal residence; optional
+	Post         string // the Post's address of a postal code; optional
 }
 
 // Address is a legal residence as the account keeps it.
@@ -80,6 +84,19 @@ type ResidenceBook interface {
 	// code or a company's legal ID, asked on behalf of user (the national
 	// code of the person registering).
 	Residence(ctx context.Context, id, user string) (Address, error)
+}
+
+// PostBook is Registries that can also tell the Post's address of a
+// postal code (C4). A foreign national has no legal residence at the
+// civil registry: the foreign-nationals bureau gives their postal code,
+// and registration asks the Post for its province and city, as the civil
+// registry does for a citizen's, with the same convenience: a failure
+// neither stops nor delays a registration.
+type PostBook interface {
+	// PostalAddress tells the province and city of postalCode, asked
+	// about, and on behalf of, person (the FIDA of the foreign national
+	// registering).
+	PostalAddress(ctx context.Context, postalCode, person string) (Address, error)
 }
 
 // ExchangeRegistries reaches the base registries through the national
@@ -219,25 +236,56 @@ func (x *ExchangeRegistries) Residence(ctx context.Context, id, user string) (Ad
 		return Address{}, ErrNoRecord
 	}
 	var out struct {
-		PostalCode string `json:"postalCode"`
-		Address    *struct {
-			Province     string `json:"province"`
-			TownShip     string `json:"townShip"`
-			LocalityType string `json:"localityType"`
-			LocalityName string `json:"localityName"`
-		} `json:"address"`
+		PostalCode string       `json:"postalCode"`
+		Address    *postAddress `json:"address"`
 	}
 	if _, err := x.call(ctx, nix.Call{Service: x.Services.Residence, Path: id, Subject: id, User: user}, &out); err != nil {
 		return Address{}, lookupErr(err)
 	}
 	a := Address{PostalCode: out.PostalCode}
 	if out.Address != nil {
-		a.Province, a.City = out.Address.Province, out.Address.TownShip
-		if out.Address.LocalityType == "شهر" && out.Address.LocalityName != "" {
-			a.City = out.Address.LocalityName
-		}
+		a.Province, a.City = out.Address.Province, out.Address.city()
 	}
 	return a, nil
+}
+
+// postAddress is the part of the Post's address of a postal code that
+// the account keeps, in the Post's field names.
+type postAddress struct {
+	Province     string `json:"province"`
+	TownShip     string `json:"townShip"`
+	LocalityType string `json:"localityType"`
+	LocalityName string `json:"localityName"`
+}
+
+// city is the locality's name, or the township's where the locality is
+// not a city.
+func (p postAddress) city() string {
+	if p.LocalityType == "شهر" && p.LocalityName != "" {
+		return p.LocalityName
+	}
+	return p.TownShip
+}
+
+// PostalAddress asks the Post for the address of a postal code: its
+// province and city.
+func (x *ExchangeRegistries) PostalAddress(ctx context.Context, postalCode, person string) (Address, error) {
+	if x.Services.Post == "" {
+		return Address{}, ErrNoRecord
+	}
+	var out struct {
+		ErrorCode int `json:"errorCode"`
+		postAddress
+	}
+	_, err := x.call(ctx, nix.Call{Service: x.Services.Post, Subject: person, User: person,
+		Body: map[string]string{"Postalcode": postalCode}}, &out)
+	if err != nil {
+		return Address{}, lookupErr(err)
+	}
+	if out.ErrorCode != 0 {
+		return Address{}, fmt.Errorf("identity: the Post answered error code %d for a postal code", out.ErrorCode)
+	}
+	return Address{PostalCode: postalCode, Province: out.Province, City: out.city()}, nil
 }
 
 // Foreigner asks the foreign-nationals registry.
@@ -246,12 +294,13 @@ func (x *ExchangeRegistries) Foreigner(ctx context.Context, fida string) (Foreig
 		FIDA, FirstName, LastName, FatherName, Nationality, BirthDate string
 		Gender                                                        int
 		PermitExpires                                                 string `json:"residencePermitExpires"`
+		PostalCode                                                    string `json:"postalCode"`
 	}
 	if _, err := x.call(ctx, nix.Call{Service: x.Services.Foreigners, Path: fida, Subject: fida}, &out); err != nil {
 		return Foreigner{}, lookupErr(err)
 	}
 	f := Foreigner{FIDA: out.FIDA, FirstName: out.FirstName, LastName: out.LastName, FatherName: out.FatherName,
-		Nationality: out.Nationality, Gender: out.Gender}
+		Nationality: out.Nationality, Gender: out.Gender, PostalCode: out.PostalCode}
 	// The bureau answers Gregorian dates; accept Jalali ones too.
 	if d, err := time.Parse(time.DateOnly, out.BirthDate); err == nil {
 		f.BirthDate = iran.ToJalali(d)

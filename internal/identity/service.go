@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -73,6 +74,9 @@ type Policy struct {
 	// Codes sent per mobile, per login identifier and per IP address, and
 	// registration or login attempts per IP address.
 	PerMobile, PerLogin, PerIP Limit
+	// PerRegistration is the registration attempts per identifier,
+	// counted apart from its codes (PerLogin).
+	PerRegistration Limit
 	// WrongCodes is the wrong codes an account may have entered, over all
 	// its codes, before its codes stop until the window ends: each code
 	// allows MaxAttempts, and new codes keep coming within PerLogin, so
@@ -93,7 +97,8 @@ func DefaultPolicy() Policy {
 	return Policy{
 		CodeDigits: 6, CodeTTL: 2 * time.Minute, MaxAttempts: 5, ResendAfter: time.Minute,
 		PerMobile: Limit{Max: 5, Window: 15 * time.Minute}, PerLogin: Limit{Max: 5, Window: 15 * time.Minute},
-		PerIP: Limit{Max: 30, Window: 15 * time.Minute}, WrongCodes: Limit{Max: 20, Window: 24 * time.Hour},
+		PerIP: Limit{Max: 30, Window: 15 * time.Minute}, PerRegistration: Limit{Max: 5, Window: 15 * time.Minute},
+		WrongCodes:  Limit{Max: 20, Window: 24 * time.Hour},
 		DeviceTTL:   90 * 24 * time.Hour,
 		SessionIdle: 30 * time.Minute, SessionMax: 12 * time.Hour,
 	}
@@ -240,9 +245,18 @@ func (s *Service) Register(ctx context.Context, in RegisterInput, cl Client) (Ac
 			}
 			return err
 		}
-		// The first code starts the cooldown like any other.
-		if _, err := hit(ctx, tx, s.DB.Dialect == sqldb.Postgres, []counter{s.cooldown(a, PurposeLogin)}, "", now); err != nil {
+		// The first code starts the cooldown like any other, and counts
+		// among the identifier's codes (PerLogin), as a login's does; not
+		// among the mobile's, which is yet to be proved.
+		cooldown := s.cooldown(a, PurposeLogin)
+		over, err := hit(ctx, tx, s.DB.Dialect == sqldb.Postgres, []counter{cooldown, {key: "login:" + a.LoginID, l: s.Policy.PerLogin}}, "", now)
+		if err != nil {
 			return err
+		}
+		for _, o := range over {
+			if o.key != cooldown.key {
+				return rateLimited(o.wait)
+			}
 		}
 		if ch, err = s.newChallenge(ctx, tx, a, PurposeLogin, a.Mobile, "", now); err != nil {
 			return err
@@ -389,7 +403,7 @@ func (s *Service) checkRegistration(ctx context.Context, in RegisterInput, cl Cl
 		errs[0].Also = errs[1:]
 		return a, errs[0]
 	}
-	if err := s.limit(ctx, s.DB.Write, cl, "", a.LoginID, now); err != nil {
+	if err := s.limit(ctx, s.DB.Write, cl, a.LoginID, now); err != nil {
 		return a, err
 	}
 	// A legal person has one account. A current signatory may register
@@ -406,6 +420,7 @@ func (s *Service) checkRegistration(ctx context.Context, in RegisterInput, cl Cl
 	}
 
 	reg := s.Registries
+	postal := "" // a foreign national's, from the bureau
 	switch in.Kind {
 	case KindLegal:
 		c, err := reg.LegalPerson(ctx, a.LegalID)
@@ -447,6 +462,7 @@ func (s *Service) checkRegistration(ctx context.Context, in RegisterInput, cl Cl
 		}
 	case KindForeign:
 		f, err := reg.Foreigner(ctx, a.ForeignID)
+		postal = f.PostalCode
 		switch {
 		case errors.Is(err, ErrNoRecord):
 			return a, newError(http.StatusUnprocessableEntity, CodeNotFound, "foreignId",
@@ -454,7 +470,7 @@ func (s *Service) checkRegistration(ctx context.Context, in RegisterInput, cl Cl
 		case err != nil:
 			return a, registryDown(err)
 		case f.BirthDate != birth:
-			return a, birthMismatch()
+			return a, foreignBirthMismatch()
 		case !f.PermitExpires.IsZero() && f.PermitExpires.Before(now):
 			return a, newError(http.StatusUnprocessableEntity, CodePermitExpired, "foreignId",
 				"پروانهٔ اقامت شما منقضی شده است.", "your residence permit has expired")
@@ -477,26 +493,66 @@ func (s *Service) checkRegistration(ctx context.Context, in RegisterInput, cl Cl
 		return a, mobileNotOwner()
 	}
 	a.Source["mobile"] = "shahkar"
-	// A company's legal residence is its own, not its signatory's home,
-	// and its source the registration office's, not the civil
-	// registry's (C5).
-	resident, source := a.NationalCode, "residence"
-	if in.Kind == KindLegal {
-		resident, source = a.LegalID, "company-residence"
-	}
-	if rb, ok := reg.(ResidenceBook); ok && resident != "" {
-		addr, err := rb.Residence(ctx, resident, a.NationalCode)
-		switch {
-		case err == nil:
-			a.PostalCode, a.Province, a.City = addr.PostalCode, addr.Province, addr.City
-			for _, k := range []string{"postalCode", "province", "city"} {
-				a.Source[k] = source
-			}
-		case !errors.Is(err, ErrNoRecord):
-			s.logger().WarnContext(ctx, "identity: legal residence not available; registering without it", "err", err)
-		}
+	if in.Kind == KindForeign {
+		s.foreignResidence(ctx, &a, postal)
+	} else {
+		s.legalResidence(ctx, &a)
 	}
 	return a, nil
+}
+
+// legalResidence adds to a the legal residence (C5) the civil registry
+// gives, its postal code and the Post's province and city for it, if it
+// can be asked. A company's legal residence is its own, not its
+// signatory's home, and its source the registration office's, not the
+// civil registry's.
+func (s *Service) legalResidence(ctx context.Context, a *Account) {
+	resident, source := a.NationalCode, "residence"
+	if a.Kind == KindLegal {
+		resident, source = a.LegalID, "company-residence"
+	}
+	rb, ok := s.Registries.(ResidenceBook)
+	if !ok {
+		return
+	}
+	addr, err := rb.Residence(ctx, resident, a.NationalCode)
+	switch {
+	case err == nil:
+		a.PostalCode, a.Province, a.City = addr.PostalCode, addr.Province, addr.City
+		for _, k := range []string{"postalCode", "province", "city"} {
+			a.Source[k] = source
+		}
+	case !errors.Is(err, ErrNoRecord):
+		s.logger().WarnContext(ctx, "identity: legal residence not available; registering without it", "err", err)
+	}
+}
+
+// foreignResidence adds to a, a foreign national's account, the
+// residence whose postal code the foreign-nationals bureau gave (postal,
+// empty if none), and the Post's province and city for it if the Post
+// can be asked: each with the registry it came from.
+func (s *Service) foreignResidence(ctx context.Context, a *Account, postal string) {
+	if postal == "" {
+		return
+	}
+	code, err := iran.NormalizePostalCode(postal)
+	if err != nil {
+		s.logger().WarnContext(ctx, "identity: the foreign-nationals bureau's postal code is not valid; registering without it", "err", err)
+		return
+	}
+	a.PostalCode, a.Source["postalCode"] = code, "foreign-nationals"
+	pb, ok := s.Registries.(PostBook)
+	if !ok {
+		return
+	}
+	addr, err := pb.PostalAddress(ctx, code, a.ForeignID)
+	switch {
+	case err == nil:
+		a.Province, a.City = addr.Province, addr.City
+		a.Source["province"], a.Source["city"] = "post", "post"
+	case !errors.Is(err, ErrNoRecord):
+		s.logger().WarnContext(ctx, "identity: the Post's address of a foreign national's postal code not available; registering without it", "err", err)
+	}
 }
 
 func mobileNotOwner() *Error {
@@ -508,6 +564,14 @@ func mobileNotOwner() *Error {
 func birthMismatch() *Error {
 	return newError(http.StatusUnprocessableEntity, CodeBirthDateMismatch, "birthDate",
 		"تاریخ تولد با اطلاعات ثبت احوال مطابقت ندارد.", "the birth date does not match the civil registry")
+}
+
+// foreignBirthMismatch is birthMismatch for a foreign national, whose
+// birth date the foreign-nationals bureau keeps, not the civil registry.
+func foreignBirthMismatch() *Error {
+	return newError(http.StatusUnprocessableEntity, CodeBirthDateMismatch, "birthDate",
+		"تاریخ تولد با اطلاعات ادارهٔ کل امور اتباع و مهاجرین خارجی مطابقت ندارد.",
+		"the birth date does not match the records of the Bureau for Aliens and Foreign Immigrants' Affairs")
 }
 
 func personErr(err error, p Person) error {
@@ -554,21 +618,34 @@ func normalizeLoginID(s string) (string, error) {
 			digits++
 		}
 	}
-	switch digits {
-	case 11:
+	switch {
+	case digits == 11:
 		return iran.NormalizeLegalID(v)
-	case 12:
+	case digits == 12:
 		return iran.NormalizeFIDA(v)
+	case digits > 12:
+		// Longer than any of the three: the national code's reason would
+		// tell a FIDA's holder that ten digits are wanted.
+		return "", &iran.ValidationError{Kind: kindLoginID, Code: iran.CodeLength,
+			Fa: fmt.Sprintf("شناسه بیش از اندازه بلند است: کد ملی ۱۰ رقم، شناسهٔ ملی شخص حقوقی ۱۱ رقم و شناسهٔ فراگیر اتباع خارجی ۱۲ رقم است؛ %s رقم وارد شده است.",
+				iran.ToPersianDigits(strconv.Itoa(digits))),
+			En: fmt.Sprintf("the identifier is too long: a national code has 10 digits, a legal national ID 11 and a foreign national identifier (FIDA) 12; %d were given", digits)}
 	}
 	return iran.NormalizeNationalCode(v)
 }
 
-// limit applies the per-IP, per-login and per-mobile limits with q;
-// empty keys are skipped.
-func (s *Service) limit(ctx context.Context, q sqldb.Querier, cl Client, mobile, login string, now time.Time) error {
+// kindLoginID names the login form's identifier, which is any of three
+// kinds, in its validation errors.
+const kindLoginID iran.Kind = "login-id"
+
+// limit applies with q the per-IP limit and, for a registration with
+// login identifier register (empty otherwise), the limit of registration
+// attempts per identifier. Those are counted apart from the codes sent
+// for the identifier (PerLogin), so that registrations refused, for a
+// mistyped birth date say, do not stop its logins.
+func (s *Service) limit(ctx context.Context, q sqldb.Querier, cl Client, register string, now time.Time) error {
 	p := s.Policy
-	return s.count(ctx, q, []counter{{key: ipKey(cl.IP), l: p.PerIP}, {key: "login:" + login, l: p.PerLogin},
-		{key: "mobile:" + mobile, l: p.PerMobile}}, "", now)
+	return s.count(ctx, q, []counter{{key: ipKey(cl.IP), l: p.PerIP}, {key: "register:" + register, l: p.PerRegistration}}, "", now)
 }
 
 // cooldown is the counter that lets one code a minute go to an account
@@ -1018,7 +1095,16 @@ type LoginOptions struct {
 	// account is an SQL expression for the ID of the challenge's
 	// account, in which $1 stands for the challenge's ID, challengeID.
 	Prefetch func(tx *sqldb.Tx, account, challengeID string) error
+	// Replaces is the session token the browser's cookie holds, if any,
+	// which the new session's cookie replaces: that session, if still
+	// open, ends with the login (EndReplaced), whoever's it is, so that
+	// no session is left that no browser can end.
+	Replaces string
 }
+
+// EndReplaced is the end reason of a session whose browser has logged
+// in again, its cookie replaced by the new session's.
+const EndReplaced = "replaced"
 
 // Login checks the code of a login challenge and starts a session. It
 // returns the session and the token for its cookie.
@@ -1030,6 +1116,11 @@ func (s *Service) Login(ctx context.Context, challengeID, code string, cl Client
 		// A login lost in a crash costs the person a new one; whatever
 		// is built on it durably, such as tokens issued, carries it.
 		tx.RelaxDurability()
+		if opts.Replaces != "" {
+			if err := s.endReplaced(ctx, tx, opts.Replaces, c.account, cl, now); err != nil {
+				return err
+			}
+		}
 		var err error
 		if sess, token, err = s.createSession(ctx, tx, c.account, cl, opts, now); err != nil {
 			return err

@@ -291,8 +291,14 @@ func (s *Service) end(ctx context.Context, sessionID, reason string, now time.Ti
 }
 
 // endSQL ends session $1 at $2 for reason $3, unless it has ended.
-const endSQL = `UPDATE identity_sessions SET ended_at = $2, end_reason = $3
-WHERE id = $1 AND ended_at IS NULL`
+var endSQL = endSQLBy("id")
+
+// endSQLBy ends the session whose column col is $1 at $2 for reason $3,
+// unless it has ended.
+func endSQLBy(col string) string {
+	return `UPDATE identity_sessions SET ended_at = $2, end_reason = $3
+WHERE ` + col + ` = $1 AND ended_at IS NULL`
+}
 
 // endIf ends a session not yet ended, on the further condition cond (SQL
 // after AND, where $2 is now), tells OnSessionEnd, and reports whether it
@@ -309,6 +315,35 @@ func (s *Service) endIf(ctx context.Context, sessionID, reason, cond string, now
 		s.OnSessionEnd(ctx, sessionID)
 	}
 	return true, nil
+}
+
+// endReplaced ends, in tx, the open session whose cookie token a login
+// by a replaces in the browser, a's or another account's, audited as
+// that account's and told to OnSessionEnd once tx commits, for the
+// back-channel logout of the agencies it entered. A token of no open
+// session, or of one past its idle or absolute end (which the sweep
+// ends for that reason), ends nothing.
+func (s *Service) endReplaced(ctx context.Context, tx *sqldb.Tx, token string, a Account, cl Client, now time.Time) error {
+	var sid, owner string
+	err := sqldb.ScanOne(ctx, tx, endSQLBy("token_hash")+` AND idle_until > $2 AND expires_at > $2 RETURNING id, account_id`,
+		[]any{tokenHash(token), now, EndReplaced}, &sid, &owner)
+	if errors.Is(err, sqldb.ErrNotFound) {
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("identity: end the replaced session: %w", err)
+	}
+	if owner != a.ID {
+		if a, err = accountBy(ctx, tx, "id", owner); err != nil {
+			return fmt.Errorf("identity: end the replaced session: %w", err)
+		}
+	}
+	if err := s.auditTx(ctx, tx, EventSessionEnded, a.personID(), a.LoginID, cl, map[string]string{"session": sid, "reason": EndReplaced}); err != nil {
+		return err
+	}
+	if s.OnSessionEnd != nil {
+		tx.AfterCommit(func() { s.OnSessionEnd(ctx, sid) })
+	}
+	return nil
 }
 
 // Account returns an account by its ID.
