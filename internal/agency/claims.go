@@ -96,6 +96,12 @@ func newAttribute(claim string, label web.Text, v any) attribute {
 		}
 	case "phone_number":
 		a.LTR = true
+	case "address.region":
+		// Provinces are released by their Persian names.
+		if en, ok := iran.ProvinceEnglish(s); ok {
+			a.Value = web.Text{Fa: s, En: en}
+			return a
+		}
 	}
 	if t, ok := valueNames[s]; ok {
 		a.Value = t

@@ -69,12 +69,15 @@ func TestForeignNationalsAccountPage(t *testing.T) {
 	wantStatus(t, res, body, http.StatusOK,
 		"<bdi>"+fa(f.FIDA)+"</bdi></td><td>ادارهٔ کل امور اتباع</td>",
 		"<bdi>"+fa(f.PostalCode)+"</bdi></td><td>ادارهٔ کل امور اتباع</td>",
-		"<bdi>خراسان رضوی</bdi></td><td>شرکت ملی پست (نشانی کد پستی)</td>",
+		"<td>خراسان رضوی</td><td>شرکت ملی پست (نشانی کد پستی)</td>",
 		"<bdi>مشهد</bdi></td><td>شرکت ملی پست (نشانی کد پستی)</td>")
 	b.get("/account?lang=en")
 	res, body = b.get("/account")
 	wantStatus(t, res, body, http.StatusOK,
 		"<bdi>"+f.FIDA+"</bdi></td><td>Bureau for foreign nationals</td>",
 		"<bdi>"+f.PostalCode+"</bdi></td><td>Bureau for foreign nationals</td>",
-		"</bdi></td><td>Iran Post (the postal code&#39;s address)</td>")
+		"</bdi></td><td>Iran Post (the postal code&#39;s address)</td>",
+		// The province in English; the Post names the city in Persian only.
+		"<td>Razavi Khorasan</td><td>Iran Post (the postal code&#39;s address)</td>",
+		"<bdi>مشهد</bdi></td><td>Iran Post (the postal code&#39;s address)</td>")
 }

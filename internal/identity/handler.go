@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/panjereh/panjereh/internal/iran"
 	"github.com/panjereh/panjereh/internal/sqldb"
 	"github.com/panjereh/panjereh/internal/web"
 )
@@ -525,7 +526,15 @@ func profileRows(a Account) []profileRow {
 	}
 	number("mobile", a.Mobile, "mobile")
 	number("postalCode", a.PostalCode, "postalCode")
-	add("province", a.Province, "province")
+	if a.Province != "" {
+		// The registries name the province in Persian; English pages give
+		// it its English name, which every province has.
+		name := web.Text{Fa: a.Province, En: a.Province}
+		if en, ok := iran.ProvinceEnglish(a.Province); ok {
+			name.En = en
+		}
+		said("province", name, "province")
+	}
 	add("city", a.City, "city")
 	return rows
 }

@@ -1,0 +1,23 @@
+package agency
+
+import (
+	"testing"
+
+	"github.com/panjereh/panjereh/internal/web"
+)
+
+// TestAddressInEnglish: the province, released by its Persian name, is
+// shown by its English name on English pages; the city, which has no
+// English name in the registries, as it is.
+func TestAddressInEnglish(t *testing.T) {
+	got := map[string]web.Text{}
+	for _, a := range attributes(map[string]any{"address": map[string]any{"region": "خراسان رضوی", "locality": "مشهد"}}) {
+		got[a.Claim] = a.Value
+	}
+	if want := (web.Text{Fa: "خراسان رضوی", En: "Razavi Khorasan"}); got["address.region"] != want {
+		t.Errorf("province %+v, want %+v", got["address.region"], want)
+	}
+	if want := (web.Text{Fa: "مشهد", En: "مشهد"}); got["address.locality"] != want {
+		t.Errorf("city %+v, want %+v", got["address.locality"], want)
+	}
+}
