@@ -39,7 +39,7 @@ func commands() map[string]command {
 		"bench":    {"measure registry lookups under load and print the numbers", runBench},
 		"version":  {"print the version", runVersion},
 		"ca":       {"manage the exchange's certificate authority: init, issue, revoke, list", runCA},
-		"exchange": {"the information exchange: verify-log, grant, revoke, rights", runExchange},
+		"exchange": {"the information exchange: verify-log, grant, revoke, rights, publish-registries", runExchange},
 		"audit":    {"verify the tamper-evident audit log", runAudit},
 	}
 }

@@ -88,10 +88,14 @@ func openAccess(ctx context.Context, cfg config.Config, log *slog.Logger, db *sq
 		// Codes are listed on a page only in the demo: a server started
 		// with the development sink prints them to its terminal alone.
 		a.devPage = dev
+		if !dev {
+			log.Warn("sms: the development sink sends no SMS and prints one-time codes on this terminal; " +
+				"it takes every node's queued messages too, so never start it on a database real people use")
+		}
 	default:
 		return fail(errNoSMS)
 	}
-	disp := &notify.Dispatcher{Outbox: a.outbox, Provider: provider, Logger: log}
+	disp := &notify.Dispatcher{Outbox: a.outbox, Provider: provider, Logger: log, Retention: cfg.SMSRetention}
 	disp.Start(ctx)
 	a.closers = append(a.closers, disp.Close)
 

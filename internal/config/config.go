@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/panjereh/panjereh/internal/iran"
 )
 
 // Config is everything an operator can set.
@@ -67,6 +69,9 @@ type Config struct {
 	SMS string
 	// SMPPAddr, SMPPSystemID and SMPPPassword reach the operator's SMSC.
 	SMPPAddr, SMPPSystemID, SMPPPassword string
+	// SMSRetention is how long sent, failed and expired SMS messages are
+	// kept in the outbox; zero keeps them.
+	SMSRetention time.Duration
 	// Overseers are national codes whose accounts get the oversight role.
 	Overseers []string
 }
@@ -85,6 +90,7 @@ func Default() Config {
 		Persons:         5000,
 		Seed:            1403,
 		ShutdownTimeout: 15 * time.Second,
+		SMSRetention:    30 * 24 * time.Hour,
 	}
 }
 
@@ -99,7 +105,7 @@ type setting struct {
 func (c *Config) settings() []setting {
 	return []setting{
 		{"data-dir", "directory for the embedded database and state", (*stringValue)(&c.DataDir)},
-		{"dsn", "database: sqlite:PATH or postgres://user@host:5432/db (default: SQLite under data-dir)", (*stringValue)(&c.DSN)},
+		{"dsn", "database: sqlite:PATH or postgres://user@host:5432/db (default: SQLite under data-dir)", (*dsnValue)(&c.DSN)},
 		{"addr", "listen address of the national window", (*stringValue)(&c.Addr)},
 		{"registry-addr", "listen address of the simulated base registries", (*stringValue)(&c.RegistryAddr)},
 		{"exchange-addr", "TLS listen address of the information exchange gateway", (*stringValue)(&c.ExchangeAddr)},
@@ -114,11 +120,12 @@ func (c *Config) settings() []setting {
 		{"seed", "seed of the synthetic data generator", (*int64Value)(&c.Seed)},
 		{"trusted-proxies", "comma-separated CIDRs whose X-Forwarded-For and X-Forwarded-Proto headers are trusted", (*prefixesValue)(&c.TrustedProxies)},
 		{"shutdown-timeout", "how long a graceful shutdown may take", (*durationValue)(&c.ShutdownTimeout)},
-		{"secret", "the window's secret, 64 hex digits, the same on every node: it keys the one-time code hashes, seals the login requests in flight and the signing keys (default: kept in data-dir)", (*stringValue)(&c.Secret)},
+		{"secret", "the window's secret, at least 64 hex digits (32 bytes), the same on every node: it keys the one-time code hashes, seals the login requests in flight and the signing keys (default: kept in data-dir)", (*secretValue)(&c.Secret)},
 		{"sms", "how one-time codes are sent: dev (printed on the terminal; also listed at /dev/sms in the demo) or smpp", (*stringValue)(&c.SMS)},
 		{"smpp-addr", "the SMS operator's SMPP server, host:port", (*stringValue)(&c.SMPPAddr)},
 		{"smpp-system-id", "the SMPP bind's system_id", (*stringValue)(&c.SMPPSystemID)},
-		{"smpp-password", "the SMPP bind's password", (*stringValue)(&c.SMPPPassword)},
+		{"smpp-password", "the SMPP bind's password", (*secretValue)(&c.SMPPPassword)},
+		{"sms-retention", "how long sent, failed and expired SMS messages stay in the outbox, checked hourly; 0 keeps them", (*durationValue)(&c.SMSRetention)},
 		{"overseers", "comma-separated national codes whose accounts may use the ministry's console", (*listValue)(&c.Overseers)},
 	}
 }
@@ -206,7 +213,12 @@ func (c *Config) Validate() error {
 	for _, o := range c.Overseers {
 		if len(o) != 10 || strings.Trim(o, "0123456789") != "" {
 			errs = append(errs, fmt.Errorf("overseers: %q is not a 10-digit national code", o))
+		} else if _, err := iran.NormalizeNationalCode(o); err != nil {
+			errs = append(errs, fmt.Errorf("overseers: %q is not a national code: %v", o, err))
 		}
+	}
+	if c.SMSRetention < 0 {
+		errs = append(errs, fmt.Errorf("sms-retention: %v must not be negative", c.SMSRetention))
 	}
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("shutdown-timeout: %v must be positive", c.ShutdownTimeout))

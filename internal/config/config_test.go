@@ -52,14 +52,58 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 	_, err := load(t, map[string]string{"PANJEREH_LOG_LEVEL": "loud"},
 		"--addr", "nonsense", "--registry-addr", "127.0.0.1:99999", "--log-format", "xml",
 		"--persons", "-1", "--dsn", "mysql://x", "--shutdown-timeout", "0s", "--public-url", "ftp://x",
-		"--exchange-upstream", "http://x", "--exchange-partners", "IR/GOV/a=b")
+		"--exchange-upstream", "http://x", "--exchange-partners", "IR/GOV/a=b", "--sms-retention", "-1h")
 	if err == nil {
 		t.Fatal("want errors")
 	}
-	for _, want := range []string{"addr:", "registry-addr:", "log-level:", "log-format:", "persons:", "dsn:", "shutdown-timeout:", "public-url:", "exchange-upstream:", "exchange-partners:"} {
+	for _, want := range []string{"addr:", "registry-addr:", "log-level:", "log-format:", "persons:", "dsn:", "shutdown-timeout:", "public-url:", "exchange-upstream:", "exchange-partners:", "sms-retention:"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not mention %q:\n%v", want, err)
 		}
+	}
+}
+
+// TestOverseersAreNationalCodes: an overseer is named by a valid
+// national code, check digit included.
+func TestOverseersAreNationalCodes(t *testing.T) {
+	if _, err := load(t, nil, "--overseers", "0021122334,0012345679"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := load(t, nil, "--overseers", "0012345678,1111111111,12345")
+	for _, want := range []string{`"0012345678" is not a national code`, `"1111111111" is not a national code`, `"12345" is not a 10-digit`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error %v does not say %s", err, want)
+		}
+	}
+}
+
+// TestHelpHidesSecrets: -h shows each flag's value from the environment
+// as its default, so the secret and the SMPP password are never shown,
+// and the DSN's password is hidden.
+func TestHelpHidesSecrets(t *testing.T) {
+	c := Default()
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	var help strings.Builder
+	fs.SetOutput(&help)
+	secret := strings.Repeat("ab", 32)
+	env := map[string]string{"PANJEREH_SECRET": secret, "PANJEREH_SMPP_PASSWORD": "s3cr3t-pw",
+		"PANJEREH_DSN": "postgres://panjereh:db-pass@db.example:5432/panjereh"}
+	if err := c.Bind(fs, func(k string) string { return env[k] }); err != nil {
+		t.Fatal(err)
+	}
+	if err := fs.Parse([]string{"-h"}); err != flag.ErrHelp {
+		t.Fatalf("-h: %v", err)
+	}
+	for _, leak := range []string{secret, "s3cr3t-pw", "db-pass"} {
+		if strings.Contains(help.String(), leak) {
+			t.Errorf("-h shows %q:\n%s", leak, help.String())
+		}
+	}
+	if !strings.Contains(help.String(), "postgres://panjereh:xxxxx@db.example:5432/panjereh") {
+		t.Errorf("-h does not show the DSN with its password hidden:\n%s", help.String())
+	}
+	if c.Secret != secret || c.SMPPPassword != "s3cr3t-pw" || c.DSN != env["PANJEREH_DSN"] {
+		t.Errorf("the hidden values were not kept: %+v", c)
 	}
 }
 

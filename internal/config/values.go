@@ -6,12 +6,28 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/panjereh/panjereh/internal/sqldb"
 )
 
 type stringValue string
 
 func (v *stringValue) Set(s string) error { *v = stringValue(s); return nil }
 func (v *stringValue) String() string     { return string(*v) }
+
+// secretValue is a setting that must not be shown: the flag package
+// prints a flag's value when it is bound, taken from the environment, as
+// its default in -h.
+type secretValue string
+
+func (v *secretValue) Set(s string) error { *v = secretValue(s); return nil }
+func (v *secretValue) String() string     { return "" }
+
+// dsnValue is a database DSN, shown with its password hidden.
+type dsnValue string
+
+func (v *dsnValue) Set(s string) error { *v = dsnValue(s); return nil }
+func (v *dsnValue) String() string     { return sqldb.Redact(string(*v)) }
 
 type intValue int
 

@@ -68,13 +68,13 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	case strings.HasSuffix(dsn, ".db"), strings.HasSuffix(dsn, ".sqlite"):
 		return openSQLite(ctx, dsn)
 	}
-	return nil, fmt.Errorf("sqldb: unrecognised DSN %q: want postgres://... or sqlite:PATH", redact(dsn))
+	return nil, fmt.Errorf("sqldb: unrecognised DSN %q: want postgres://... or sqlite:PATH", Redact(dsn))
 }
 
 func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("sqldb: parse postgres DSN %s: %w", redact(dsn), err)
+		return nil, fmt.Errorf("sqldb: parse postgres DSN %s: %w", Redact(dsn), err)
 	}
 	// Scan timestamptz in UTC, as SQLite does, so callers never see the
 	// server's or the machine's zone.
@@ -91,7 +91,7 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 	pool.SetConnMaxIdleTime(5 * time.Minute)
 	if err := pool.PingContext(ctx); err != nil {
 		pool.Close()
-		return nil, fmt.Errorf("sqldb: connect to postgres %s: %w", redact(dsn), err)
+		return nil, fmt.Errorf("sqldb: connect to postgres %s: %w", Redact(dsn), err)
 	}
 	db := &DB{Read: pool, Write: pool, Dialect: Postgres}
 	if u, err := url.Parse(dsn); err == nil {
@@ -224,8 +224,8 @@ func NotFound(err error) error {
 	return err
 }
 
-// redact hides a password in a DSN so it can be logged.
-func redact(dsn string) string {
+// Redact hides a password in a DSN so that it can be logged or shown.
+func Redact(dsn string) string {
 	u, err := url.Parse(dsn)
 	if err != nil || u.User == nil {
 		return dsn
