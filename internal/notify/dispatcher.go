@@ -226,7 +226,25 @@ func (d *Dispatcher) sendOne(ctx context.Context, m Delivery) outcome {
 	if maxAttempts <= 0 {
 		maxAttempts = 8
 	}
+	var unavailable *UnavailableError
 	switch {
+	case errors.As(err, &unavailable):
+		// Nothing is wrong with the message and the provider could not
+		// try it: it waits for the provider, its attempt given back, so
+		// that a long outage of the operator's side does not use up the
+		// attempts meant for transient trouble. The provider has logged
+		// the cause.
+		wait := unavailable.RetryAfter
+		if wait <= 0 {
+			wait = time.Minute
+		}
+		next := now.Add(wait)
+		if !m.ExpiresAt.IsZero() && !next.Before(m.ExpiresAt) {
+			log.InfoContext(ctx, "sms expires before the provider is available again", "err", err)
+			return outcome{id: m.ID, status: StatusExpired, err: msg, unspent: true}
+		}
+		log.DebugContext(ctx, "sms held: provider unavailable", "err", err, "next", next)
+		return outcome{id: m.ID, status: StatusQueued, next: next, err: msg, unspent: true}
 	case errors.Is(err, ErrPermanent):
 		log.WarnContext(ctx, "sms refused for good", "err", err)
 		return outcome{id: m.ID, status: StatusFailed, err: msg}

@@ -8,15 +8,16 @@
 // Dispatcher, of which any number may run on one database, claims due
 // messages in batches for a lease, hands them to a Provider concurrently
 // and records the outcome: sent with the operator's reference, queued
-// again with a backoff after a transient failure, failed after a
-// permanent one or too many attempts, or expired when a message with an
+// again with a backoff after a transient failure, queued again with its
+// attempt unspent while the provider is unavailable (the operator refused
+// the bind), failed after a permanent failure or too many attempts, or expired when a message with an
 // expiry (a one-time code) could not go out in time — it is then never
 // sent late.
 //
 // Providers are the SMPP 3.4 client of package notify/smpp, which speaks
 // to the operator's SMSC, and DevSink, which prints messages to the
 // terminal and lists them on a development page for the demo. Package
-// notify/smsc is a fake SMSC for tests and the demo.
+// notify/smsc is a fake SMSC for tests.
 //
 // docs/sms.md is the operators' guide.
 package notify

@@ -509,3 +509,37 @@ func TestBurstGoesInOneBatch(t *testing.T) {
 		}
 	}
 }
+
+func TestUnavailableProviderKeepsAttempts(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	o, c := newOutbox(t)
+	refused := Unavailable(errors.New("bind refused"), 2*time.Minute)
+	p := &recorder{fail: []error{refused, refused, refused, refused}}
+	d := &Dispatcher{Outbox: o, Provider: p, MaxAttempts: 2}
+	id, _ := o.Send(ctx, Message{To: "09121234567", Body: "اطلاعیه"})
+	code, _ := o.Send(ctx, Message{To: "09351112233", Body: "کد: 123456", Purpose: "otp", ExpiresAt: c.Now().Add(3 * time.Minute)})
+	dispatchOnce(t, d)
+	if s := mustGet(t, o, id); s.Status != StatusQueued || s.Attempts != 0 || s.LastError != "bind refused" || !s.NextAttempt.Equal(c.Now().Add(2*time.Minute)) {
+		t.Fatalf("after the provider was unavailable: %+v", s)
+	}
+	if s := mustGet(t, o, code); s.Status != StatusQueued || s.Attempts != 0 {
+		t.Fatalf("a code after the provider was unavailable: %+v", s)
+	}
+	// Still unavailable at the retry: the notice waits on, more times
+	// than MaxAttempts allows transient failures; the code would only be
+	// tried again after its expiry, so it expires.
+	c.Add(2 * time.Minute)
+	dispatchOnce(t, d)
+	if s := mustGet(t, o, id); s.Status != StatusQueued || s.Attempts != 0 {
+		t.Fatalf("after the provider was unavailable twice: %+v", s)
+	}
+	if s := mustGet(t, o, code); s.Status != StatusExpired || s.Attempts != 0 || s.LastError != "bind refused" {
+		t.Fatalf("a code the provider could not send in time: %+v", s)
+	}
+	c.Add(2 * time.Minute)
+	dispatchOnce(t, d)
+	if s := mustGet(t, o, id); s.Status != StatusSent || s.Attempts != 1 {
+		t.Fatalf("once the provider was back: %+v", s)
+	}
+}

@@ -20,8 +20,10 @@ type Delivery struct {
 // Provider hands messages to an SMS operator. Send returns the operator's
 // reference for the message (several, space-separated, for a message sent
 // in parts). An error is taken as transient, and the message retried
-// later, unless it wraps ErrPermanent. Send is called from several
-// goroutines at once.
+// later, unless it wraps ErrPermanent (the message is refused for good)
+// or ErrUnavailable (the provider can send nothing until it is fixed; the
+// message waits without spending its attempts). Send is called from
+// several goroutines at once.
 type Provider interface {
 	Send(ctx context.Context, d Delivery) (ref string, err error)
 }
@@ -49,3 +51,35 @@ type ProviderFunc func(ctx context.Context, d Delivery) (string, error)
 
 // Send calls f.
 func (f ProviderFunc) Send(ctx context.Context, d Delivery) (string, error) { return f(ctx, d) }
+
+// ErrUnavailable marks a provider error that says nothing about the
+// message: the provider can send no message at all until something is
+// fixed outside Panjereh's control, such as an operator refusing the
+// credentials Panjereh binds with. The dispatcher keeps such messages
+// queued without spending their attempts — a one-time code still expires
+// at its own expiry — and tries them again after the error's RetryAfter.
+// A provider returning it reports the trouble itself (an SMPP client logs
+// an error once per retry of the bind), so the dispatcher does not log it
+// once per message.
+var ErrUnavailable = errors.New("provider unavailable")
+
+// Unavailable wraps err so that errors.Is(err, ErrUnavailable) holds and
+// errors.As finds an *UnavailableError saying when to try again.
+func Unavailable(err error, retryAfter time.Duration) error {
+	if err == nil {
+		return nil
+	}
+	return &UnavailableError{Err: err, RetryAfter: retryAfter}
+}
+
+// UnavailableError is a provider error wrapping ErrUnavailable.
+type UnavailableError struct {
+	Err error
+	// RetryAfter is how long from now the provider will try again;
+	// zero means one minute.
+	RetryAfter time.Duration
+}
+
+func (e *UnavailableError) Error() string        { return e.Err.Error() }
+func (e *UnavailableError) Unwrap() error        { return e.Err }
+func (e *UnavailableError) Is(target error) bool { return target == ErrUnavailable }

@@ -123,6 +123,18 @@ type outcome struct {
 	ref    string
 	err    string
 	sentAt time.Time
+	// unspent gives the attempt back: the provider could not try the
+	// message (ErrUnavailable), so the claim's count does not stand.
+	unspent bool
+}
+
+// spent is how many attempts an outcome's claim used: one, or none when
+// it is given back.
+func (o outcome) spent() int32 {
+	if o.unspent {
+		return 0
+	}
+	return 1
 }
 
 // record stores the outcomes of a batch, all or none: on PostgreSQL in
@@ -137,7 +149,7 @@ func record(ctx context.Context, db *sqldb.DB, node string, now time.Time, outs 
 	err = db.InTx(ctx, func(tx *sqldb.Tx) error {
 		lost = nil
 		stmt, err := tx.PrepareContext(ctx, `UPDATE notify_sms SET status = $2, next_attempt_at = $3, provider_ref = $4,
-			last_error = $5, sent_at = $6, updated_at = $7, claimed_by = ''
+			last_error = $5, sent_at = $6, updated_at = $7, claimed_by = '', attempts = attempts - 1 + $9
 			WHERE id = $1 AND status = 'sending' AND claimed_by = $8`)
 		if err != nil {
 			return err
@@ -148,7 +160,7 @@ func record(ctx context.Context, db *sqldb.DB, node string, now time.Time, outs 
 			if next.IsZero() {
 				next = now
 			}
-			res, err := stmt.ExecContext(ctx, o.id, string(o.status), dbTime(next), o.ref, o.err, nullTime(o.sentAt), now, node)
+			res, err := stmt.ExecContext(ctx, o.id, string(o.status), dbTime(next), o.ref, o.err, nullTime(o.sentAt), now, node, o.spent())
 			if err != nil {
 				return err
 			}
@@ -170,9 +182,9 @@ func record(ctx context.Context, db *sqldb.DB, node string, now time.Time, outs 
 func recordPostgres(ctx context.Context, db *sqldb.DB, node string, now time.Time, outs []outcome) ([]string, error) {
 	n := len(outs)
 	ids, statuses, refs, errs := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-	nexts, sents := make([]time.Time, n), make([]*time.Time, n)
+	nexts, sents, spent := make([]time.Time, n), make([]*time.Time, n), make([]int32, n)
 	for i, o := range outs {
-		ids[i], statuses[i], refs[i], errs[i] = o.id, string(o.status), o.ref, o.err
+		ids[i], statuses[i], refs[i], errs[i], spent[i] = o.id, string(o.status), o.ref, o.err, o.spent()
 		nexts[i] = now
 		if !o.next.IsZero() {
 			nexts[i] = dbTime(o.next)
@@ -184,11 +196,12 @@ func recordPostgres(ctx context.Context, db *sqldb.DB, node string, now time.Tim
 	}
 	recorded := make(map[string]bool, n)
 	err := sqldb.EachRow(ctx, db.Write, `UPDATE notify_sms AS n SET status = o.status, next_attempt_at = o.next,
-		provider_ref = o.ref, last_error = o.err, sent_at = o.sent, updated_at = $7, claimed_by = ''
-		FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::timestamptz[])
-			AS o (id, status, next, ref, err, sent)
+		provider_ref = o.ref, last_error = o.err, sent_at = o.sent, updated_at = $7, claimed_by = '',
+		attempts = n.attempts - 1 + o.spent
+		FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::timestamptz[], $9::integer[])
+			AS o (id, status, next, ref, err, sent, spent)
 		WHERE n.id = o.id AND n.status = 'sending' AND n.claimed_by = $8
-		RETURNING n.id`, []any{ids, statuses, nexts, refs, errs, sents, now, node},
+		RETURNING n.id`, []any{ids, statuses, nexts, refs, errs, sents, now, node, spent},
 		func(scan func(...any) error) error {
 			var id string
 			if err := scan(&id); err != nil {

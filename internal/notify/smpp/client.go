@@ -35,8 +35,12 @@ var ErrClosed = errors.New("smpp: client closed")
 // message to an SMSC in UCS-2, split into concatenated parts when long.
 // It binds on first use, keeps the bind alive with enquire_link, and
 // binds again on the next Send after the connection is lost or the SMSC
-// unbinds. Set the fields, then use it from any number of goroutines;
-// Close unbinds.
+// unbinds. A bind the SMSC refuses for the credentials or the account
+// (Status.BindRefused) is logged as an error and not tried again for
+// RefusalDelay; meanwhile Send fails with an error wrapping
+// notify.ErrUnavailable, so that the dispatcher keeps the messages queued
+// with their attempts unspent. Set the fields, then use it from any
+// number of goroutines; Close unbinds.
 type Client struct {
 	// Addr is the SMSC's host:port.
 	Addr string
@@ -58,9 +62,14 @@ type Client struct {
 	// ReconnectDelay is how long, after a failed connect or bind, Send
 	// fails at once instead of trying again; zero means 2s.
 	ReconnectDelay time.Duration
+	// RefusalDelay replaces ReconnectDelay after the SMSC refused the
+	// bind for the credentials or the account: retrying sooner would not
+	// cure it, and each retry logs an error; zero means one minute.
+	RefusalDelay time.Duration
 	// Logger receives connection events; nil discards.
 	Logger *slog.Logger
-	// Now is the clock used for validity periods; nil means time.Now.
+	// Now is the clock for validity periods and for the delays after a
+	// failed bind; nil means time.Now.
 	Now func() time.Time
 
 	mu       sync.Mutex
@@ -68,6 +77,7 @@ type Client struct {
 	closed   bool
 	failedAt time.Time
 	failErr  error
+	refused  bool // failErr is a refusal of the bind (Status.BindRefused)
 	window   chan struct{}
 	ref      atomic.Uint32
 }
@@ -181,23 +191,55 @@ func (c *Client) session(ctx context.Context) (*session, error) {
 	if c.sess != nil && c.sess.alive() {
 		return c.sess, nil
 	}
-	delay := c.ReconnectDelay
-	if delay <= 0 {
-		delay = 2 * time.Second
-	}
-	if c.failErr != nil && time.Since(c.failedAt) < delay {
-		return nil, c.failErr
+	if c.failErr != nil {
+		if wait := c.failDelay() - c.now().Sub(c.failedAt); wait > 0 {
+			return nil, c.failure(wait)
+		}
 	}
 	s, err := c.bind(ctx)
 	if err != nil {
-		c.failedAt, c.failErr = time.Now(), err
-		c.logger().WarnContext(ctx, "smpp: bind failed", "addr", c.Addr, "err", err)
-		return nil, err
+		var st *StatusError
+		c.failedAt, c.failErr = c.now(), err
+		c.refused = errors.As(err, &st) && st.Status.BindRefused()
+		if c.refused {
+			// A configuration error: say so loudly, once per retry of
+			// the bind, naming everything but the password.
+			c.logger().ErrorContext(ctx, "smpp: the SMSC refused the bind; check the system ID and password the operator issued, or ask the operator; messages stay queued",
+				"addr", c.Addr, "system_id", c.SystemID, "status", st.Status.String(), "retry_in", c.failDelay().String())
+		} else {
+			c.logger().WarnContext(ctx, "smpp: bind failed", "addr", c.Addr, "err", err)
+		}
+		return nil, c.failure(c.failDelay())
 	}
-	c.failErr = nil
+	c.failErr, c.refused = nil, false
 	c.sess = s
 	c.logger().InfoContext(ctx, "smpp: bound as transmitter", "addr", c.Addr, "system_id", c.SystemID)
 	return s, nil
+}
+
+// failDelay is how long after the last failed bind the next is tried.
+// The caller holds c.mu.
+func (c *Client) failDelay() time.Duration {
+	if c.refused {
+		if c.RefusalDelay > 0 {
+			return c.RefusalDelay
+		}
+		return time.Minute
+	}
+	if c.ReconnectDelay > 0 {
+		return c.ReconnectDelay
+	}
+	return 2 * time.Second
+}
+
+// failure is the error Send returns while the last bind's failure holds,
+// for wait more: a refusal makes the provider unavailable until then;
+// anything else is transient. The caller holds c.mu.
+func (c *Client) failure(wait time.Duration) error {
+	if c.refused {
+		return notify.Unavailable(c.failErr, wait)
+	}
+	return c.failErr
 }
 
 // bind connects and binds as a transmitter.

@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/panjereh/panjereh/internal/clocktest"
 	"github.com/panjereh/panjereh/internal/notify"
 	"github.com/panjereh/panjereh/internal/notify/smpp"
 	"github.com/panjereh/panjereh/internal/notify/smsc"
@@ -318,5 +321,143 @@ func TestTwoDispatchersThroughSMPPSendEachOnce(t *testing.T) {
 	}
 	if len(got) != n {
 		t.Errorf("%d messages, want %d", len(got), n)
+	}
+}
+
+// logRecords is a slog.Handler that keeps what it is given.
+type logRecords struct {
+	mu   sync.Mutex
+	recs []slog.Record
+}
+
+func (h *logRecords) Enabled(context.Context, slog.Level) bool { return true }
+func (h *logRecords) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h *logRecords) WithGroup(string) slog.Handler            { return h }
+func (h *logRecords) Handle(_ context.Context, r slog.Record) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.recs = append(h.recs, r.Clone())
+	return nil
+}
+
+// at returns the records at level, each as its message and attributes.
+func (h *logRecords) at(level slog.Level) []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []string
+	for _, r := range h.recs {
+		if r.Level != level {
+			continue
+		}
+		line := r.Message
+		r.Attrs(func(a slog.Attr) bool {
+			line += " " + a.String()
+			return true
+		})
+		out = append(out, line)
+	}
+	return out
+}
+
+// A bind refused for its credentials is a configuration error: the
+// messages wait, their attempts unspent, the refusal is logged as an
+// error once per retry of the bind rather than once per message, and once
+// the SMSC accepts the credentials the messages go out.
+func TestRefusedBindKeepsMessagesQueued(t *testing.T) {
+	for _, tc := range []struct {
+		name           string
+		srvID, srvPass string
+		status         smpp.Status
+	}{
+		{"password", "panjereh", "other", smpp.StatusInvPaswd},
+		{"system ID", "someone-else", "s3cret", smpp.StatusInvSysID},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := waitCtx(t)
+			clock := clocktest.New(time.Date(2025, 3, 21, 8, 30, 0, 0, time.UTC))
+			srv := &smsc.Server{SystemID: tc.srvID, Password: tc.srvPass}
+			if err := srv.Listen("127.0.0.1:0"); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = srv.Close() })
+			logs := &logRecords{}
+			c := &smpp.Client{Addr: srv.Addr(), SystemID: "panjereh", Password: "s3cret", Timeout: 2 * time.Second,
+				Logger: slog.New(logs), Now: clock.Now}
+			t.Cleanup(func() { _ = c.Close() })
+			o := &notify.Outbox{DB: sqldbtest.Open(t), Now: clock.Now}
+			d := &notify.Dispatcher{Outbox: o, Provider: c, Logger: slog.New(logs)}
+
+			first, err := o.Send(ctx, notify.Message{To: "09121234567", Body: "کد ورود: 482915", Purpose: "otp",
+				ExpiresAt: clock.Now().Add(5 * time.Minute)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := d.DispatchOnce(ctx); err != nil {
+				t.Fatal(err)
+			}
+			s, err := o.Get(ctx, first)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.Status != notify.StatusQueued || s.Attempts != 0 || !s.NextAttempt.Equal(clock.Now().Add(time.Minute)) ||
+				!strings.Contains(s.LastError, tc.status.String()) {
+				t.Fatalf("after the refusal: %+v", s)
+			}
+
+			// More messages meanwhile neither bind again nor log again.
+			second, err := o.Send(ctx, notify.Message{To: "09351112233", Body: "اطلاعیه"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			clock.Add(30 * time.Second)
+			if _, err := d.DispatchOnce(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if s, _ := o.Get(ctx, second); s.Status != notify.StatusQueued || s.Attempts != 0 || !s.NextAttempt.Equal(clock.Now().Add(30*time.Second)) {
+				t.Fatalf("a message sent during the refusal: %+v", s)
+			}
+			if n := srv.Refusals(); n != 1 {
+				t.Errorf("the SMSC saw %d refused binds, want 1", n)
+			}
+			errs := logs.at(slog.LevelError)
+			if len(errs) != 1 {
+				t.Fatalf("error log lines: %q, want one", errs)
+			}
+			for _, want := range []string{"refused the bind", "addr=" + srv.Addr(), "system_id=panjereh", tc.status.String()} {
+				if !strings.Contains(errs[0], want) {
+					t.Errorf("the error %q does not say %q", errs[0], want)
+				}
+			}
+			for _, level := range []slog.Level{slog.LevelDebug, slog.LevelInfo, slog.LevelWarn, slog.LevelError} {
+				for _, line := range logs.at(level) {
+					if strings.Contains(line, "s3cret") {
+						t.Errorf("a log line shows the password: %q", line)
+					}
+				}
+			}
+			if warns := logs.at(slog.LevelWarn); len(warns) != 0 {
+				t.Errorf("warnings: %q", warns)
+			}
+
+			// The operator corrects the account; at the next retry of the
+			// bind both messages go out, each on its first attempt.
+			srv.SetCredentials("panjereh", "s3cret")
+			clock.Add(30 * time.Second)
+			if _, err := d.DispatchOnce(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := srv.Wait(ctx, 2); err != nil {
+				t.Fatal(err)
+			}
+			for _, id := range []string{first, second} {
+				if s, _ := o.Get(ctx, id); s.Status != notify.StatusSent || s.Attempts != 1 {
+					t.Errorf("after the bind was accepted: %+v", s)
+				}
+			}
+			if n := len(logs.at(slog.LevelError)); n != 1 {
+				t.Errorf("%d error log lines, want 1", n)
+			}
+		})
 	}
 }

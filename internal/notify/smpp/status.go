@@ -80,6 +80,22 @@ func (s Status) Permanent() bool {
 	return false
 }
 
+// BindRefused reports whether an SMSC that refused a bind with s will
+// refuse it again however often it is retried, until someone changes the
+// configuration on one side or the other: the password
+// (ESME_RINVPASWD), the system ID (ESME_RINVSYSID) or the system type
+// (ESME_RINVSYSTYP) is wrong, or the SMSC refuses the account as such
+// (ESME_RBINDFAIL, which SMSCs answer for an unknown, barred or expired
+// account or an address they do not accept). A system error, throttling
+// or a lost connection is not a refusal.
+func (s Status) BindRefused() bool {
+	switch s {
+	case StatusBindFail, StatusInvPaswd, StatusInvSysID, StatusInvSysTyp:
+		return true
+	}
+	return false
+}
+
 // StatusError is an SMSC's refusal of a request.
 type StatusError struct {
 	Command CommandID // the response that carried it, generic_nack included

@@ -30,11 +30,12 @@ type Message struct {
 
 // Server is a fake SMSC speaking SMPP 3.4 over TCP. It accepts binds
 // with the configured credentials, answers submit_sm, enquire_link and
-// unbind, reassembles concatenated texts and records them. Tests and the
-// demo tell it to refuse, to be slow or to go away.
+// unbind, reassembles concatenated texts and records them. Tests tell it
+// to refuse, to be slow or to go away.
 type Server struct {
 	// SystemID and Password are the credentials binds must present;
-	// empty accepts any.
+	// empty accepts any. Set them before Listen; SetCredentials changes
+	// them while the server runs.
 	SystemID, Password string
 	// Logger receives a line per accepted message; nil discards.
 	Logger *slog.Logger
@@ -47,6 +48,7 @@ type Server struct {
 	partial  map[partKey]*partial
 	submits  int
 	binds    int
+	refusals int
 	links    int
 	nextID   int
 	fail     []smpp.Status // answers for the next submit_sm, in order
@@ -162,6 +164,22 @@ func (s *Server) Unbind() {
 	for _, c := range cs {
 		_ = c.write(smpp.PDU{ID: smpp.Unbind, Seq: 0x7FFFFFFF})
 	}
+}
+
+// SetCredentials changes the credentials later binds must present, as
+// an operator who corrects an account does; binds already accepted stay.
+func (s *Server) SetCredentials(systemID, password string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.SystemID, s.Password = systemID, password
+}
+
+// Refusals returns how many binds the server has refused for their
+// credentials.
+func (s *Server) Refusals() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.refusals
 }
 
 // Messages returns the texts accepted so far, oldest first.
@@ -280,6 +298,7 @@ func (s *Server) handle(c *conn, p smpp.PDU) bool {
 	case smpp.BindTransmitter, smpp.BindTransceiver:
 		resp := smpp.PDU{ID: p.ID | 0x80000000, Seq: p.Seq, Body: smpp.BindResp{SystemID: "panjereh-smsc"}.Marshal()}
 		b, err := smpp.UnmarshalBind(p.Body)
+		s.mu.Lock()
 		switch {
 		case err != nil:
 			resp.Status = smpp.StatusInvCmdLen
@@ -287,14 +306,15 @@ func (s *Server) handle(c *conn, p smpp.PDU) bool {
 			resp.Status = smpp.StatusAlreadyBound
 		case s.SystemID != "" && b.SystemID != s.SystemID:
 			resp.Status = smpp.StatusInvSysID
+			s.refusals++
 		case s.Password != "" && b.Password != s.Password:
 			resp.Status = smpp.StatusInvPaswd
+			s.refusals++
 		default:
-			s.mu.Lock()
 			c.bound = true
 			s.binds++
-			s.mu.Unlock()
 		}
+		s.mu.Unlock()
 		return c.write(resp) == nil
 	case smpp.BindReceiver:
 		// The fake takes messages; it delivers none.
