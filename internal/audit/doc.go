@@ -70,8 +70,8 @@
 // the next one skips over, or one beyond the head), reordered (an entry
 // linking to one that is not its predecessor), altered (content that no
 // longer matches its hash) or rewritten (a consistent chain that does not
-// match a valid seal), and every seal whose signature fails. [VerifyMain]
-// is `panjereh audit verify`.
+// match a valid seal), and every seal whose signature fails; `panjereh
+// audit verify` prints its report.
 //
 // # No secrets
 //

@@ -6,7 +6,6 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"github.com/panjereh/panjereh/internal/clocktest"
-	"os"
 	"strconv"
 	"testing"
 	"time"
@@ -41,25 +40,11 @@ func newLog(t testing.TB, db *sqldb.DB, key *ecdsa.PrivateKey) *Log {
 	return l
 }
 
-// dsnOf returns a DSN that opens the same database as db, for a second
-// node or the command line.
-func dsnOf(t testing.TB, db *sqldb.DB) string {
-	t.Helper()
-	if db.Dialect == sqldb.Postgres {
-		return sqldbtest.WithSearchPath(os.Getenv(sqldbtest.EnvPostgres), db.Schema)
-	}
-	var file string
-	if err := db.Read.QueryRow(`SELECT file FROM pragma_database_list WHERE name = 'main'`).Scan(&file); err != nil {
-		t.Fatal(err)
-	}
-	return "sqlite:" + file
-}
-
 // openNode opens a second connection pool to db's database, as another
 // node would have.
 func openNode(t testing.TB, db *sqldb.DB) *sqldb.DB {
 	t.Helper()
-	other, err := sqldb.Open(context.Background(), dsnOf(t, db))
+	other, err := sqldb.Open(context.Background(), sqldbtest.DSN(t, db))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -90,6 +90,20 @@ func WithSearchPath(dsn, schema string) string {
 	return u.String()
 }
 
+// DSN returns a DSN that opens the same database as db (for a second
+// node, or a command run from a test), which Open or OpenEmpty gave.
+func DSN(t testing.TB, db *sqldb.DB) string {
+	t.Helper()
+	if db.Dialect == sqldb.Postgres {
+		return WithSearchPath(os.Getenv(EnvPostgres), db.Schema)
+	}
+	var file string
+	if err := db.Read.QueryRow(`SELECT file FROM pragma_database_list WHERE name = 'main'`).Scan(&file); err != nil {
+		t.Fatal(err)
+	}
+	return "sqlite:" + file
+}
+
 func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
