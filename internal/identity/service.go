@@ -723,10 +723,7 @@ func (s *Service) newChallenge(ctx context.Context, tx sqldb.Querier, a Account,
 		id, a.ID, purpose, mobile, codeHash(s.Secret, id, code), exp, now, device); err != nil {
 		return Challenge{}, fmt.Errorf("identity: store code: %w", err)
 	}
-	text := fmt.Sprintf("دولت من\nکد ورود شما: %s\nاین کد را به کسی ندهید.\nmy.gov.ir code: %s", code, code)
-	if purpose == PurposeMobile {
-		text = fmt.Sprintf("دولت من\nکد تأیید شمارهٔ همراه جدید: %s\nmy.gov.ir mobile change code: %s", code, code)
-	}
+	text := codeText(purpose, code)
 	if err := s.SMS.SendCode(ctx, tx, mobile, text, exp); err != nil {
 		return Challenge{}, fmt.Errorf("identity: send code: %w", err)
 	}
@@ -1141,4 +1138,15 @@ func (s *Service) Login(ctx context.Context, challengeID, code string, cl Client
 		return Session{}, Account{}, "", err
 	}
 	return sess, c.account, token, nil
+}
+
+// codeText is the SMS that carries a one-time code, in Persian and in
+// English for those who do not read Persian. Each fits in one SMS of 70
+// UCS-2 characters (a longer text is sent, and paid for, as two): every
+// login sends one.
+func codeText(purpose, code string) string {
+	if purpose == PurposeMobile {
+		return fmt.Sprintf("دولت من - کد تأیید همراه جدید: %s\nmy.gov.ir mobile code: %s", code, code)
+	}
+	return fmt.Sprintf("دولت من - کد ورود: %s\nبه کسی ندهید.\nmy.gov.ir login code: %s", code, code)
 }
