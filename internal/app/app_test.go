@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/cookiejar"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -624,5 +625,17 @@ func TestSMPPLimits(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(env["PANJEREH_DATA_DIR"]); len(ents) != 0 {
 		t.Errorf("the refused start wrote %d entries in the data directory, the first %s", len(ents), ents[0].Name())
+	}
+}
+
+// TestProxyWarnings: trusting every address as a proxy is warned of at
+// start; the load balancers' networks are not.
+func TestProxyWarnings(t *testing.T) {
+	if w := proxyWarnings([]netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("192.168.1.7/32")}); w != nil {
+		t.Errorf("warnings for private networks: %q", w)
+	}
+	w := proxyWarnings([]netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("0.0.0.0/0"), netip.MustParsePrefix("::/0")})
+	if len(w) != 2 || !strings.Contains(w[0], "0.0.0.0/0 trusts every client") || !strings.Contains(w[1], "::/0") {
+		t.Errorf("warnings %q", w)
 	}
 }

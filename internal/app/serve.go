@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"os"
 	"runtime/debug"
 	"sync"
@@ -193,11 +194,28 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, db *sqldb.D
 	return st, nil
 }
 
+// proxyWarnings warns of trusted proxies that are every address: with
+// them anyone can say which IP address the rate limits, the audit log
+// and the pages see.
+func proxyWarnings(trusted []netip.Prefix) []string {
+	var out []string
+	for _, p := range trusted {
+		if p.Bits() == 0 {
+			out = append(out, "trusted-proxies: "+p.String()+" trusts every client's X-Forwarded-For and X-Forwarded-Proto: "+
+				"anyone can then choose the IP address the rate limits and the audit log see; list the load balancers' networks only")
+		}
+	}
+	return out
+}
+
 // startWindow builds the national window on its bound listener: the
 // portal, registration and login, the SSO provider and, in the demo, the
 // development SMS page.
 func (st *stack) startWindow(ctx context.Context, cfg config.Config, log *slog.Logger, db *sqldb.DB, dev bool, out io.Writer) (err error) {
 	windowGC()
+	for _, w := range proxyWarnings(cfg.TrustedProxies) {
+		log.Warn(w)
+	}
 	mux, err := web.New(web.Options{Logger: log, DB: db, Dev: dev, Version: Version(), TrustedProxies: cfg.TrustedProxies})
 	if err != nil {
 		return err
