@@ -31,7 +31,7 @@ func New(gateway, subsystem, certDir string) (*Client, error) {
 	}
 	tlsCfg, err := LoadTLS(certDir)
 	if err != nil {
-		return nil, fmt.Errorf("nix: %w", err)
+		return nil, err // it names the package already
 	}
 	tr := &http.Transport{TLSClientConfig: tlsCfg, MaxIdleConnsPerHost: 64, IdleConnTimeout: 90 * time.Second, ForceAttemptHTTP2: true}
 	return &Client{Gateway: strings.TrimRight(gateway, "/"), Subsystem: subsystem, HTTP: &http.Client{Transport: tr, Timeout: 60 * time.Second}}, nil

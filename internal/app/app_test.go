@@ -572,6 +572,7 @@ func TestServeRefusedBeforeWriting(t *testing.T) {
 		{"address in use after another", "dev", []string{"exchange", "window", "--exchange-addr", "127.0.0.1:0", "--addr", taken.Addr().String()},
 			"window: listen on " + taken.Addr().String()},
 		{"no CA", "dev", []string{"exchange", "--exchange-addr", "127.0.0.1:0"}, "the exchange needs the platform CA: copy DATA-DIR/ca"},
+		{"no window certificate", "dev", []string{"window", "--addr", "127.0.0.1:0"}, "the window's exchange certificate (issue one with `panjereh ca issue"},
 		{"demo, address in use", "", []string{"--registry-addr", "127.0.0.1:0", "--exchange-addr", "127.0.0.1:0", "--addr", taken.Addr().String()},
 			"panjereh demo: window: listen on " + taken.Addr().String()},
 	} {

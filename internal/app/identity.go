@@ -47,6 +47,13 @@ func (a *access) close() {
 // the registries through the exchange.
 func windowCertDir(cfg config.Config) string { return filepath.Join(cfg.DataDir, "certs", "portal") }
 
+// windowCertError says what to do when the window's exchange
+// certificate cannot be loaded.
+func windowCertError(cfg config.Config, err error) error {
+	return fmt.Errorf("the window's exchange certificate (issue one with `panjereh ca issue --member %s --out %s`): %w",
+		cfg.PlatformMember, windowCertDir(cfg), err)
+}
+
 // openAccess builds the access layer. gatewayURL is the exchange the
 // window calls the registries through; stdout receives the development
 // sink's lines. dev selects the development SMS sink when no SMS is
@@ -101,8 +108,7 @@ func openAccess(ctx context.Context, cfg config.Config, log *slog.Logger, db *sq
 
 	client, err := nix.New(gatewayURL, portalSubsystem(cfg), windowCertDir(cfg))
 	if err != nil {
-		return fail(fmt.Errorf("the window's exchange certificate (issue one with `panjereh ca issue --member %s --out %s`): %w",
-			cfg.PlatformMember, windowCertDir(cfg), err))
+		return fail(windowCertError(cfg, err))
 	}
 	prefix := memberPrefix(cfg)
 	a.service = &identity.Service{

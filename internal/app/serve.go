@@ -23,10 +23,14 @@ import (
 	"github.com/panjereh/panjereh/internal/registry"
 	"github.com/panjereh/panjereh/internal/sqldb"
 	"github.com/panjereh/panjereh/internal/web"
+	"github.com/panjereh/panjereh/nix"
 )
 
 func runServe(ctx context.Context, e env, args []string) int {
-	cfg, names, code, ok := parse(e, "serve", "[window|registry|exchange|all]...", args, nil)
+	// Seeding and the reference agency are the demo's (and seed's), not
+	// a server's: serve does not offer their options.
+	cfg, names, code, ok := parse(e, "serve", "[window|registry|exchange|all]...", args, nil,
+		config.NamesExcept("persons", "seed", "agency-addr")...)
 	if !ok {
 		return code
 	}
@@ -49,8 +53,8 @@ func runServe(ctx context.Context, e env, args []string) int {
 	// What can be checked without the database is checked before it is
 	// opened, so that such a start is refused before anything is
 	// migrated or written: a window that could send no login code, an
-	// address in use, the CA missing, the gateway's log open in another
-	// process.
+	// address in use, the window's exchange certificate or the CA
+	// missing, the gateway's log open in another process.
 	if which["window"] {
 		if err := checkSMS(cfg); err != nil {
 			return failed(e, cfg, log, "panjereh serve", err)
@@ -66,6 +70,11 @@ func runServe(ctx context.Context, e env, args []string) int {
 			unbind(servers)
 		}
 	}()
+	if which["window"] {
+		if _, err := nix.LoadTLS(windowCertDir(cfg)); err != nil {
+			return failed(e, cfg, log, "panjereh serve", windowCertError(cfg, err))
+		}
+	}
 	var ca *pki.CA
 	if which["registry"] || which["exchange"] {
 		if ca, err = loadCA(cfg); err != nil {

@@ -130,6 +130,19 @@ func (c *Config) settings() []setting {
 	}
 }
 
+// NamesExcept returns the name of every option but those in except, for
+// Bind: a command offers only the options it uses.
+func NamesExcept(except ...string) []string {
+	var c Config
+	var out []string
+	for _, s := range c.settings() {
+		if !contains(except, s.name) {
+			out = append(out, s.name)
+		}
+	}
+	return out
+}
+
 // EnvName returns the environment variable of a flag name.
 func EnvName(flagName string) string {
 	return "PANJEREH_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))

@@ -124,6 +124,13 @@ func TestBindOnlySomeOptions(t *testing.T) {
 	}
 }
 
+func TestNamesExcept(t *testing.T) {
+	names := NamesExcept("persons", "seed")
+	if contains(names, "persons") || contains(names, "seed") || !contains(names, "dsn") || len(names) != len(NamesExcept())-2 {
+		t.Errorf("NamesExcept = %v", names)
+	}
+}
+
 func TestReferenceListsEveryOption(t *testing.T) {
 	ref := Reference()
 	c := Default()
