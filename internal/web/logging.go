@@ -100,7 +100,7 @@ func (m *Mux) accessLog(next http.Handler) http.Handler {
 			}
 			m.log.LogAttrs(r.Context(), level, "http request",
 				slog.String("method", r.Method),
-				slog.String("path", r.URL.Path),
+				slog.String("path", maskIdentifiers(r.URL.Path)),
 				slog.Int("status", status),
 				slog.Int64("bytes", sw.bytes),
 				slog.Duration("duration", time.Since(start)),
@@ -110,4 +110,36 @@ func (m *Mux) accessLog(next http.Handler) http.Handler {
 		}()
 		next.ServeHTTP(sw, r)
 	})
+}
+
+// maskIdentifiers hides most of every run of ten or more digits in a
+// logged path: the national codes, legal IDs, foreign nationals' IDs,
+// mobile numbers and postal codes that APIs such as the registries'
+// carry in their paths. The first three and last two digits are kept, so
+// that an operator can still tell requests apart.
+func maskIdentifiers(path string) string {
+	var b []byte
+	for i := 0; i < len(path); {
+		if path[i] < '0' || path[i] > '9' {
+			i++
+			continue
+		}
+		j := i
+		for j < len(path) && path[j] >= '0' && path[j] <= '9' {
+			j++
+		}
+		if j-i >= 10 {
+			if b == nil {
+				b = []byte(path)
+			}
+			for k := i + 3; k < j-2; k++ {
+				b[k] = '*'
+			}
+		}
+		i = j
+	}
+	if b == nil {
+		return path
+	}
+	return string(b)
 }
