@@ -39,6 +39,9 @@ func (p *Provider) overseer(w http.ResponseWriter, r *http.Request) (Session, bo
 		return s, false
 	}
 	if !s.HasRole(RoleOverseer) {
+		// Someone trying the ministry's console is a security event.
+		p.audit(r.Context(), r, AuditEvent{Kind: "oidc.console.refused", Account: s.Subject, Subject: "oidc-console",
+			Details: map[string]string{"path": r.URL.Path}})
 		p.errorPage(w, r, http.StatusForbidden, "console.forbidden")
 		return s, false
 	}

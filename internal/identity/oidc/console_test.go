@@ -137,13 +137,13 @@ func TestConsole(t *testing.T) {
 		{name: "not logged in: sent to log in", b: anonymous, method: "GET", path: "/oauth2/console",
 			wantStatus: http.StatusFound, wantLocation: "/test/login?"},
 		{name: "not an overseer: list refused", b: citizen, method: "GET", path: "/oauth2/console",
-			wantStatus: http.StatusForbidden, wantText: []string{"دسترسی ندارید", "فقط برای ناظران"}, notText: []string{"agency"}},
+			wantStatus: http.StatusForbidden, wantText: []string{"دسترسی ندارید", "فقط برای ناظران"}, notText: []string{"agency"}, wantAudit: "oidc.console.refused"},
 		{name: "not an overseer: refused in English", b: citizen, method: "GET", path: "/oauth2/console/new?lang=en",
-			wantStatus: http.StatusForbidden, wantText: []string{"No access", "overseers only"}},
+			wantStatus: http.StatusForbidden, wantText: []string{"No access", "overseers only"}, wantAudit: "oidc.console.refused"},
 		{name: "not an overseer: client page refused", b: citizen, method: "GET", path: "/oauth2/console/clients/agency",
-			wantStatus: http.StatusForbidden, notText: []string{"Sample agency"}},
+			wantStatus: http.StatusForbidden, notText: []string{"Sample agency"}, wantAudit: "oidc.console.refused"},
 		{name: "not an overseer: save refused", b: citizen, method: "POST", path: "/oauth2/console/save", form: clientValues(url.Values{"new": {"1"}}),
-			wantStatus: http.StatusForbidden,
+			wantStatus: http.StatusForbidden, wantAudit: "oidc.console.refused",
 			check: func(t *testing.T, _ string) {
 				if _, err := e.p.Client(ctx, "tax-office"); err == nil {
 					t.Error("a citizen registered a client")
@@ -401,7 +401,14 @@ func TestConsole(t *testing.T) {
 					t.Fatalf("audit events %v, want one %s", added, sc.wantAudit)
 				}
 				ev := added[0]
-				if ev.Account != persona || ev.Subject != "tax-office" || ev.IP == "" {
+				wantSubject := "tax-office"
+				if ev.Kind == "oidc.console.refused" {
+					wantSubject = "oidc-console"
+					if p, _, _ := strings.Cut(sc.path, "?"); ev.Details["path"] != p {
+						t.Errorf("refusal's path %q, want %q", ev.Details["path"], p)
+					}
+				}
+				if ev.Account != persona || ev.Subject != wantSubject || ev.IP == "" {
 					t.Errorf("audit event %+v", ev)
 				}
 				for k, v := range ev.Details {
