@@ -237,22 +237,12 @@ func every(ctx context.Context, interval time.Duration, job func()) {
 	}
 }
 
-// checkSMS refuses a window that has no way to send login codes, or
-// whose SMPP bind the operator's server would refuse: SMPP 3.4 (§4.1.1)
-// bounds the system ID and the password, in octets.
+// checkSMS refuses a window that has no way to send login codes. (An
+// SMPP system ID or password longer than a bind carries is refused by
+// config.Validate with every other setting's problem.)
 func checkSMS(cfg config.Config) error {
-	switch cfg.SMS {
-	case "":
+	if cfg.SMS == "" {
 		return errNoSMS
-	case "smpp":
-		var errs []error
-		if n := len(cfg.SMPPSystemID); n > smpp.MaxSystemID {
-			errs = append(errs, fmt.Errorf("smpp-system-id: %d octets, SMPP allows at most %d", n, smpp.MaxSystemID))
-		}
-		if n := len(cfg.SMPPPassword); n > smpp.MaxPassword {
-			errs = append(errs, fmt.Errorf("smpp-password: %d octets, SMPP allows at most %d", n, smpp.MaxPassword))
-		}
-		return errors.Join(errs...)
 	}
 	return nil
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/panjereh/panjereh/internal/iran"
+	"github.com/panjereh/panjereh/internal/notify/smpp"
 )
 
 // Config is everything an operator can set.
@@ -219,6 +220,13 @@ func (c *Config) Validate() error {
 	case "smpp":
 		if c.SMPPAddr == "" || c.SMPPSystemID == "" {
 			errs = append(errs, errors.New("sms: smpp needs smpp-addr and smpp-system-id"))
+		}
+		// A bind carries them in fields of fixed size, counted in octets.
+		if n := len(c.SMPPSystemID); n > smpp.MaxSystemID {
+			errs = append(errs, fmt.Errorf("smpp-system-id: %d octets, SMPP allows at most %d", n, smpp.MaxSystemID))
+		}
+		if n := len(c.SMPPPassword); n > smpp.MaxPassword {
+			errs = append(errs, fmt.Errorf("smpp-password: %d octets, SMPP allows at most %d", n, smpp.MaxPassword))
 		}
 	default:
 		errs = append(errs, fmt.Errorf("sms: %q is not dev or smpp", c.SMS))

@@ -77,6 +77,30 @@ func TestOverseersAreNationalCodes(t *testing.T) {
 	}
 }
 
+// TestSMPPLimits: the system ID and the password are counted in octets,
+// as a bind carries them (SMPP 3.4, 4.1.1).
+func TestSMPPLimits(t *testing.T) {
+	for _, tc := range []struct {
+		name, systemID, password string
+		want                     []string
+	}{
+		{"the longest allowed", "panjereh4040abc", "12345678", nil},
+		{"one octet more", "panjereh4040abcd", "123456789", []string{"smpp-system-id: 16 octets, SMPP allows at most 15", "smpp-password: 9 octets, SMPP allows at most 8"}},
+		{"eight Persian letters", "پنجرهملی", "1234", []string{"smpp-system-id: 16 octets"}},
+	} {
+		_, err := load(t, map[string]string{"PANJEREH_SMS": "smpp", "PANJEREH_SMPP_ADDR": "127.0.0.1:2775",
+			"PANJEREH_SMPP_SYSTEM_ID": tc.systemID, "PANJEREH_SMPP_PASSWORD": tc.password})
+		if tc.want == nil && err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+		}
+		for _, w := range tc.want {
+			if err == nil || !strings.Contains(err.Error(), w) {
+				t.Errorf("%s: %v, want %q", tc.name, err, w)
+			}
+		}
+	}
+}
+
 // TestHelpHidesSecrets: -h shows each flag's value from the environment
 // as its default, so the secret and the SMPP password are never shown,
 // and the DSN's password is hidden.
