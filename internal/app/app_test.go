@@ -27,6 +27,7 @@ import (
 	"github.com/panjereh/panjereh/internal/config"
 	"github.com/panjereh/panjereh/internal/exchange/msglog"
 	"github.com/panjereh/panjereh/internal/iran"
+	"github.com/panjereh/panjereh/internal/notify/smpp"
 	"github.com/panjereh/panjereh/internal/registry"
 	"github.com/panjereh/panjereh/internal/sqldb/sqldbtest"
 	"github.com/panjereh/panjereh/internal/web"
@@ -590,6 +591,15 @@ func TestServeRefusedBeforeWriting(t *testing.T) {
 				t.Errorf("the refused start wrote %d entries in the data directory, the first %s", len(ents), ents[0].Name())
 			}
 		})
+	}
+}
+
+// TestSMPPLimitsAgree: the settings are checked against the limits the
+// SMPP client has.
+func TestSMPPLimitsAgree(t *testing.T) {
+	if config.SMPPMaxSystemID != smpp.MaxSystemID || config.SMPPMaxPassword != smpp.MaxPassword {
+		t.Errorf("config's SMPP limits %d and %d, the client's %d and %d",
+			config.SMPPMaxSystemID, config.SMPPMaxPassword, smpp.MaxSystemID, smpp.MaxPassword)
 	}
 }
 

@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/panjereh/panjereh/internal/iran"
-	"github.com/panjereh/panjereh/internal/notify/smpp"
 )
 
 // Config is everything an operator can set.
@@ -76,6 +75,13 @@ type Config struct {
 	// Overseers are national codes whose accounts get the oversight role.
 	Overseers []string
 }
+
+// The longest SMPP system ID and password a bind carries, in octets
+// (SMPP 3.4, 4.1.1), as package smpp has them.
+const (
+	SMPPMaxSystemID = 15
+	SMPPMaxPassword = 8
+)
 
 // Default returns the configuration of a fresh demo on loopback.
 func Default() Config {
@@ -222,11 +228,11 @@ func (c *Config) Validate() error {
 			errs = append(errs, errors.New("sms: smpp needs smpp-addr and smpp-system-id"))
 		}
 		// A bind carries them in fields of fixed size, counted in octets.
-		if n := len(c.SMPPSystemID); n > smpp.MaxSystemID {
-			errs = append(errs, fmt.Errorf("smpp-system-id: %d octets, SMPP allows at most %d", n, smpp.MaxSystemID))
+		if n := len(c.SMPPSystemID); n > SMPPMaxSystemID {
+			errs = append(errs, fmt.Errorf("smpp-system-id: %d octets, SMPP allows at most %d", n, SMPPMaxSystemID))
 		}
-		if n := len(c.SMPPPassword); n > smpp.MaxPassword {
-			errs = append(errs, fmt.Errorf("smpp-password: %d octets, SMPP allows at most %d", n, smpp.MaxPassword))
+		if n := len(c.SMPPPassword); n > SMPPMaxPassword {
+			errs = append(errs, fmt.Errorf("smpp-password: %d octets, SMPP allows at most %d", n, SMPPMaxPassword))
 		}
 	default:
 		errs = append(errs, fmt.Errorf("sms: %q is not dev or smpp", c.SMS))
