@@ -87,23 +87,19 @@ func (c *Client) validate(isNew bool) []Problem {
 		add("id", "شناسه باید ۱ تا ۶۴ نویسه از حروف انگلیسی (a تا z و A تا Z)، رقم‌ها، «-»، «_» و «.» باشد و با «.» آغاز نشود.",
 			"The ID must be 1 to 64 characters of ASCII letters, digits, '-', '_' and '.', and not start with '.'.")
 	}
-	switch {
-	case strings.TrimSpace(c.NameFa) == "":
-		add("name_fa", "نام فارسی دستگاه لازم است.", "The agency's Persian name is required.")
-	case utf8.RuneCountInString(c.NameFa) > maxClientName:
-		add("name_fa", "نام فارسی دستگاه باید حداکثر ۲۰۰ نویسه باشد.", "The agency's Persian name must be at most 200 characters.")
-	case !plainText(c.NameFa):
-		add("name_fa", "نام فارسی دستگاه نباید نویسهٔ کنترلی (مانند NUL یا سطر تازه) یا بایت نامعتبر داشته باشد.",
-			"The agency's Persian name must not contain control characters (such as NUL or a line break) or invalid bytes.")
-	}
-	switch {
-	case strings.TrimSpace(c.NameEn) == "":
-		add("name_en", "نام انگلیسی دستگاه لازم است.", "The agency's English name is required.")
-	case utf8.RuneCountInString(c.NameEn) > maxClientName:
-		add("name_en", "نام انگلیسی دستگاه باید حداکثر ۲۰۰ نویسه باشد.", "The agency's English name must be at most 200 characters.")
-	case !plainText(c.NameEn):
-		add("name_en", "نام انگلیسی دستگاه نباید نویسهٔ کنترلی (مانند NUL یا سطر تازه) یا بایت نامعتبر داشته باشد.",
-			"The agency's English name must not contain control characters (such as NUL or a line break) or invalid bytes.")
+	for _, n := range []struct{ field, value, fa, en string }{
+		{"name_fa", c.NameFa, "فارسی", "Persian"},
+		{"name_en", c.NameEn, "انگلیسی", "English"},
+	} {
+		switch {
+		case strings.TrimSpace(n.value) == "":
+			add(n.field, "نام "+n.fa+" دستگاه لازم است.", "The agency's "+n.en+" name is required.")
+		case utf8.RuneCountInString(n.value) > maxClientName:
+			add(n.field, "نام "+n.fa+" دستگاه باید حداکثر ۲۰۰ نویسه باشد.", "The agency's "+n.en+" name must be at most 200 characters.")
+		case !plainText(n.value):
+			add(n.field, "نام "+n.fa+" دستگاه نباید نویسهٔ کنترلی (مانند NUL یا سطر تازه) یا بایت نامعتبر داشته باشد.",
+				"The agency's "+n.en+" name must not contain control characters (such as NUL or a line break) or invalid bytes.")
+		}
 	}
 	if len(c.RedirectURIs) == 0 && !c.ClientCredentials {
 		add("redirect_uris", "دست‌کم یک نشانی بازگشت لازم است.", "At least one redirect URI is required.")
