@@ -277,9 +277,11 @@ func (c opClient) RestrictAdditionalAccessTokenScopes() func([]string) []string 
 }
 
 // errClientDisabled is the error of a disabled client: not found to
-// everything that uses clients, except the authorization endpoint, which
-// tells people that logins through the agency are suspended rather than
-// that it is unknown.
+// everything that uses clients, except the authorization endpoint and
+// the pages that go on with a pending request (the login bridge, the
+// consent form), which tell people that logins through the agency are
+// suspended rather than that it is unknown or that their request has
+// expired.
 var errClientDisabled = fmt.Errorf("oidc: client disabled: %w", sqldb.ErrNotFound)
 
 // clientCache keeps clients briefly, so that the token endpoint does not

@@ -13,7 +13,8 @@
 // share clients, signing keys, codes and tokens. A pending authorization
 // request is the exception: it travels sealed in the browser's URL
 // (Options.RequestKey, the same on every node), and its grant is written
-// only when the person approves it. It does not log people in itself:
+// only when the person approves it, or when the request is ended because
+// its client has been disabled. It does not log people in itself:
 // Sessions, implemented by package identity, says who is logged in at the
 // window and where to send a browser to log in.
 package oidc

@@ -148,6 +148,28 @@ func insertApprovedGrant(ctx context.Context, q sqldb.Querier, g *grant, code st
 
 var errGrantSpent = errors.New("already approved")
 
+// endRequest ends a pending request that is not to be approved (its
+// client has been disabled): a row with the grant's ID, without a person
+// or a code and revoked, takes the primary key that an approval would,
+// so that the request is never approved, on any node, even once the
+// client is enabled again; the approval then finds it spent. The row
+// lasts as long as the request could be presented, and maintenance
+// removes it with the grants. A request approved already keeps its row.
+func (p *Provider) endRequest(ctx context.Context, g *grant) error {
+	req, err := json.Marshal(g.Req)
+	if err != nil {
+		return fmt.Errorf("oidc: end request %s: %w", g.ID, err)
+	}
+	_, err = p.opts.DB.Write.ExecContext(ctx, `INSERT INTO oidc_grants (id, client_id, request, created_at, expires_at,
+		subject, session_id, acr, amr, offline, revoked_at)
+		VALUES ($1, $2, $3, $4, $5, '', '', '', '', $6, $7) ON CONFLICT (id) DO NOTHING`,
+		g.ID, g.ClientID, string(req), g.CreatedAt.UTC(), g.ExpiresAt.UTC(), false, p.now().UTC())
+	if err != nil {
+		return fmt.Errorf("oidc: end request %s: %w", g.ID, err)
+	}
+	return nil
+}
+
 // redeemByCode spends a code in one statement when everything the
 // database can check holds: the code is client's, unused, its grant not
 // revoked and the code not expired. The grant then lasts until

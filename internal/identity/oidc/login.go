@@ -21,14 +21,19 @@ import (
 // disabled, or the client's registration no longer allows what the
 // request asked for (its redirect URI, a scope, its assurance level):
 // the ministry's change to a client takes effect on requests already
-// on their way. Whether it was approved already is known only at the
-// approval.
+// on their way. When the client is disabled the error wraps
+// errClientDisabled too, and the request, which did open, is returned
+// with it, so that notPending can end it. Whether it was approved
+// already is known only at the approval.
 func (p *Provider) pendingGrant(ctx context.Context, id string) (*grant, *Client, error) {
 	g, err := p.openRequest(id)
 	if err != nil {
 		return nil, nil, err
 	}
 	c, err := p.clients.get(ctx, g.ClientID)
+	if errors.Is(err, errClientDisabled) {
+		return g, nil, err
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -48,15 +53,34 @@ func (p *Provider) pendingGrant(ctx context.Context, id string) (*grant, *Client
 func (p *Provider) login(w http.ResponseWriter, r *http.Request) {
 	id := r.URL.Query().Get("id")
 	g, c, err := p.pendingGrant(r.Context(), id)
-	if errors.Is(err, sqldb.ErrNotFound) {
-		p.errorPage(w, r, http.StatusBadRequest, "error.expired")
-		return
-	}
 	if err != nil {
-		p.m.ServerError(w, r, err)
+		p.notPending(w, r, g, err)
 		return
 	}
 	p.proceed(w, r, g, c, id)
+}
+
+// notPending answers a browser whose pending request cannot go on, err
+// being pendingGrant's and g the request it returned. A request whose
+// client has been disabled since the person set out is ended, so that
+// it cannot be completed even if the client is enabled again (the person
+// starts again from the agency), and the person is told, as at the
+// authorization endpoint, that logging in through the agency is
+// suspended. A request that does not open, has expired, or whose client
+// is gone or no longer allows it gets the expired page.
+func (p *Provider) notPending(w http.ResponseWriter, r *http.Request, g *grant, err error) {
+	switch {
+	case errors.Is(err, errClientDisabled) && g != nil:
+		if err := p.endRequest(r.Context(), g); err != nil {
+			p.m.ServerError(w, r, err)
+			return
+		}
+		p.errorPage(w, r, http.StatusForbidden, "error.disabled")
+	case errors.Is(err, sqldb.ErrNotFound):
+		p.errorPage(w, r, http.StatusBadRequest, "error.expired")
+	default:
+		p.m.ServerError(w, r, err)
+	}
 }
 
 // proceed takes a pending request, sealed in id, as far as it can go: to
@@ -238,12 +262,8 @@ func (p *Provider) renderConsent(w http.ResponseWriter, r *http.Request, id stri
 func (p *Provider) consent(w http.ResponseWriter, r *http.Request) {
 	id := r.PostFormValue("id")
 	g, c, err := p.pendingGrant(r.Context(), id)
-	if errors.Is(err, sqldb.ErrNotFound) {
-		p.errorPage(w, r, http.StatusBadRequest, "error.expired")
-		return
-	}
 	if err != nil {
-		p.m.ServerError(w, r, err)
+		p.notPending(w, r, g, err)
 		return
 	}
 	sess, ok := p.opts.Sessions.Current(r)
@@ -270,8 +290,8 @@ func (p *Provider) consent(w http.ResponseWriter, r *http.Request) {
 // client (for back-channel logout) and, with consent set, the consent to
 // those scopes, and sends the browser back to the relying party with a
 // code. It all commits at once, audit events included. A request
-// approved already, its bridge URL or consent form replayed, gets the
-// expired page.
+// approved already, its bridge URL or consent form replayed, or ended
+// (endRequest) gets the expired page.
 func (p *Provider) complete(w http.ResponseWriter, r *http.Request, g *grant, c *Client, s Session, consent []string) {
 	var code string
 	err := p.opts.DB.InTx(r.Context(), func(tx *sqldb.Tx) error {

@@ -16,7 +16,8 @@ import (
 // and the consent page read it without a query, and only the approval,
 // which issues the code, writes the grant (insertApprovedGrant). The
 // grant ID sealed in the request is that row's primary key, so a request
-// is approved once.
+// is approved once; a request whose client has been disabled is ended
+// by taking that key without approving it (endRequest).
 
 // requestPrefix marks the first sealed form, so that a later one can be
 // told apart.

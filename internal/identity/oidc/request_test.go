@@ -376,9 +376,10 @@ func TestSpentRequestOutlivesItsCode(t *testing.T) {
 }
 
 // TestRequestFollowsTheClient: a change to the client's registration
-// takes effect on requests already sealed: one whose redirect URI or
-// scope the client no longer has, or whose client is disabled, gets the
-// expired page, never a code.
+// takes effect on requests already sealed, never giving a code: one
+// whose redirect URI or scope the client no longer has, or whose client
+// is gone, gets the expired page; one whose client is disabled, the
+// suspended page (TestRequestOfSuspendedClient follows that through).
 func TestRequestFollowsTheClient(t *testing.T) {
 	e := newEnv(t, func(o *oidc.Options) { o.CacheTTL = time.Nanosecond })
 	save := func(change func(c *oidc.Client)) {
@@ -388,20 +389,34 @@ func TestRequestFollowsTheClient(t *testing.T) {
 		change(c)
 		e.client(c)
 	}
+	deleted := func() {
+		t.Helper()
+		if _, err := e.db.Write.Exec(`DELETE FROM oidc_clients WHERE id = $1`, "agency"); err != nil {
+			t.Fatal(err)
+		}
+		e.clock.Add(time.Second) // past the node's cache of the client
+	}
 	for _, tt := range []struct {
 		name   string
 		scope  string
-		change func(c *oidc.Client)
+		change func()
+		want   func(t *testing.T, resp *http.Response)
 	}{
-		{"redirect URI removed", "openid", func(c *oidc.Client) { c.RedirectURIs = []string{"http://127.0.0.1:9/other"} }},
-		{"scope withdrawn", "openid phone", func(c *oidc.Client) { c.Scopes = []string{"openid", "profile"} }},
-		{"client disabled", "openid", func(c *oidc.Client) { c.Disabled = true }},
+		{"redirect URI removed", "openid", func() { save(func(c *oidc.Client) { c.RedirectURIs = []string{"http://127.0.0.1:9/other"} }) }, wantExpired},
+		{"scope withdrawn", "openid phone", func() { save(func(c *oidc.Client) { c.Scopes = []string{"openid", "profile"} }) }, wantExpired},
+		{"client deleted", "openid", deleted, wantExpired},
+		{"client disabled", "openid", func() { save(func(c *oidc.Client) { c.Disabled = true }) },
+			func(t *testing.T, resp *http.Response) { wantSuspended(t, resp, "fa") }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			save(func(*oidc.Client) {})
 			bridge, _ := e.bridge(e.authURL(tt.scope))
-			save(tt.change)
-			wantExpiredAt(t, e.noFollow(), bridge)
+			tt.change()
+			resp, err := e.noFollow().Get(bridge)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.want(t, resp)
 		})
 	}
 	// As registered again, a request goes through.

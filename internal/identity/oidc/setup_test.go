@@ -87,7 +87,7 @@ func (s *sessions) Mount(m *web.Mux) {
 		defer s.mu.Unlock()
 		s.n++
 		sess := s.next
-		sess.ID = "session-" + string(rune('a'+s.n))
+		sess.ID = fmt.Sprintf("session-%d", s.n)
 		sess.AuthTime = s.clock.Now()
 		s.byID[sess.ID] = sess
 		http.SetCookie(w, &http.Cookie{Name: "test_session", Value: sess.ID, Path: "/"})
