@@ -67,10 +67,12 @@ func attributes(claims map[string]any) []attribute {
 		}
 		flat[k] = v
 	}
+	// The province tells apart cities of the same name.
+	region, _ := flat["address.region"].(string)
 	var out []attribute
 	for _, l := range claimLabels {
 		if v, ok := flat[l.claim]; ok {
-			out = append(out, newAttribute(l.claim, l.label, v))
+			out = append(out, newAttribute(l.claim, l.label, v, region))
 			delete(flat, l.claim)
 		}
 	}
@@ -80,12 +82,14 @@ func attributes(claims map[string]any) []attribute {
 	}
 	sort.Strings(rest)
 	for _, k := range rest {
-		out = append(out, newAttribute(k, web.Text{Fa: k, En: k}, flat[k]))
+		out = append(out, newAttribute(k, web.Text{Fa: k, En: k}, flat[k], region))
 	}
 	return out
 }
 
-func newAttribute(claim string, label web.Text, v any) attribute {
+// newAttribute describes one claim; region is the address's province, as
+// released, which the city's English name depends on.
+func newAttribute(claim string, label web.Text, v any, region string) attribute {
 	a := attribute{Claim: claim, Label: label}
 	s := fmt.Sprint(v)
 	switch claim {
@@ -99,6 +103,13 @@ func newAttribute(claim string, label web.Text, v any) attribute {
 	case "address.region":
 		// Provinces are released by their Persian names.
 		if en, ok := iran.ProvinceEnglish(s); ok {
+			a.Value = web.Text{Fa: s, En: en}
+			return a
+		}
+	case "address.locality":
+		// So are cities; a city package iran does not know is shown as
+		// it was released.
+		if en, ok := iran.CityEnglish(region, s); ok {
 			a.Value = web.Text{Fa: s, En: en}
 			return a
 		}

@@ -77,7 +77,8 @@ func TestForeignNationalsAccountPage(t *testing.T) {
 		"<bdi>"+f.FIDA+"</bdi></td><td>Bureau for foreign nationals</td>",
 		"<bdi>"+f.PostalCode+"</bdi></td><td>Bureau for foreign nationals</td>",
 		"</bdi></td><td>Iran Post (the postal code&#39;s address)</td>",
-		// The province in English; the Post names the city in Persian only.
+		// The province and the city in English, though the Post names
+		// them in Persian.
 		"<td>Razavi Khorasan</td><td>Iran Post (the postal code&#39;s address)</td>",
-		"<bdi>مشهد</bdi></td><td>Iran Post (the postal code&#39;s address)</td>")
+		"<bdi>Mashhad</bdi></td><td>Iran Post (the postal code&#39;s address)</td>")
 }

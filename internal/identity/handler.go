@@ -489,6 +489,7 @@ type profileRow struct {
 	Value  string   // as the registry gave it
 	Number string   // or an identifier, shown in the page's digits
 	Text   web.Text // or a value said in the page's language
+	Name   web.Text // or a name, in the page's language, isolated as Value is
 	Date   time.Time
 	Source web.Text
 }
@@ -535,7 +536,18 @@ func profileRows(a Account) []profileRow {
 		}
 		said("province", name, "province")
 	}
-	add("city", a.City, "city")
+	if a.City != "" {
+		// The city too is named in Persian; English pages give it its
+		// English name where package iran knows it (the province tells
+		// apart cities of the same name), and its Persian name otherwise.
+		// It is isolated as the registries' values are, for the Persian
+		// name an English page may show.
+		name := web.Text{Fa: a.City, En: a.City}
+		if en, ok := iran.CityEnglish(a.Province, a.City); ok {
+			name.En = en
+		}
+		rows = append(rows, profileRow{Label: messages["profile.city"], Name: name, Source: src("city")})
+	}
 	return rows
 }
 

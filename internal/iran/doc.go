@@ -23,6 +23,14 @@
 // invisible formatting so that stored text is consistent; Fold goes further
 // and produces a key for comparison and search.
 //
+// # Places
+//
+// ProvinceEnglish and CityEnglish give the English names of Iran's
+// provinces and of its counties and the cities at their centres, which
+// the Post and the registries name in Persian. They match a name
+// however its letters are written, and CityEnglish tells apart cities of
+// the same name by their province.
+//
 // # Jalali dates
 //
 // ToJalali, FromJalali, ParseJalali and the Format functions convert between
