@@ -9,14 +9,14 @@ import (
 	"testing"
 
 	"github.com/panjereh/panjereh/api"
+	"github.com/panjereh/panjereh/internal/config"
+	"github.com/panjereh/panjereh/internal/sqldb"
 )
 
-// TestWindowOpenAPIMatchesRoutes: every API route the demo's window
-// serves is in api/window.yaml, every operation there is served, and the
-// browser endpoints it describes answer.
-func TestWindowOpenAPIMatchesRoutes(t *testing.T) {
-	ctx := context.Background()
-	cfg, db := demoSetup(t)
+// startWindowOnly starts the window alone on 127.0.0.1, as the demo
+// would (demo) or as serve, on db with cfg, until the test ends.
+func startWindowOnly(t *testing.T, cfg config.Config, db *sqldb.DB, demo bool) *stack {
+	t.Helper()
 	st := &stack{servers: []*server{{name: "window", addr: "127.0.0.1:0"}}}
 	if err := listen(st.servers); err != nil {
 		t.Fatal(err)
@@ -28,9 +28,18 @@ func TestWindowOpenAPIMatchesRoutes(t *testing.T) {
 		st.close()
 		st.window.Close(context.Background())
 	})
-	if err := st.startWindow(ctx, cfg, slog.New(slog.DiscardHandler), db, true, io.Discard); err != nil {
+	if err := st.startWindow(context.Background(), cfg, slog.New(slog.DiscardHandler), db, demo, io.Discard); err != nil {
 		t.Fatal(err)
 	}
+	return st
+}
+
+// TestWindowOpenAPIMatchesRoutes: every API route the demo's window
+// serves is in api/window.yaml, every operation there is served, and the
+// browser endpoints it describes answer.
+func TestWindowOpenAPIMatchesRoutes(t *testing.T) {
+	cfg, db := demoSetup(t)
+	st := startWindowOnly(t, cfg, db, true)
 	problems, err := api.CheckRoutes(api.Window, st.window.APIRoutes())
 	if err != nil {
 		t.Fatal(err)

@@ -225,15 +225,6 @@ func (st *stack) startWindow(ctx context.Context, cfg config.Config, log *slog.L
 	for _, w := range proxyWarnings(cfg.TrustedProxies) {
 		log.Warn(w)
 	}
-	mux, err := web.New(web.Options{Logger: log, DB: db, Dev: dev, Version: Version(), TrustedProxies: cfg.TrustedProxies})
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			mux.Close(context.WithoutCancel(ctx))
-		}
-	}()
 	gw := st.url("exchange")
 	if gw == "" {
 		gw = "https://" + cfg.ExchangeAddr
@@ -243,6 +234,20 @@ func (st *stack) startWindow(ctx context.Context, cfg config.Config, log *slog.L
 		return err
 	}
 	st.closers = append(st.closers, acc.close)
+	// /healthz reports the SMS outbox beside the database: a provider
+	// that refuses the bind leaves nobody able to log in, yet must not
+	// make the node look down to the load balancer (every node shares
+	// the same SMS account), so it makes the report "degraded", not 503.
+	mux, err := web.New(web.Options{Logger: log, DB: db, Dev: dev, Version: Version(), TrustedProxies: cfg.TrustedProxies,
+		Checks: []web.HealthCheck{acc.outbox.HealthCheck()}})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			mux.Close(context.WithoutCancel(ctx))
+		}
+	}()
 	sso, err := openSSO(ctx, log, db, acc, issuerURL(cfg.PublicURL, st.url("window")))
 	if err != nil {
 		return err

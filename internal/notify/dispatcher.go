@@ -56,6 +56,9 @@ type Dispatcher struct {
 
 	stop context.CancelFunc
 	done chan struct{}
+
+	mu    sync.Mutex
+	state ProviderState
 }
 
 // DefaultBackoff waits 5 seconds after the first attempt and doubles the
@@ -97,6 +100,9 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 	if d.Node == "" {
 		d.Node = "dispatcher-" + newID()[:12]
 	}
+	// A dispatcher that stopped no longer speaks for the provider in its
+	// Outbox's Health.
+	defer d.Outbox.noteProvider(d, ProviderState{})
 	poll := d.PollInterval
 	if poll <= 0 {
 		poll = time.Second
@@ -166,6 +172,7 @@ func (d *Dispatcher) DispatchOnce(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	outs := d.sendAll(ctx, batch, lease/2)
+	d.observe(ctx, outs, d.Outbox.now())
 	// The outcomes are recorded even when ctx has ended meanwhile: the
 	// messages were handed over, and the record must say so.
 	lost, err := record(context.WithoutCancel(ctx), db, d.Node, d.Outbox.now(), outs)
@@ -241,10 +248,10 @@ func (d *Dispatcher) sendOne(ctx context.Context, m Delivery) outcome {
 		next := now.Add(wait)
 		if !m.ExpiresAt.IsZero() && !next.Before(m.ExpiresAt) {
 			log.InfoContext(ctx, "sms expires before the provider is available again", "err", err)
-			return outcome{id: m.ID, status: StatusExpired, err: msg, unspent: true}
+			return outcome{id: m.ID, status: StatusExpired, err: msg, unspent: true, reason: unavailable.Reason}
 		}
 		log.DebugContext(ctx, "sms held: provider unavailable", "err", err, "next", next)
-		return outcome{id: m.ID, status: StatusQueued, next: next, err: msg, unspent: true}
+		return outcome{id: m.ID, status: StatusQueued, next: next, err: msg, unspent: true, reason: unavailable.Reason}
 	case errors.Is(err, ErrPermanent):
 		log.WarnContext(ctx, "sms refused for good", "err", err)
 		return outcome{id: m.ID, status: StatusFailed, err: msg}

@@ -14,6 +14,12 @@
 // expiry (a one-time code) could not go out in time — it is then never
 // sent late.
 //
+// Each dispatcher keeps its provider's state (Dispatcher.State):
+// unavailable from the first message held for ErrUnavailable until the
+// provider next sends one. Outbox.Health adds the queue's length and the
+// age of its oldest message to the state of the dispatchers running on
+// it, and Outbox.HealthCheck reports them in the web shell's /healthz.
+//
 // Providers are the SMPP 3.4 client of package notify/smpp, which speaks
 // to the operator's SMSC, and DevSink, which prints messages to the
 // terminal and lists them on a development page for the demo. Package

@@ -26,6 +26,11 @@ type Outbox struct {
 
 	wakeOnce sync.Once
 	wake     chan struct{}
+
+	mu sync.Mutex
+	// unavailable holds the state of the providers of this process's
+	// dispatchers that found theirs unavailable (Health).
+	unavailable map[*Dispatcher]ProviderState
 }
 
 // Enqueue validates m and stores it with q, which may be the caller's own

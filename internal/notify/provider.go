@@ -78,6 +78,10 @@ type UnavailableError struct {
 	// RetryAfter is how long from now the provider will try again;
 	// zero means one minute.
 	RetryAfter time.Duration
+	// Reason is the cause as it may be shown to whoever asks the
+	// window's /healthz: without the provider's address or account,
+	// which Err may name. Empty says nothing beyond "unavailable".
+	Reason string
 }
 
 func (e *UnavailableError) Error() string        { return e.Err.Error() }

@@ -126,6 +126,9 @@ type outcome struct {
 	// unspent gives the attempt back: the provider could not try the
 	// message (ErrUnavailable), so the claim's count does not stand.
 	unspent bool
+	// reason is an unavailable provider's public cause
+	// (UnavailableError.Reason).
+	reason string
 }
 
 // spent is how many attempts an outcome's claim used: one, or none when

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"os"
 	"runtime/debug"
+	"slices"
 	"time"
 
 	"github.com/panjereh/panjereh/internal/sqldb"
@@ -18,7 +19,8 @@ type Options struct {
 	// Logger receives access logs and errors. New wraps its handler in a
 	// ContextHandler. Nil discards.
 	Logger *slog.Logger
-	// DB stores visitor statistics and is pinged by /healthz.
+	// DB stores visitor statistics and is pinged by /healthz, which
+	// answers 503 when it does not answer.
 	DB *sqldb.DB
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -50,6 +52,12 @@ type Options struct {
 	// OnlineWindow is how recently a visitor must have been seen to count
 	// as online; zero means five minutes.
 	OnlineWindow time.Duration
+	// Checks are the components /healthz reports beside the database,
+	// each called at every request to it. A component that does not work
+	// makes the report "degraded" but leaves it 200. Each needs a name of
+	// its own and a Check; New panics otherwise, as for a route
+	// registered twice.
+	Checks []HealthCheck
 }
 
 func (o *Options) setDefaults() {
@@ -72,6 +80,10 @@ func (o *Options) setDefaults() {
 	if o.OnlineWindow <= 0 {
 		o.OnlineWindow = 5 * time.Minute
 	}
+	if err := checkHealthChecks(o.Checks); err != nil {
+		panic(err)
+	}
+	o.Checks = slices.Clone(o.Checks)
 }
 
 // buildTime is the commit time recorded in the binary, or failing that

@@ -237,7 +237,11 @@ func (c *Client) failDelay() time.Duration {
 // anything else is transient. The caller holds c.mu.
 func (c *Client) failure(wait time.Duration) error {
 	if c.refused {
-		return notify.Unavailable(c.failErr, wait)
+		// The public reason is the SMSC's answer alone; the error names
+		// its address and the system ID.
+		var st *StatusError
+		errors.As(c.failErr, &st)
+		return &notify.UnavailableError{Err: c.failErr, RetryAfter: wait, Reason: "bind refused: " + st.Status.String()}
 	}
 	return c.failErr
 }
