@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/panjereh/panjereh/internal/config"
@@ -83,10 +84,13 @@ func usage(w io.Writer) {
 // command adds, parses args (flags may follow positional arguments, up to
 // a "--"), and validates. It returns the positional arguments, or prints
 // what went wrong and returns ok=false with the exit status to use.
+//
+// A flag's bad value does not stop the parse: it is listed with the
+// environment's and Validate's problems, so that an operator sees every
+// problem at once, with a pointer to -h rather than the whole usage.
 func parse(e env, name, synopsis string, args []string, extra func(fs *flag.FlagSet), options ...string) (cfg config.Config, positional []string, code int, ok bool) {
 	cfg = config.Default()
 	fs := flag.NewFlagSet("panjereh "+name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
 	fs.Usage = func() {
 		fmt.Fprintf(e.stderr, "Usage: panjereh %s %s\n\n%s\n\nFlags:\n", name, synopsis, commands()[name].summary)
 		fs.PrintDefaults()
@@ -95,12 +99,31 @@ func parse(e env, name, synopsis string, args []string, extra func(fs *flag.Flag
 	if extra != nil {
 		extra(fs)
 	}
+	// The flag package prints a parse error and the usage itself; both
+	// are printed here instead, the usage only when asked for.
+	help := fs.Usage
+	fs.Usage = func() {}
+	fs.SetOutput(io.Discard)
+	var flagErrs []error
+	fs.VisitAll(func(f *flag.Flag) { f.Value = &collectedValue{Value: f.Value, name: f.Name, errs: &flagErrs} })
+	var stopped error
 	for rest := args; ; {
 		if err := fs.Parse(rest); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				// PrintDefaults tells a default from the zero value of
+				// the flag's own type.
+				fs.VisitAll(func(f *flag.Flag) { f.Value = f.Value.(*collectedValue).Value })
+				fs.SetOutput(e.stderr)
+				help()
 				return cfg, nil, 0, false
 			}
-			return cfg, nil, 2, false
+			// An unknown flag or a missing value leaves the words after
+			// it unclear (a value or an argument?), so parsing stops.
+			stopped = err
+			if len(fs.Args()) > 0 {
+				stopped = fmt.Errorf("%w (the flags after it were not read)", err)
+			}
+			break
 		}
 		left := fs.Args()
 		if len(left) == 0 {
@@ -112,25 +135,85 @@ func parse(e env, name, synopsis string, args []string, extra func(fs *flag.Flag
 		}
 		positional, rest = append(positional, left[0]), left[1:]
 	}
-	if err := errors.Join(envErr, cfg.Validate()); err != nil {
-		fmt.Fprintf(e.stderr, "panjereh %s: invalid configuration:\n", name)
-		for _, line := range strings.Split(err.Error(), "\n") {
+	problems := errors.Join(envErr, errors.Join(flagErrs...))
+	if stopped != nil {
+		// Validate would judge settings that the unread flags may set.
+		problems = errors.Join(problems, stopped)
+	} else {
+		problems = errors.Join(problems, cfg.Validate())
+	}
+	if problems != nil {
+		cmd := name
+		// ca and exchange give their subcommand as the synopsis.
+		if synopsis != "" && strings.Trim(synopsis, "abcdefghijklmnopqrstuvwxyz-") == "" {
+			cmd += " " + synopsis
+		}
+		fmt.Fprintf(e.stderr, "panjereh %s: invalid configuration:\n", cmd)
+		for _, line := range strings.Split(problems.Error(), "\n") {
 			fmt.Fprintf(e.stderr, "  - %s\n", line)
 		}
+		fmt.Fprintf(e.stderr, "Run `panjereh %s -h` for the settings.\n", cmd)
 		return cfg, nil, 2, false
 	}
 	return cfg, positional, 0, true
 }
 
+// collectedValue is a flag whose bad value is added to errs instead of
+// ending the parse.
+type collectedValue struct {
+	flag.Value
+	name string
+	errs *[]error
+}
+
+func (v *collectedValue) Set(s string) error {
+	err := v.Value.Set(s)
+	switch {
+	case err == nil:
+		return nil
+	case v.IsBoolFlag():
+		err = fmt.Errorf("%q is not true or false", s)
+	case !strings.Contains(err.Error(), strconv.Quote(s)):
+		// The flag package's own values say only "parse error".
+		err = fmt.Errorf("%q: %w", s, err)
+	}
+	*v.errs = append(*v.errs, fmt.Errorf("--%s: %w", v.name, err))
+	return nil
+}
+
+func (v *collectedValue) String() string {
+	if v == nil || v.Value == nil {
+		return ""
+	}
+	return v.Value.String()
+}
+
+// IsBoolFlag keeps a boolean flag one that takes no value.
+func (v *collectedValue) IsBoolFlag() bool {
+	b, ok := v.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
+}
+
 // newLogger builds the process's logger from the configuration.
+// Durations are written as Go writes them ("1.5s"), in JSON too, where
+// slog would write whole nanoseconds.
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: cfg.Level()}
+	opts := &slog.HandlerOptions{Level: cfg.Level(), ReplaceAttr: durationText}
 	var h slog.Handler = slog.NewTextHandler(w, opts)
 	if cfg.LogFormat == "json" {
 		h = slog.NewJSONHandler(w, opts)
 	}
 	// Lines logged with a request's context carry its ID and attributes.
 	return slog.New(web.NewContextHandler(h))
+}
+
+// durationText writes a duration attribute as its Go text. The handlers
+// call it for every attribute inside groups too.
+func durationText(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() == slog.KindDuration {
+		a.Value = slog.StringValue(a.Value.Duration().String())
+	}
+	return a
 }
 
 // openDB opens and migrates the configured database.

@@ -8,9 +8,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -56,17 +58,15 @@ func openNix(cfg config.Config, db *sqldb.DB, ca *pki.CA) *nixState {
 		auth: exchange.CertAuth{Authenticator: &pki.Authenticator{CA: ca.Cert, Revoked: revoked}}}
 }
 
-// serverTLS issues a server certificate for addr's host and returns a TLS
-// 1.3 configuration that asks callers for their member certificates.
+// serverTLS issues a server certificate for addr's host and the
+// configured TLS names, and returns a TLS 1.3 configuration that asks
+// callers for their member certificates.
 func (n *nixState) serverTLS(addr string) (*tls.Config, error) {
-	host, _, err := net.SplitHostPort(addr)
+	hosts, err := serverNames(addr, n.cfg.TLSNames, os.Hostname)
 	if err != nil {
 		return nil, err
 	}
-	if host == "" || host == "0.0.0.0" || host == "::" {
-		host = "localhost"
-	}
-	certPEM, keyPEM, err := n.ca.IssueServer([]string{host, "localhost", "127.0.0.1"}, time.Now())
+	certPEM, keyPEM, err := n.ca.IssueServer(hosts, time.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -75,6 +75,40 @@ func (n *nixState) serverTLS(addr string) (*tls.Config, error) {
 		return nil, err
 	}
 	return pki.ServerTLSConfig(n.ca.Cert, cert), nil
+}
+
+// serverNames lists the names a server certificate for addr carries,
+// the first as its common name: addr's host, the configured names,
+// localhost and 127.0.0.1. A server on every interface (0.0.0.0, ::) has
+// no host of its own in addr; with no names configured it is given the
+// machine's host name, when that is a DNS name, so that callers on other
+// hosts can verify it by that name at least.
+func serverNames(addr string, names []string, hostname func() (string, error)) ([]string, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	add := func(hs ...string) {
+		for _, h := range hs {
+			if !slices.Contains(out, h) {
+				out = append(out, h)
+			}
+		}
+	}
+	ip, err := netip.ParseAddr(host)
+	everywhere := host == "" || err == nil && ip.IsUnspecified()
+	if !everywhere {
+		add(host)
+	}
+	add(names...)
+	if everywhere && len(names) == 0 {
+		if h, err := hostname(); err == nil && config.CheckDNSName(h) == nil {
+			add(h)
+		}
+	}
+	add("localhost", "127.0.0.1")
+	return out, nil
 }
 
 // memberCert returns the certificate directory of member under
@@ -192,6 +226,7 @@ func (n *nixState) gateway(ctx context.Context, log *slog.Logger) (*exchange.Gat
 		Log:         mlog,
 		Index:       index,
 		Operators:   []string{n.cfg.PlatformMember},
+		Monitors:    n.cfg.ExchangeMonitors,
 		Transport:   tr,
 		Logger:      log,
 		Limiter:     exchange.NewLimiter(2000, 4000),

@@ -34,6 +34,10 @@ type Config struct {
 	ExchangeAddr string
 	// AgencyAddr is the demo's reference agency window's listen address.
 	AgencyAddr string
+	// TLSNames are DNS names and IP addresses added to the TLS server
+	// certificates the gateway and the registries issue themselves, so
+	// that callers on other hosts can verify them by the name they use.
+	TLSNames []string
 	// ExchangeUpstream, when set, makes this gateway a thematic or
 	// regional exchange that hands calls for services it does not publish
 	// to the national gateway at this URL (B4).
@@ -42,6 +46,10 @@ type Config struct {
 	// gateways' members and the members each may call for:
 	// "IR/GOV/tehran-nix=IR/GOV/a+IR/GOV/b;IR/GOV/fars-nix=IR/GOV/c".
 	ExchangePartners string
+	// ExchangeMonitors are members (INSTANCE/CLASS/CODE) whose
+	// certificates may read the gateway's metrics and nothing else that
+	// an operator may: a scraper's credential.
+	ExchangeMonitors []string
 	// PlatformMember is the exchange member the platform itself is: the
 	// national window calls as it, and it operates the exchange.
 	PlatformMember string
@@ -117,8 +125,10 @@ func (c *Config) settings() []setting {
 		{"registry-addr", "listen address of the simulated base registries", (*stringValue)(&c.RegistryAddr)},
 		{"exchange-addr", "TLS listen address of the information exchange gateway", (*stringValue)(&c.ExchangeAddr)},
 		{"agency-addr", "listen address of the demo's reference agency window", (*stringValue)(&c.AgencyAddr)},
+		{"tls-names", "comma-separated DNS names (a wildcard first label allowed) and IP addresses that the exchange gateway's and the registries' TLS certificates also carry (with none, on a wildcard listen address: the host's name)", (*listValue)(&c.TLSNames)},
 		{"exchange-upstream", "national gateway URL; set on a thematic or regional exchange (B4)", (*stringValue)(&c.ExchangeUpstream)},
 		{"exchange-partners", "regional gateways and the members each may call for: GW=M1+M2;GW2=M3", (*stringValue)(&c.ExchangePartners)},
+		{"exchange-monitors", "comma-separated exchange members (INSTANCE/CLASS/CODE) whose certificates may read the gateway's /metrics and nothing an operator may do", (*listValue)(&c.ExchangeMonitors)},
 		{"platform-member", "the exchange member the platform is (INSTANCE/CLASS/CODE); it operates the exchange", (*stringValue)(&c.PlatformMember)},
 		{"public-url", "external base URL of the window (default: http://ADDR)", (*stringValue)(&c.PublicURL)},
 		{"log-level", "log level: debug, info, warn or error", (*stringValue)(&c.LogLevel)},
@@ -200,10 +210,20 @@ func (c *Config) Validate() error {
 	if _, err := c.Partners(); err != nil {
 		errs = append(errs, fmt.Errorf("exchange-partners: %v", err))
 	}
+	for _, m := range c.ExchangeMonitors {
+		if !isMember(m) {
+			errs = append(errs, fmt.Errorf("exchange-monitors: %q is not a member INSTANCE/CLASS/CODE", m))
+		}
+	}
+	for _, n := range c.TLSNames {
+		if err := CheckTLSName(n); err != nil {
+			errs = append(errs, fmt.Errorf("tls-names: %v", err))
+		}
+	}
 	if c.PublicURL != "" && !strings.HasPrefix(c.PublicURL, "http://") && !strings.HasPrefix(c.PublicURL, "https://") {
 		errs = append(errs, fmt.Errorf("public-url: %q must start with http:// or https://", c.PublicURL))
 	}
-	if parts := strings.Split(c.PlatformMember, "/"); len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
+	if !isMember(c.PlatformMember) {
 		errs = append(errs, fmt.Errorf("platform-member: %q is not INSTANCE/CLASS/CODE", c.PlatformMember))
 	}
 	var lvl slog.Level
@@ -251,6 +271,13 @@ func (c *Config) Validate() error {
 		errs = append(errs, fmt.Errorf("shutdown-timeout: %v must be positive", c.ShutdownTimeout))
 	}
 	return errors.Join(errs...)
+}
+
+// isMember reports whether s has the form of an exchange member,
+// INSTANCE/CLASS/CODE.
+func isMember(s string) bool {
+	parts := strings.Split(s, "/")
+	return len(parts) == 3 && parts[0] != "" && parts[1] != "" && parts[2] != ""
 }
 
 // Partners parses ExchangePartners into gateway member -> members.

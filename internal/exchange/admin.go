@@ -44,6 +44,19 @@ func (g *Gateway) operator(h http.HandlerFunc) http.HandlerFunc {
 	})
 }
 
+// monitor admits only members listed in Monitors or Operators.
+func (g *Gateway) monitor(h http.HandlerFunc) http.HandlerFunc {
+	return g.authenticated(func(w http.ResponseWriter, r *http.Request) {
+		member, _ := g.Auth.Member(r)
+		if !slices.Contains(g.Monitors, member) && !slices.Contains(g.Operators, member) {
+			web.WriteProblem(w, r, web.NewProblem(http.StatusForbidden, "not-operator",
+				member+" is neither an operator nor a monitor of the exchange.", member+" نه گردانندهٔ مرکز تبادل است و نه پایشگر آن."))
+			return
+		}
+		h(w, r)
+	})
+}
+
 // decode reads a JSON body of at most 1 MiB into v, answering if it cannot.
 func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))

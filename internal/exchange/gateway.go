@@ -62,8 +62,8 @@ type Gateway struct {
 	// Index, when set, receives every durable record for the "who looked
 	// at my data" and monthly-count queries.
 	Index *Index
-	// Metrics, when set, counts every recorded call; operators read them
-	// at GET /metrics.
+	// Metrics, when set, counts every recorded call; operators and
+	// monitors read them at GET /metrics.
 	Metrics *Metrics
 	// Upstream, when set, makes this a thematic or regional exchange: a
 	// call for a service not published here goes on to the national
@@ -76,6 +76,10 @@ type Gateway struct {
 	// Operators are the members (INSTANCE/CLASS/MEMBER) that may manage
 	// members and rights and read the index: the platform's own.
 	Operators []string
+	// Monitors are members that may read GET /metrics and nothing else an
+	// operator may: a metrics scraper's certificate need not be one that
+	// can change the exchange's registry.
+	Monitors []string
 	// Transport reaches providers; it carries the gateway's client
 	// certificate for providers that require mTLS.
 	Transport http.RoundTripper

@@ -27,7 +27,7 @@ func (g *Gateway) Mount(m *web.Mux) {
 	m.API("GET "+sub+"/getOpenAPI", g.authenticated(g.getOpenAPI))
 	g.mountAdmin(m)
 	m.API("GET /openapi.yaml", api.Handler(api.Exchange))
-	m.API("GET /metrics", g.operator(func(w http.ResponseWriter, r *http.Request) {
+	m.API("GET /metrics", g.monitor(func(w http.ResponseWriter, r *http.Request) {
 		if g.Metrics == nil {
 			web.WriteProblem(w, r, web.NewProblem(http.StatusNotFound, "no-metrics",
 				"This gateway keeps no metrics.", "این درگاه سنجه‌ای نگه نمی‌دارد."))
