@@ -620,12 +620,20 @@ func TestSMPPLimits(t *testing.T) {
 }
 
 // TestProxyWarnings: trusting every address as a proxy is warned of at
-// start; the load balancers' networks are not.
+// start, and so is an https window that trusts no proxy; the load
+// balancers' networks, and an http window alone, are not.
 func TestProxyWarnings(t *testing.T) {
-	if w := proxyWarnings([]netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("192.168.1.7/32")}); w != nil {
+	lb := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("192.168.1.7/32")}
+	if w := proxyWarnings("https://my.gov.example", lb); w != nil {
 		t.Errorf("warnings for private networks: %q", w)
 	}
-	w := proxyWarnings([]netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("0.0.0.0/0"), netip.MustParsePrefix("::/0")})
+	if w := proxyWarnings("http://127.0.0.1:8080", nil); w != nil {
+		t.Errorf("warnings for a window on plain HTTP alone: %q", w)
+	}
+	if w := proxyWarnings("https://my.gov.example", nil); len(w) != 1 || !strings.Contains(w[0], "without Secure") {
+		t.Errorf("an https window that trusts no proxy: warnings %q", w)
+	}
+	w := proxyWarnings("", []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("0.0.0.0/0"), netip.MustParsePrefix("::/0")})
 	if len(w) != 2 || !strings.Contains(w[0], "0.0.0.0/0 trusts every client") || !strings.Contains(w[1], "::/0") {
 		t.Errorf("warnings %q", w)
 	}

@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"os"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -205,9 +206,18 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, db *sqldb.D
 
 // proxyWarnings warns of trusted proxies that are every address: with
 // them anyone can say which IP address the rate limits, the audit log
-// and the pages see.
-func proxyWarnings(trusted []netip.Prefix) []string {
+// and the pages see. It warns too of a window whose public URL is https
+// with no proxy trusted: the window serves plain HTTP and learns that a
+// request came over TLS only from a trusted proxy's X-Forwarded-Proto,
+// so its cookies would go without Secure, its pages without HSTS, and
+// every person would share the proxy's address in the rate limits.
+func proxyWarnings(publicURL string, trusted []netip.Prefix) []string {
 	var out []string
+	if strings.HasPrefix(publicURL, "https://") && len(trusted) == 0 {
+		out = append(out, "public-url is https but trusted-proxies is empty: the window learns that a request came over TLS, "+
+			"and from which address, only from a trusted proxy, so its cookies go without Secure, its pages without HSTS, "+
+			"and every person shares the load balancer's address in the rate limits; list the load balancers' networks in --trusted-proxies")
+	}
 	for _, p := range trusted {
 		if p.Bits() == 0 {
 			out = append(out, "trusted-proxies: "+p.String()+" trusts every client's X-Forwarded-For and X-Forwarded-Proto: "+
@@ -222,7 +232,7 @@ func proxyWarnings(trusted []netip.Prefix) []string {
 // development SMS page.
 func (st *stack) startWindow(ctx context.Context, cfg config.Config, log *slog.Logger, db *sqldb.DB, dev bool, out io.Writer) (err error) {
 	windowGC()
-	for _, w := range proxyWarnings(cfg.TrustedProxies) {
+	for _, w := range proxyWarnings(cfg.PublicURL, cfg.TrustedProxies) {
 		log.Warn(w)
 	}
 	gw := st.url("exchange")

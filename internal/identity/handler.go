@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/panjereh/panjereh/internal/iran"
 	"github.com/panjereh/panjereh/internal/sqldb"
@@ -87,12 +88,17 @@ func client(r *http.Request) Client {
 }
 
 // safeReturn keeps a return address on this site: a path, never another
-// host.
+// host. Browsers read a backslash as a slash and drop tabs and line
+// breaks, and http.Redirect cleans the path ("/./\x" becomes "/\x",
+// which a browser takes for another host), so an address with any of
+// them, written or escaped, is refused wherever it is.
 func safeReturn(s string) string {
-	if s == "" || !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") {
+	if s == "" || !strings.HasPrefix(s, "/") || strings.ContainsRune(s, '\\') ||
+		strings.Contains(strings.ToLower(s), "%5c") || strings.IndexFunc(s, unicode.IsControl) >= 0 {
 		return ""
 	}
-	if u, err := url.Parse(s); err != nil || u.Host != "" || u.Scheme != "" {
+	u, err := url.Parse(s)
+	if err != nil || u.Host != "" || u.Scheme != "" || u.User != nil || strings.HasPrefix(s, "//") {
 		return ""
 	}
 	return s

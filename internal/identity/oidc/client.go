@@ -310,7 +310,19 @@ func (cc *clientCache) get(ctx context.Context, id string) (*Client, error) {
 	if ok && now.Before(it.expires) {
 		return it.c, it.err
 	}
-	c, err := loadClient(ctx, cc.db.Read, id)
+	return cc.load(ctx, cc.db.Read, id, now)
+}
+
+// fresh is get reading the client from the primary, whatever the cache
+// holds: for a decision that cannot be taken back on what may be a
+// cached or replicated state.
+func (cc *clientCache) fresh(ctx context.Context, id string) (*Client, error) {
+	return cc.load(ctx, cc.db.Write, id, cc.now())
+}
+
+// load reads client id with q and caches what it found.
+func (cc *clientCache) load(ctx context.Context, q sqldb.Querier, id string, now time.Time) (*Client, error) {
+	c, err := loadClient(ctx, q, id)
 	if err != nil && !errors.Is(err, sqldb.ErrNotFound) {
 		return nil, err
 	}

@@ -170,6 +170,17 @@ func (p *Provider) endRequest(ctx context.Context, g *grant) error {
 	return nil
 }
 
+// requestSpent reports whether request g has been approved or ended:
+// whether its grant's row exists, on the primary.
+func (p *Provider) requestSpent(ctx context.Context, id string) (bool, error) {
+	var spent bool
+	err := p.opts.DB.Write.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM oidc_grants WHERE id = $1)`, id).Scan(&spent)
+	if err != nil {
+		return false, fmt.Errorf("oidc: request %s: %w", id, err)
+	}
+	return spent, nil
+}
+
 // redeemByCode spends a code in one statement when everything the
 // database can check holds: the code is client's, unused, its grant not
 // revoked and the code not expired. The grant then lasts until

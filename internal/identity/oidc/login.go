@@ -26,11 +26,25 @@ import (
 // with it, so that notPending can end it. Whether it was approved
 // already is known only at the approval.
 func (p *Provider) pendingGrant(ctx context.Context, id string) (*grant, *Client, error) {
+	return p.pending(ctx, id, true)
+}
+
+// pending is pendingGrant; confirm reads a client that the cache says
+// is disabled again from the primary, which a caller in a transaction
+// of the primary's may not do (the transaction may hold its only
+// connection).
+func (p *Provider) pending(ctx context.Context, id string, confirm bool) (*grant, *Client, error) {
 	g, err := p.openRequest(id)
 	if err != nil {
 		return nil, nil, err
 	}
 	c, err := p.clients.get(ctx, g.ClientID)
+	if confirm && errors.Is(err, errClientDisabled) {
+		// A disabled client's request is ended for good (notPending), so
+		// the client is read again from the primary: another node may
+		// have enabled it within the cache's life.
+		c, err = p.clients.fresh(ctx, g.ClientID)
+	}
 	if errors.Is(err, errClientDisabled) {
 		return g, nil, err
 	}
@@ -161,7 +175,9 @@ func (p *Provider) Resumption(r *http.Request, returnTo string) *Resumption {
 	if err != nil || u.Path != PathLogin {
 		return nil
 	}
-	g, c, err := p.pendingGrant(r.Context(), u.Query().Get("id"))
+	// In the login's transaction: a request that seems to be a disabled
+	// client's is left to the bridge, which makes sure.
+	g, c, err := p.pending(r.Context(), u.Query().Get("id"), false)
 	if err != nil {
 		return nil
 	}
@@ -273,6 +289,15 @@ func (p *Provider) consent(w http.ResponseWriter, r *http.Request) {
 	}
 	scopes := consentScopes(g.Req.Scopes)
 	if r.PostFormValue("decision") != "allow" {
+		// A request approved or ended already (its form replayed) has
+		// had its answer: the agency hears nothing more of it.
+		if spent, err := p.requestSpent(r.Context(), g.ID); err != nil {
+			p.m.ServerError(w, r, err)
+			return
+		} else if spent {
+			p.errorPage(w, r, http.StatusBadRequest, "error.expired")
+			return
+		}
 		// Consent events are about the person (their data, their
 		// choice), so they name the person as subject, as the audit log
 		// does for a person's own login, and the agency in the details;
