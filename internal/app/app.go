@@ -8,11 +8,13 @@ import (
 	"io"
 	"log/slog"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/panjereh/panjereh/internal/config"
+	"github.com/panjereh/panjereh/internal/exchange/pki"
 	"github.com/panjereh/panjereh/internal/sqldb"
 	"github.com/panjereh/panjereh/internal/web"
 )
@@ -120,7 +122,7 @@ func parse(e env, name, synopsis string, args []string, extra func(fs *flag.Flag
 			// An unknown flag or a missing value leaves the words after
 			// it unclear (a value or an argument?), so parsing stops.
 			stopped = err
-			if len(fs.Args()) > 0 {
+			if slices.ContainsFunc(fs.Args(), func(a string) bool { return strings.HasPrefix(a, "-") }) {
 				stopped = fmt.Errorf("%w (the flags after it were not read)", err)
 			}
 			break
@@ -140,7 +142,7 @@ func parse(e env, name, synopsis string, args []string, extra func(fs *flag.Flag
 		// Validate would judge settings that the unread flags may set.
 		problems = errors.Join(problems, stopped)
 	} else {
-		problems = errors.Join(problems, cfg.Validate())
+		problems = errors.Join(problems, cfg.Validate(), memberProblems(cfg))
 	}
 	if problems != nil {
 		cmd := name
@@ -156,6 +158,28 @@ func parse(e env, name, synopsis string, args []string, extra func(fs *flag.Flag
 		return cfg, nil, 2, false
 	}
 	return cfg, positional, 0, true
+}
+
+// memberProblems checks the settings that name exchange members as the
+// exchange's certificates name them (pki.ParseMemberID): a member of
+// another form, such as IR/gov/x, could never match a certificate.
+// Config checks only their shape (INSTANCE/CLASS/CODE), as it may not
+// import the exchange; values of the wrong shape are its to report.
+func memberProblems(cfg config.Config) error {
+	var errs []error
+	check := func(setting, m string) {
+		if !config.IsMember(m) {
+			return
+		}
+		if _, err := pki.ParseMemberID(m); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %v", setting, err))
+		}
+	}
+	check("platform-member", cfg.PlatformMember)
+	for _, m := range cfg.ExchangeMonitors {
+		check("exchange-monitors", m)
+	}
+	return errors.Join(errs...)
 }
 
 // collectedValue is a flag whose bad value is added to errs instead of

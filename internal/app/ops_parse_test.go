@@ -52,6 +52,16 @@ func TestBadFlagValuesTogether(t *testing.T) {
 			},
 			// Nothing after the unknown flag is judged.
 			[]string{"Usage:", "Flags:", "log-format"}},
+		{"members the exchange's certificates cannot name", []string{"serve", "--exchange-monitors", "IR/gov/x,x,IR/GOV/prom", "--platform-member", "IR/FOO/y"}, 2,
+			[]string{
+				`  - exchange-monitors: "x" is not a member INSTANCE/CLASS/CODE`,
+				`  - platform-member: pki: member "IR/FOO/y": the class must be GOV, COM or ORG`,
+				`  - exchange-monitors: pki: member "IR/gov/x": the class must be GOV, COM or ORG`,
+			},
+			[]string{"IR/GOV/prom", "Usage:"}},
+		{"an unknown flag before an argument", []string{"serve", "--addr-x", "0.0.0.0:80"}, 2,
+			[]string{"  - flag provided but not defined: -addr-x\n"},
+			[]string{"were not read"}},
 		{"help after a bad value", []string{"serve", "--shutdown-timeout=zz", "-h"}, 0,
 			[]string{"Usage: panjereh serve", "Flags:", "-shutdown-timeout value", "(default 15s)", "-sms-retention value", "(default 720h0m0s)"},
 			[]string{"invalid configuration", "Run `panjereh"}},

@@ -211,7 +211,7 @@ func (c *Config) Validate() error {
 		errs = append(errs, fmt.Errorf("exchange-partners: %v", err))
 	}
 	for _, m := range c.ExchangeMonitors {
-		if !isMember(m) {
+		if !IsMember(m) {
 			errs = append(errs, fmt.Errorf("exchange-monitors: %q is not a member INSTANCE/CLASS/CODE", m))
 		}
 	}
@@ -223,7 +223,7 @@ func (c *Config) Validate() error {
 	if c.PublicURL != "" && !strings.HasPrefix(c.PublicURL, "http://") && !strings.HasPrefix(c.PublicURL, "https://") {
 		errs = append(errs, fmt.Errorf("public-url: %q must start with http:// or https://", c.PublicURL))
 	}
-	if !isMember(c.PlatformMember) {
+	if !IsMember(c.PlatformMember) {
 		errs = append(errs, fmt.Errorf("platform-member: %q is not INSTANCE/CLASS/CODE", c.PlatformMember))
 	}
 	var lvl slog.Level
@@ -273,9 +273,9 @@ func (c *Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-// isMember reports whether s has the form of an exchange member,
+// IsMember reports whether s has the form of an exchange member,
 // INSTANCE/CLASS/CODE.
-func isMember(s string) bool {
+func IsMember(s string) bool {
 	parts := strings.Split(s, "/")
 	return len(parts) == 3 && parts[0] != "" && parts[1] != "" && parts[2] != ""
 }

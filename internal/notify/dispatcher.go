@@ -100,9 +100,14 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 	if d.Node == "" {
 		d.Node = "dispatcher-" + newID()[:12]
 	}
-	// A dispatcher that stopped no longer speaks for the provider in its
-	// Outbox's Health.
-	defer d.Outbox.noteProvider(d, ProviderState{})
+	// A dispatcher that stopped no longer speaks for the provider, in its
+	// Outbox's Health or its own State; started again, it learns anew.
+	defer func() {
+		d.mu.Lock()
+		d.state = ProviderState{}
+		d.mu.Unlock()
+		d.Outbox.noteProvider(d, ProviderState{})
+	}()
 	poll := d.PollInterval
 	if poll <= 0 {
 		poll = time.Second

@@ -121,6 +121,9 @@ func TestHealthAcrossDispatchers(t *testing.T) {
 	if h, _ := o.Health(ctx); h.Provider.Err != "second refused" || !h.Provider.Since.Equal(since.Add(time.Minute)) {
 		t.Errorf("after the first stopped: %+v", h.Provider)
 	}
+	if st := first.State(); st != (ProviderState{}) {
+		t.Errorf("the stopped dispatcher's own state: %+v", st)
+	}
 	second.Provider = &recorder{}
 	c.Add(time.Minute)
 	dispatchOnce(t, second)

@@ -14,7 +14,8 @@ type HealthCheck struct {
 	// Name is the component's key in the report's checks, such as "sms".
 	Name string
 	// Check returns the component's state. Its context ends two seconds
-	// after the request began to be checked; it must return by then.
+	// after /healthz began to answer, a time the database's ping and
+	// every check share; it must return by then.
 	Check func(ctx context.Context) ComponentHealth
 }
 
@@ -39,7 +40,8 @@ type ComponentHealth struct {
 // OK reports whether the state is that of a working component.
 func (c ComponentHealth) OK() bool { return c.Status == "" || c.Status == "ok" }
 
-// healthTimeout bounds the database's ping and each check.
+// healthTimeout bounds the database's ping and the checks together, so
+// that /healthz answers within it.
 const healthTimeout = 2 * time.Second
 
 // checkHealthChecks refuses checks that /healthz could not report apart.
@@ -84,9 +86,9 @@ func (m *Mux) health(w http.ResponseWriter, r *http.Request) {
 		Checks  map[string]component `json:"checks,omitempty"`
 	}
 	rep := report{Status: "ok", DB: "none", Version: m.opts.Version, Time: m.now().UTC().Format(time.RFC3339)}
+	ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
+	defer cancel()
 	if m.opts.DB != nil {
-		ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
-		defer cancel()
 		if err := m.opts.DB.Ping(ctx); err != nil {
 			m.log.ErrorContext(r.Context(), "health: database ping failed", "err", err)
 			p := NewProblem(http.StatusServiceUnavailable, "db-unavailable",
@@ -100,9 +102,7 @@ func (m *Mux) health(w http.ResponseWriter, r *http.Request) {
 		rep.Checks = make(map[string]component, len(m.opts.Checks))
 	}
 	for _, hc := range m.opts.Checks {
-		ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
 		c := hc.Check(ctx)
-		cancel()
 		out := component{Status: c.Status, Error: c.Error, Detail: c.Detail, DetailFa: c.DetailFa, Details: c.Details}
 		if c.OK() {
 			out.Status = "ok"
