@@ -307,3 +307,22 @@ func TestCodeOfSuspendedClient(t *testing.T) {
 		t.Errorf("audit events %v", k)
 	}
 }
+
+// TestSuspensionConfirmedBeforeEnding: a request is ended only when the
+// client is disabled on the primary, not merely in this node's cache of
+// clients, which may still hold a suspension that another node has
+// lifted; such a request goes on once the client is enabled.
+func TestSuspensionConfirmedBeforeEnding(t *testing.T) {
+	e := newEnv(t)
+	bridge, _ := e.bridge(e.authURL("openid"))
+	other, _ := e.bridge(e.authURL("openid"))
+	e.setDisabled("agency", true)
+	// Another request's bridge puts the suspension in this node's cache.
+	wantSuspended(t, mustGet(t, e.noFollow(), other), "fa")
+	// Another node enables the client: the primary says so, this node's
+	// cache does not know yet.
+	if _, err := e.db.Write.ExecContext(context.Background(), `UPDATE oidc_clients SET disabled = $1 WHERE id = 'agency'`, false); err != nil {
+		t.Fatal(err)
+	}
+	wantCodeAt(t, e.noFollow(), bridge)
+}
