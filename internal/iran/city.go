@@ -9,8 +9,9 @@ import (
 )
 
 // citiesTSV is the gazetteer's table, kept as text so that it is easy to
-// review and extend: one line per county, with its province's Persian
-// name, its Persian name and its English name, tab-separated.
+// review and extend: one line per county or county seat, with its
+// province's Persian name, its Persian name and its English name,
+// tab-separated.
 //
 //go:embed cities.tsv
 var citiesTSV string
@@ -25,14 +26,17 @@ type City struct {
 	Fa, En   string // the Persian and English names
 }
 
-// gazetteer indexes cities by their keys (see cityKey).
+// gazetteer indexes cities and provinces by their keys (see cityKey).
 type gazetteer struct {
 	cities []City
-	// byProvince holds, for each province's folded name, the English
-	// name of each of its cities by key.
+	// provinces holds the key of each of Iran's provinces.
+	provinces map[string]bool
+	// byProvince holds, for each province's key, the English name of each
+	// of its cities by key.
 	byProvince map[string]map[string]string
 	// anywhere holds the English name of each city by key, or "" for a
-	// key that cities of two provinces share.
+	// key that cities of two provinces share under different English
+	// names.
 	anywhere map[string]string
 }
 
@@ -57,12 +61,13 @@ var cities = sync.OnceValue(func() *gazetteer {
 // ك, the zero-width non-joiner, spacing, the parts of a name written
 // apart or together). When province is one of Iran's, only its cities
 // match, which tells apart cities of the same name; when it is empty or
-// unknown, a city matches only if no two provinces have one of its name.
+// unknown, a city matches unless provinces that have one of its name give
+// them different English names.
 //
-// The gazetteer holds Iran's counties and the cities at their centres,
-// under the county's name and, where it differs, the city's own; a
-// smaller city or a village is not found, and callers then show the name
-// they were given.
+// The gazetteer holds most of Iran's counties (about 430 of them) and
+// the cities at their centres, under the county's name and, where it
+// differs, the city's own. A county it lacks, a smaller city or a village
+// is not found, and callers then show the name they were given.
 func CityEnglish(province, city string) (string, bool) {
 	return cities().english(province, city)
 }
@@ -70,9 +75,10 @@ func CityEnglish(province, city string) (string, bool) {
 // Cities returns the places CityEnglish knows, in the order of its table.
 func Cities() []City { return slices.Clone(cities().cities) }
 
-// cityKey is what city names are matched by: their folded form without
-// spaces, since Persian writes the parts of a place name apart, with a
-// zero-width non-joiner or together (بندرعباس, بندر عباس).
+// cityKey is what city and province names are matched by: their folded
+// form without spaces, since Persian writes the parts of a place name
+// apart, with a zero-width non-joiner or together (بندرعباس, بندر عباس,
+// آذربایجان‌شرقی, سیستان وبلوچستان).
 func cityKey(s string) string {
 	return strings.ReplaceAll(Fold(s), " ", "")
 }
@@ -82,8 +88,8 @@ func (g *gazetteer) english(province, city string) (string, bool) {
 	if key == "" {
 		return "", false
 	}
-	p := Fold(province)
-	if _, known := provinceIndex()[p]; known {
+	p := cityKey(province)
+	if g.provinces[p] {
 		en, ok := g.byProvince[p][key]
 		return en, ok
 	}
@@ -91,14 +97,22 @@ func (g *gazetteer) english(province, city string) (string, bool) {
 	return en, en != ""
 }
 
-// newGazetteer indexes list. It refuses a city in a province that
-// ProvinceEnglish does not know, a name missing in either language, and
-// two cities of one province with the same key.
+// newGazetteer indexes list. It refuses a city in a province that is not
+// one of Iran's, a name missing in either language, and two cities of one
+// province with the same key.
 func newGazetteer(list []City) (*gazetteer, error) {
-	g := &gazetteer{cities: list, byProvince: map[string]map[string]string{}, anywhere: map[string]string{}}
+	g := &gazetteer{
+		cities:     list,
+		provinces:  make(map[string]bool, len(provinces)),
+		byProvince: map[string]map[string]string{},
+		anywhere:   map[string]string{},
+	}
+	for _, p := range provinces {
+		g.provinces[cityKey(p.fa)] = true
+	}
 	for _, c := range list {
-		p := Fold(c.Province)
-		if _, ok := provinceIndex()[p]; !ok {
+		p := cityKey(c.Province)
+		if !g.provinces[p] {
 			return nil, fmt.Errorf("%s: unknown province %q", c.Fa, c.Province)
 		}
 		key := cityKey(c.Fa)
@@ -114,10 +128,13 @@ func newGazetteer(list []City) (*gazetteer, error) {
 			return nil, fmt.Errorf("%s: two cities of %s with this name", c.Fa, c.Province)
 		}
 		in[key] = c.En
-		if _, seen := g.anywhere[key]; seen {
-			g.anywhere[key] = ""
-		} else {
+		// A name that provinces share under one English name (نورآباد
+		// of Fars and of Lorestan) is as good without a province; one
+		// they give different English names is not, and stays so.
+		if en, seen := g.anywhere[key]; !seen {
 			g.anywhere[key] = c.En
+		} else if en != c.En {
+			g.anywhere[key] = ""
 		}
 	}
 	return g, nil

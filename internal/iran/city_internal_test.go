@@ -6,14 +6,31 @@ import (
 )
 
 // TestCitiesOfTheSameName: where two provinces have a city of the same
-// name, the province tells them apart, and without a province neither
-// matches.
+// name, the province tells them apart; without a province, a name that
+// every province gives one English name matches, and one with two English
+// names does not.
 func TestCitiesOfTheSameName(t *testing.T) {
 	g, err := newGazetteer([]City{
 		{"یزد", "اردکان", "Ardakan"},
 		{"فارس", "اردکان", "Ardakan (Sepidan)"},
 		{"فارس", "شیراز", "Shiraz"},
 		{"خراسان شمالی", "شیروان", "Shirvan"},
+		{"فارس", "نورآباد", "Nurabad"},
+		{"لرستان", "نور آباد", "Nurabad"},
+		// Two English names, then the first again: still two.
+		{"یزد", "مهرآباد", "Mehrabad"},
+		{"فارس", "مهرآباد", "Mehr Abad"},
+		{"لرستان", "مهرآباد", "Mehrabad"},
+		// One English name twice, then another.
+		{"یزد", "حسن‌آباد", "Hasanabad"},
+		{"فارس", "حسن‌آباد", "Hasanabad"},
+		{"لرستان", "حسن‌آباد", "Hassanabad"},
+		// A name of four provinces whose names have several words, to
+		// be told apart by however those names are written.
+		{"آذربایجان شرقی", "میاندشت", "Miandasht (East Azerbaijan)"},
+		{"چهارمحال و بختیاری", "میاندشت", "Miandasht (Chaharmahal)"},
+		{"کهگیلویه و بویراحمد", "میاندشت", "Miandasht (Kohgiluyeh)"},
+		{"سیستان و بلوچستان", "میاندشت", "Miandasht (Sistan)"},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -30,6 +47,18 @@ func TestCitiesOfTheSameName(t *testing.T) {
 		{"a province without it", "خراسان شمالی", "اردکان", "", false},
 		{"unique without a province", "", "شيروان", "Shirvan", true},
 		{"unique with another province", "یزد", "شیروان", "", false},
+		{"one English name, no province", "", "نورآباد", "Nurabad", true},
+		{"one English name, unknown province", "پارس", "نور آباد", "Nurabad", true},
+		{"one English name, a province without it", "یزد", "نورآباد", "", false},
+		{"two English names, then the first again", "", "مهرآباد", "", false},
+		{"one English name twice, then another", "", "حسن‌آباد", "", false},
+		{"one of three by its province", "لرستان", "حسن آباد", "Hassanabad", true},
+		{"province with a zero-width non-joiner", "آذربایجان\u200cشرقی", "میاندشت", "Miandasht (East Azerbaijan)", true},
+		{"province written together", "آذربایجانشرقی", "میاندشت", "Miandasht (East Azerbaijan)", true},
+		{"province's first word apart", "چهار محال و بختیاری", "میاندشت", "Miandasht (Chaharmahal)", true},
+		{"province's last word apart", "کهگیلویه و بویر احمد", "میاندشت", "Miandasht (Kohgiluyeh)", true},
+		{"province's conjunction joined", "سیستان وبلوچستان", "میاندشت", "Miandasht (Sistan)", true},
+		{"province written otherwise, without the city", "سیستان وبلوچستان", "شیروان", "", false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			en, ok := g.english(tt.province, tt.city)
@@ -53,6 +82,7 @@ func TestGazetteerRefusesBadTables(t *testing.T) {
 		{"English", "", []City{{"تهران", "تهران", " "}}, "without a Persian or an English name"},
 		{"Persian", "تهران\t\u200c\tTehran\n", nil, "without a Persian or an English name"},
 		{"same key", "# comment\n\nهرمزگان\tبندرعباس\tBandar Abbas\nهرمزگان\tبندر عباس\tBandar Abbas\n", nil, "two cities of هرمزگان"},
+		{"same key, province written otherwise", "", []City{{"سیستان و بلوچستان", "زابل", "Zabol"}, {"سیستان وبلوچستان", "زابل", "Zabol"}}, "two cities of سیستان وبلوچستان"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			list := tt.list

@@ -26,10 +26,10 @@
 // # Places
 //
 // ProvinceEnglish and CityEnglish give the English names of Iran's
-// provinces and of its counties and the cities at their centres, which
-// the Post and the registries name in Persian. They match a name
+// provinces and of most of its counties and the cities at their centres,
+// which the Post and the registries name in Persian. They match a name
 // however its letters are written, and CityEnglish tells apart cities of
-// the same name by their province.
+// the same name by their province, however the province is written.
 //
 // # Jalali dates
 //

@@ -19,16 +19,17 @@ var provinces = [...]struct{ fa, en string }{
 var provinceIndex = sync.OnceValue(func() map[string]string {
 	m := make(map[string]string, len(provinces))
 	for _, p := range provinces {
-		m[Fold(p.fa)] = p.en
+		m[cityKey(p.fa)] = p.en
 	}
 	return m
 })
 
 // ProvinceEnglish returns the English name of the province named fa in
 // Persian, however its letters are written (Arabic ي and ك, the
-// zero-width non-joiner, spacing), and whether fa is one of Iran's
+// zero-width non-joiner, spacing, its words written apart or together:
+// آذربایجان‌شرقی, سیستان وبلوچستان), and whether fa is one of Iran's
 // provinces.
 func ProvinceEnglish(fa string) (string, bool) {
-	en, ok := provinceIndex()[Fold(fa)]
+	en, ok := provinceIndex()[cityKey(fa)]
 	return en, ok
 }

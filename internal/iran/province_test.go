@@ -16,6 +16,9 @@ func TestProvinceEnglish(t *testing.T) {
 		{"  خراسان   رضوي ", "Razavi Khorasan", true}, // Arabic yeh, extra spaces
 		{"كرمانشاه", "Kermanshah", true},              // Arabic kaf
 		{"کهگیلویه و بویراحمد", "Kohgiluyeh and Boyer-Ahmad", true},
+		{"کهگیلویه و بویر احمد", "Kohgiluyeh and Boyer-Ahmad", true}, // words apart
+		{"آذربایجان\u200cشرقی", "East Azerbaijan", true},             // zero-width non-joiner
+		{"سیستان وبلوچستان", "Sistan and Baluchestan", true},
 		{"مشهد", "", false}, // a city, not a province
 		{"", "", false},
 	} {
