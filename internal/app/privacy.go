@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/panjereh/panjereh/internal/audit"
 	"github.com/panjereh/panjereh/internal/exchange"
@@ -21,7 +22,7 @@ import (
 func privacyFeeds(h *identity.Handler, db *sqldb.DB, p *oidc.Provider, l *audit.Log) {
 	h.Connections = connections{p}
 	h.Accesses = accesses{index: &exchange.Index{DB: db}, members: &exchange.Store{DB: db}}
-	h.Activity = activity{l: l, p: p}
+	h.Activity = activity{l: l, p: p, tenures: h.Service}
 }
 
 type connections struct{ p *oidc.Provider }
@@ -124,10 +125,19 @@ func accessResult(status int) web.Text {
 // their login ID, and the single sign-on provider's events about their
 // account (consents given, refused and withdrawn, logouts an agency
 // started), which the provider records under the account's ID, the only
-// name it has for the person.
+// name it has for the person. A legal person's account, whose login ID
+// and ID pass from one signatory to the next, shows its current
+// signatory's tenure alone.
 type activity struct {
-	l *audit.Log
-	p *oidc.Provider
+	l       *audit.Log
+	p       *oidc.Provider
+	tenures tenures
+}
+
+// tenures tells who signs for a legal person's account now, and since
+// when.
+type tenures interface {
+	SignatoryTenure(ctx context.Context, accountID string) (identity.Tenure, error)
 }
 
 // agencyEvents are the provider's kinds shown to the person, each with
@@ -143,17 +153,37 @@ var agencyEvents = map[audit.Kind]web.Text{
 var someAgency = web.Text{Fa: "یک دستگاه", En: "an agency"}
 
 func (a activity) Activity(ctx context.Context, loginID, accountID string, limit int) ([]identity.ActivityItem, error) {
-	page, err := a.l.ForSubject(ctx, loginID, "", limit)
+	if limit <= 0 {
+		limit = 20
+	}
+	limit = min(limit, 100)
+	var t identity.Tenure
+	if accountID != "" {
+		var err error
+		if t, err = a.tenures.SignatoryTenure(ctx, accountID); err != nil {
+			return nil, err
+		}
+	}
+	// A legal person's events are its current signatory's from their
+	// tenure on, but for those another person caused: a former
+	// signatory's, such as the ends of their sessions at the takeover, or
+	// a login of theirs the takeover overtook. The window names a person
+	// who acted by national code; the provider names the account.
+	byOther := func(audit.Entry) bool { return false }
+	if !t.Since.IsZero() {
+		person, current := audit.ActorPerson(""), audit.ActorPerson(t.NationalCode)
+		byOther = func(e audit.Entry) bool { return strings.HasPrefix(e.Actor, person) && e.Actor != current }
+	}
+	entries, err := a.list(ctx, audit.Filter{Subject: loginID, Since: t.Since, Limit: limit}, byOther)
 	if err != nil {
 		return nil, err
 	}
-	entries := page.Entries
 	if accountID != "" {
 		kinds := make([]audit.Kind, 0, len(agencyEvents))
 		for k := range agencyEvents {
 			kinds = append(kinds, k)
 		}
-		sso, err := a.l.List(ctx, audit.Filter{Subject: accountID, Kinds: kinds, Limit: limit})
+		sso, err := a.l.List(ctx, audit.Filter{Subject: accountID, Kinds: kinds, Since: t.Since, Limit: limit})
 		if err != nil {
 			return nil, err
 		}
@@ -179,6 +209,27 @@ func (a activity) Activity(ctx context.Context, loginID, accountID string, limit
 		out = append(out, identity.ActivityItem{At: e.Time, What: what, IP: e.IP, UserAgent: e.UserAgent})
 	}
 	return out, nil
+}
+
+// list returns the newest f.Limit entries f selects, leaving out those
+// skip tells, newest first.
+func (a activity) list(ctx context.Context, f audit.Filter, skip func(audit.Entry) bool) ([]audit.Entry, error) {
+	var out []audit.Entry
+	for {
+		page, err := a.l.List(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range page.Entries {
+			if !skip(e) {
+				out = append(out, e)
+			}
+		}
+		if len(out) >= f.Limit || page.Next == "" {
+			return out[:min(len(out), f.Limit)], nil
+		}
+		f.Cursor = page.Next
+	}
 }
 
 // agency names a client as the person knows it, in quotation marks; a

@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -42,8 +43,33 @@ type Access struct {
 
 // Activity lists the security events of an account, named by its login
 // ID and its ID: logins, failed attempts, codes sent, consents, logouts.
+// A legal person's account lists only its current signatory's tenure
+// (Service.SignatoryTenure): logins and codes are a person's, and the
+// account's login ID and ID stay the same when it passes to a new
+// signatory.
 type Activity interface {
 	Activity(ctx context.Context, loginID, accountID string, limit int) ([]ActivityItem, error)
+}
+
+// Tenure is a legal person's account's current signatory and when they
+// took it over: at its registration, or when a new signatory registered
+// it again. The account's security events from before Since are a
+// former signatory's, as are later ones a former signatory caused, such
+// as the ends of their sessions at the takeover.
+type Tenure struct {
+	NationalCode string
+	Since        time.Time
+}
+
+// SignatoryTenure returns the tenure of the current signatory of account
+// id, or the zero Tenure if it is not a legal person's: a natural
+// person's or a foreign national's account is always its one person's.
+func (s *Service) SignatoryTenure(ctx context.Context, id string) (Tenure, error) {
+	t, err := loadTenure(ctx, s.DB.Read, id)
+	if err != nil {
+		return t, fmt.Errorf("identity: signatory tenure: %w", err)
+	}
+	return t, nil
 }
 
 // ActivityItem is one security event as its owner sees it.
@@ -109,7 +135,10 @@ func (h *Handler) revokeConnection(w http.ResponseWriter, r *http.Request) {
 
 // accesses lists the exchanges about the account's subject: the person's
 // national code, the legal person's ID or the foreign national's FIDA,
-// which is what the account logs in with.
+// which is what the account logs in with. A legal person's are the
+// company's, about its own records, and carry nothing of the signatory
+// who was serving when they were made: whoever signs for it now sees
+// them all, unlike its security activity.
 func (h *Handler) accesses(w http.ResponseWriter, r *http.Request) {
 	var load func(context.Context, Account) ([]Access, error)
 	if h.Accesses != nil {
@@ -124,7 +153,21 @@ func (h *Handler) activity(w http.ResponseWriter, r *http.Request) {
 	var load func(context.Context, Account) ([]ActivityItem, error)
 	if h.Activity != nil {
 		load = func(ctx context.Context, a Account) ([]ActivityItem, error) {
-			return h.Activity.Activity(ctx, a.LoginID, a.ID, listLimit)
+			list, err := h.Activity.Activity(ctx, a.LoginID, a.ID, listLimit)
+			if err != nil || a.Kind != KindLegal {
+				return list, err
+			}
+			// The account may have passed to a new signatory since the
+			// session was checked, and the list be of their tenure: it
+			// is not this signatory's to see.
+			t, err := h.Service.SignatoryTenure(ctx, a.ID)
+			if err != nil {
+				return nil, err
+			}
+			if t.NationalCode != a.NationalCode {
+				return nil, nil
+			}
+			return list, nil
 		}
 	}
 	listPage(h, w, r, "activity", load)

@@ -236,7 +236,7 @@ func (s *Service) Register(ctx context.Context, in RegisterInput, cl Client) (Ac
 	var ch Challenge
 	err = s.DB.InTx(ctx, func(tx *sqldb.Tx) error {
 		if a.formerSignatory != "" {
-			if err := s.replaceSignatory(ctx, tx, a, cl, now); err != nil {
+			if err := s.replaceSignatory(ctx, tx, a, now); err != nil {
 				return err
 			}
 		} else if err := insertAccount(ctx, tx, a); err != nil {
@@ -284,12 +284,17 @@ func (s *Service) Register(ctx context.Context, in RegisterInput, cl Client) (Ac
 // being known devices (the account's update time is now), and the
 // agencies' consents and tokens for the account are withdrawn
 // (OnAccountReplaced), so that nothing the former signatory started goes
-// on.
-func (s *Service) replaceSignatory(ctx context.Context, tx *sqldb.Tx, a Account, cl Client, now time.Time) error {
+// on. The new signatory's tenure starts (Tenure): the account's security
+// activity shows them nothing from before it.
+func (s *Service) replaceSignatory(ctx context.Context, tx *sqldb.Tx, a Account, now time.Time) error {
 	src, err := json.Marshal(a.Source)
 	if err != nil {
 		return err
 	}
+	// The tenure starts when the account passes, not when the
+	// registration began: what the former signatory did while the
+	// registries were being asked is still theirs.
+	since := s.now()
 	// The open codes first, in the order a code's answer locks them (its
 	// challenge, then the account), so that the two cannot deadlock.
 	if err := tx.Queue(ctx, `UPDATE identity_challenges SET attempts = $2 WHERE account_id = $1 AND consumed_at IS NULL`,
@@ -298,9 +303,9 @@ func (s *Service) replaceSignatory(ctx context.Context, tx *sqldb.Tx, a Account,
 	}
 	res, err := tx.ExecContext(ctx, `UPDATE identity_accounts SET national_code = $3, mobile = $4, birth_date = $5, first_name = $6,
 last_name = $7, father_name = $8, gender = $9, company_name = $10, signatory_role = $11, source = $12, updated_at = $13,
-postal_code = $14, province = $15, city = $16, codes_locked_until = NULL WHERE id = $1 AND national_code = $2`,
+postal_code = $14, province = $15, city = $16, codes_locked_until = NULL, signatory_since = $17 WHERE id = $1 AND national_code = $2`,
 		a.ID, a.formerSignatory, a.NationalCode, a.Mobile, a.BirthDate.Format(time.DateOnly), a.FirstName, a.LastName, a.FatherName,
-		a.Gender, a.CompanyName, a.SignatoryRole, string(src), now, a.PostalCode, a.Province, a.City)
+		a.Gender, a.CompanyName, a.SignatoryRole, string(src), now, a.PostalCode, a.Province, a.City, since)
 	if err != nil {
 		return fmt.Errorf("identity: replace signatory: %w", err)
 	}
@@ -313,7 +318,11 @@ postal_code = $14, province = $15, city = $16, codes_locked_until = NULL WHERE i
 	if err := tx.Queue(ctx, `DELETE FROM identity_limits WHERE key IN ($1, $2)`, wrongKey(a.ID, ""), wrongKey(a.ID, allDevices)); err != nil {
 		return err
 	}
-	if err := s.endAccountSessions(ctx, tx, a.ID, a.formerSignatory, a.LoginID, endSignatoryChanged, cl, now); err != nil {
+	// The sessions are the former signatory's, the request that ends them
+	// the new one's: their ends are audited as the former's without the
+	// new one's address and browser, which the registration beside them
+	// records.
+	if err := s.endAccountSessions(ctx, tx, a.ID, a.formerSignatory, a.LoginID, endSignatoryChanged, Client{}, now); err != nil {
 		return err
 	}
 	if s.OnAccountReplaced != nil {

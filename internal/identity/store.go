@@ -73,12 +73,34 @@ func insertAccount(ctx context.Context, q sqldb.Querier, a Account) error {
 	if err != nil {
 		return err
 	}
-	_, err = q.ExecContext(ctx, `INSERT INTO identity_accounts (`+accountCols+`)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, NULL)`,
+	// A legal person's account is its registering signatory's from its
+	// creation (Tenure).
+	since := sql.NullTime{Time: a.Created, Valid: a.Kind == KindLegal}
+	_, err = q.ExecContext(ctx, `INSERT INTO identity_accounts (`+accountCols+`, signatory_since)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, NULL, $22)`,
 		a.ID, string(a.Kind), a.LoginID, a.NationalCode, a.LegalID, a.ForeignID, a.Mobile, a.BirthDate.Format(time.DateOnly),
 		a.FirstName, a.LastName, a.FatherName, a.Gender, a.CompanyName, a.SignatoryRole, strings.Join(a.Roles, ","),
-		string(src), a.Created, a.Updated, a.PostalCode, a.Province, a.City)
+		string(src), a.Created, a.Updated, a.PostalCode, a.Province, a.City, since)
 	return err
+}
+
+// loadTenure loads the tenure of account id's current signatory; the
+// zero Tenure for an account that is not a legal person's.
+func loadTenure(ctx context.Context, q sqldb.Querier, id string) (Tenure, error) {
+	var kind, code string
+	var created time.Time
+	var since sql.NullTime
+	if err := sqldb.ScanOne(ctx, q, `SELECT kind, national_code, created_at, signatory_since FROM identity_accounts WHERE id = $1`,
+		[]any{id}, &kind, &code, &created, &since); err != nil {
+		return Tenure{}, err
+	}
+	if Kind(kind) != KindLegal {
+		return Tenure{}, nil
+	}
+	if !since.Valid {
+		since.Time = created // a row the window did not write
+	}
+	return Tenure{NationalCode: code, Since: since.Time.UTC()}, nil
 }
 
 // ids runs query, whose rows are one text column, such as IDs, and
