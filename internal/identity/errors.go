@@ -104,15 +104,20 @@ func rateLimited(retry time.Duration) *Error {
 }
 
 // waitFor says in how long a wait of d ends, in whole minutes, or in
-// seconds under a minute, rounded up: a person told "in 14 minutes"
-// and coming back then must not be refused again.
+// seconds under a minute, or in hours over an hour and a half, rounded
+// up: a person told "in 14 minutes" and coming back then must not be
+// refused again.
 func waitFor(d time.Duration) (fa, en string) {
 	if d <= time.Minute {
 		n := max(1, int((d+time.Second-1)/time.Second))
 		return iran.ToPersianDigits(strconv.Itoa(n)) + " ثانیهٔ دیگر", plural(n, "second")
 	}
-	n := int((d + time.Minute - 1) / time.Minute)
-	return iran.ToPersianDigits(strconv.Itoa(n)) + " دقیقهٔ دیگر", plural(n, "minute")
+	if d <= 90*time.Minute {
+		n := int((d + time.Minute - 1) / time.Minute)
+		return iran.ToPersianDigits(strconv.Itoa(n)) + " دقیقهٔ دیگر", plural(n, "minute")
+	}
+	n := int((d + time.Hour - 1) / time.Hour)
+	return iran.ToPersianDigits(strconv.Itoa(n)) + " ساعت دیگر", plural(n, "hour")
 }
 
 // plural is "in 1 minute" or "in n minutes".

@@ -6,7 +6,7 @@ import (
 )
 
 // How long to wait is said in whole minutes, or seconds under a minute,
-// rounded up, with English plurals.
+// or hours over an hour and a half, rounded up, with English plurals.
 func TestWaitFor(t *testing.T) {
 	for _, c := range []struct {
 		d      time.Duration
@@ -14,6 +14,9 @@ func TestWaitFor(t *testing.T) {
 	}{
 		{13*time.Minute + 48*time.Second, "۱۴ دقیقهٔ دیگر", "in 14 minutes"},
 		{60 * time.Minute, "۶۰ دقیقهٔ دیگر", "in 60 minutes"},
+		{90 * time.Minute, "۹۰ دقیقهٔ دیگر", "in 90 minutes"},
+		{90*time.Minute + time.Second, "۲ ساعت دیگر", "in 2 hours"},
+		{23*time.Hour + 59*time.Minute, "۲۴ ساعت دیگر", "in 24 hours"},
 		{61 * time.Second, "۲ دقیقهٔ دیگر", "in 2 minutes"},
 		{60 * time.Second, "۶۰ ثانیهٔ دیگر", "in 60 seconds"},
 		{200 * time.Millisecond, "۱ ثانیهٔ دیگر", "in 1 second"},

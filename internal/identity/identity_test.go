@@ -779,6 +779,41 @@ func TestRateLimits(t *testing.T) {
 	}
 }
 
+// TestDailyCodesPerMobile: under the default policy a mobile is sent at
+// most 20 codes a day, however the codes are spread over the quarter
+// hours, from however many addresses; the person is told to come back in
+// hours, and the next day codes go again.
+func TestDailyCodesPerMobile(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	p := persona(t, "ordinary")
+	if _, _, err := w.svc.Register(ctx, natural(p), cl); err != nil {
+		t.Fatal(err)
+	}
+	// The registration's code is not counted against the mobile it has
+	// yet to prove; twenty logins' codes are, four per quarter hour.
+	for i := range 20 {
+		if i%4 == 0 {
+			w.clock.Add(15 * time.Minute)
+		} else {
+			w.clock.Add(time.Minute)
+		}
+		if _, err := w.svc.StartLogin(ctx, p.NationalCode, identity.Client{IP: fmt.Sprintf("198.51.100.%d", i+1)}); err != nil {
+			t.Fatalf("code %d: %v", i+1, err)
+		}
+	}
+	w.clock.Add(15 * time.Minute)
+	_, err := w.svc.StartLogin(ctx, p.NationalCode, identity.Client{IP: "203.0.113.50"})
+	e := wantCode(t, err, identity.CodeRateLimited)
+	if e == nil || e.RetryAfter < 15*time.Hour || e.RetryAfter > 24*time.Hour || !strings.Contains(e.En, "hours") || !strings.Contains(e.Fa, "ساعت") {
+		t.Fatalf("the 21st code of the day: %+v", e)
+	}
+	w.clock.Add(e.RetryAfter)
+	if _, err := w.svc.StartLogin(ctx, p.NationalCode, cl); err != nil {
+		t.Errorf("the next day: %v", err)
+	}
+}
+
 // TestFailedRegistrationsDoNotStopLogins: registration attempts are
 // limited per identifier with a counter of their own, so that refused
 // registrations (a mistyped birth date) do not use up the codes the

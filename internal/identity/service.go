@@ -77,6 +77,10 @@ type Policy struct {
 	// PerRegistration is the registration attempts per identifier,
 	// counted apart from its codes (PerLogin).
 	PerRegistration Limit
+	// PerMobileDaily is the codes sent per mobile over a longer window
+	// than PerMobile's, so that nobody can have the window send one
+	// number a code every few minutes all day long (F3).
+	PerMobileDaily Limit
 	// WrongCodes is the wrong codes an account may have entered, over all
 	// its codes, before its codes stop until the window ends: each code
 	// allows MaxAttempts, and new codes keep coming within PerLogin, so
@@ -98,9 +102,10 @@ func DefaultPolicy() Policy {
 		CodeDigits: 6, CodeTTL: 2 * time.Minute, MaxAttempts: 5, ResendAfter: time.Minute,
 		PerMobile: Limit{Max: 5, Window: 15 * time.Minute}, PerLogin: Limit{Max: 5, Window: 15 * time.Minute},
 		PerIP: Limit{Max: 30, Window: 15 * time.Minute}, PerRegistration: Limit{Max: 5, Window: 15 * time.Minute},
-		WrongCodes:  Limit{Max: 20, Window: 24 * time.Hour},
-		DeviceTTL:   90 * 24 * time.Hour,
-		SessionIdle: 30 * time.Minute, SessionMax: 12 * time.Hour,
+		PerMobileDaily: Limit{Max: 20, Window: 24 * time.Hour},
+		WrongCodes:     Limit{Max: 20, Window: 24 * time.Hour},
+		DeviceTTL:      90 * 24 * time.Hour,
+		SessionIdle:    30 * time.Minute, SessionMax: 12 * time.Hour,
 	}
 }
 
@@ -668,8 +673,8 @@ func (s *Service) cooldownLimit() Limit { return Limit{Max: 1, Window: s.Policy.
 
 // codeCounters are the counters of a code sent for login identifier
 // login to an account's mobile for purpose: the client's (its IP address,
-// or its known device), the identifier's, the mobile's and the
-// cooldown's; from a known device, each of them the device's own, and
+// or its known device), the identifier's, the mobile's (over a quarter
+// of an hour and over a day) and the cooldown's; from a known device, each of them the device's own, and
 // the identifier's codes from all its known devices together (whose
 // wrong codes checkDevice reads). of makes the counter whose key ends
 // in the account's column's value then suffix: the value itself when the
@@ -681,6 +686,7 @@ func (s *Service) codeCounters(cl Client, login, device, purpose string, of func
 		client = counter{key: "device:" + device, l: p.PerIP}
 	}
 	cs := []counter{client, {key: "login:" + login + sfx, l: p.PerLogin}, of("mobile:", "mobile", sfx, p.PerMobile),
+		of("mobile-day:", "mobile", sfx, p.PerMobileDaily),
 		of("cooldown:", "id", ":"+purpose+sfx, s.cooldownLimit())}
 	if device != "" {
 		cs = append(cs, counter{key: "login:" + login + allDevices, l: Limit{Max: allDevicesCodes * p.PerLogin.Max, Window: p.PerLogin.Window}})
