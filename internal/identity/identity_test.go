@@ -814,6 +814,37 @@ func TestDailyCodesPerMobile(t *testing.T) {
 	}
 }
 
+// TestDailyRegistrationAttempts: a refused registration says which
+// check failed, so attempts per identifier are limited over a day as
+// well as a quarter hour: ten a day, from however many addresses,
+// bound how fast anyone can try birth dates for a national code.
+func TestDailyRegistrationAttempts(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	p := persona(t, "ordinary")
+	wrong := natural(p)
+	for i := range 10 {
+		if i%5 == 0 {
+			w.clock.Add(15 * time.Minute)
+		}
+		wrong.BirthDate = fmt.Sprintf("1370/05/%02d", i+1)
+		_, _, err := w.svc.Register(ctx, wrong, identity.Client{IP: fmt.Sprintf("198.51.100.%d", i+1)})
+		if e := wantCode(t, err, identity.CodeBirthDateMismatch); e == nil {
+			t.Fatalf("attempt %d", i+1)
+		}
+	}
+	w.clock.Add(15 * time.Minute)
+	_, _, err := w.svc.Register(ctx, natural(p), identity.Client{IP: "203.0.113.50"})
+	e := wantCode(t, err, identity.CodeRateLimited)
+	if e == nil || e.RetryAfter < 20*time.Hour || !strings.Contains(e.En, "hours") {
+		t.Fatalf("the 11th attempt of the day: %+v", e)
+	}
+	w.clock.Add(e.RetryAfter)
+	if _, _, err := w.svc.Register(ctx, natural(p), cl); err != nil {
+		t.Errorf("the next day: %v", err)
+	}
+}
+
 // TestFailedRegistrationsDoNotStopLogins: registration attempts are
 // limited per identifier with a counter of their own, so that refused
 // registrations (a mistyped birth date) do not use up the codes the

@@ -75,8 +75,11 @@ type Policy struct {
 	// registration or login attempts per IP address.
 	PerMobile, PerLogin, PerIP Limit
 	// PerRegistration is the registration attempts per identifier,
-	// counted apart from its codes (PerLogin).
-	PerRegistration Limit
+	// counted apart from its codes (PerLogin), and PerRegistrationDaily
+	// the same over a day: a refused registration says which check
+	// failed (A1), so the day's limit bounds how fast anyone can learn a
+	// person's birth date or mobile by trying.
+	PerRegistration, PerRegistrationDaily Limit
 	// PerMobileDaily is the codes sent per mobile over a longer window
 	// than PerMobile's, so that nobody can have the window send one
 	// number a code every few minutes all day long (F3).
@@ -102,10 +105,10 @@ func DefaultPolicy() Policy {
 		CodeDigits: 6, CodeTTL: 2 * time.Minute, MaxAttempts: 5, ResendAfter: time.Minute,
 		PerMobile: Limit{Max: 5, Window: 15 * time.Minute}, PerLogin: Limit{Max: 5, Window: 15 * time.Minute},
 		PerIP: Limit{Max: 30, Window: 15 * time.Minute}, PerRegistration: Limit{Max: 5, Window: 15 * time.Minute},
-		PerMobileDaily: Limit{Max: 20, Window: 24 * time.Hour},
-		WrongCodes:     Limit{Max: 20, Window: 24 * time.Hour},
-		DeviceTTL:      90 * 24 * time.Hour,
-		SessionIdle:    30 * time.Minute, SessionMax: 12 * time.Hour,
+		PerMobileDaily: Limit{Max: 20, Window: 24 * time.Hour}, PerRegistrationDaily: Limit{Max: 10, Window: 24 * time.Hour},
+		WrongCodes:  Limit{Max: 20, Window: 24 * time.Hour},
+		DeviceTTL:   90 * 24 * time.Hour,
+		SessionIdle: 30 * time.Minute, SessionMax: 12 * time.Hour,
 	}
 }
 
@@ -653,13 +656,15 @@ func normalizeLoginID(s string) (string, error) {
 const kindLoginID iran.Kind = "login-id"
 
 // limit applies with q the per-IP limit and, for a registration with
-// login identifier register (empty otherwise), the limit of registration
-// attempts per identifier. Those are counted apart from the codes sent
+// login identifier register (empty otherwise), the limits of
+// registration attempts per identifier, a quarter hour's and a day's.
+// Those are counted apart from the codes sent
 // for the identifier (PerLogin), so that registrations refused, for a
 // mistyped birth date say, do not stop its logins.
 func (s *Service) limit(ctx context.Context, q sqldb.Querier, cl Client, register string, now time.Time) error {
 	p := s.Policy
-	return s.count(ctx, q, []counter{{key: ipKey(cl.IP), l: p.PerIP}, {key: "register:" + register, l: p.PerRegistration}}, "", now)
+	return s.count(ctx, q, []counter{{key: ipKey(cl.IP), l: p.PerIP}, {key: "register:" + register, l: p.PerRegistration},
+		{key: "register-day:" + register, l: p.PerRegistrationDaily}}, "", now)
 }
 
 // cooldown is the counter that lets one code a minute go to an account
