@@ -56,9 +56,6 @@ type Dispatcher struct {
 
 	stop context.CancelFunc
 	done chan struct{}
-
-	mu    sync.Mutex
-	state ProviderState
 }
 
 // DefaultBackoff waits 5 seconds after the first attempt and doubles the
@@ -100,14 +97,7 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 	if d.Node == "" {
 		d.Node = "dispatcher-" + newID()[:12]
 	}
-	// A dispatcher that stopped no longer speaks for the provider, in its
-	// Outbox's Health or its own State; started again, it learns anew.
-	defer func() {
-		d.mu.Lock()
-		d.state = ProviderState{}
-		d.mu.Unlock()
-		d.Outbox.noteProvider(d, ProviderState{})
-	}()
+	defer d.Outbox.forgetProvider(d)
 	poll := d.PollInterval
 	if poll <= 0 {
 		poll = time.Second

@@ -31,16 +31,19 @@ type ProviderState struct {
 }
 
 // State returns the state of the dispatcher's provider. A dispatcher
-// that has handed it no message yet reports it available.
+// that has handed it no message yet, or has stopped, reports it
+// available.
 func (d *Dispatcher) State() ProviderState {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.state
+	o := d.Outbox
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.unavailable[d]
 }
 
-// observe updates the provider's state from a batch's outcomes: a
-// message sent shows it available; one held because it was unavailable,
-// with none sent, shows it unavailable. Other outcomes say nothing of it.
+// observe updates the provider's state, which the Outbox keeps for each
+// of its dispatchers, from a batch's outcomes: a message sent shows it
+// available; one held because it was unavailable, with none sent, shows
+// it unavailable. Other outcomes say nothing of it.
 func (d *Dispatcher) observe(ctx context.Context, outs []outcome, now time.Time) {
 	sent, held := false, -1
 	for i, o := range outs {
@@ -49,39 +52,37 @@ func (d *Dispatcher) observe(ctx context.Context, outs []outcome, now time.Time)
 			held = i
 		}
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
+	o := d.Outbox
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	st := o.unavailable[d]
 	switch {
-	case sent && d.state.Unavailable:
+	case sent && st.Unavailable:
 		d.logger().InfoContext(ctx, "sms provider available again",
-			"unavailable_for", now.Sub(d.state.Since).Round(time.Second).String())
-		d.state = ProviderState{}
+			"unavailable_for", now.Sub(st.Since).Round(time.Second).String())
+		delete(o.unavailable, d)
 	case !sent && held >= 0:
 		// The provider has logged the cause as an error; this line only
 		// marks the moment /healthz starts to report it.
-		if !d.state.Unavailable {
+		if !st.Unavailable {
 			d.logger().InfoContext(ctx, "sms provider unavailable; messages are held", "err", outs[held].err)
-			d.state = ProviderState{Unavailable: true, Since: now}
+			st = ProviderState{Unavailable: true, Since: now}
 		}
-		d.state.Err, d.state.Reason = outs[held].err, outs[held].reason
-	default:
-		return
+		st.Err, st.Reason = outs[held].err, outs[held].reason
+		if o.unavailable == nil {
+			o.unavailable = make(map[*Dispatcher]ProviderState)
+		}
+		o.unavailable[d] = st
 	}
-	d.Outbox.noteProvider(d, d.state)
 }
 
-// noteProvider records the state of d's provider for Health.
-func (o *Outbox) noteProvider(d *Dispatcher, st ProviderState) {
+// forgetProvider drops what dispatcher d found of its provider: a
+// dispatcher that stopped no longer speaks for it, in Health or its own
+// State; started again, it learns anew.
+func (o *Outbox) forgetProvider(d *Dispatcher) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if !st.Unavailable {
-		delete(o.unavailable, d)
-		return
-	}
-	if o.unavailable == nil {
-		o.unavailable = make(map[*Dispatcher]ProviderState)
-	}
-	o.unavailable[d] = st
+	delete(o.unavailable, d)
 }
 
 // Health is the state of SMS delivery: the outbox's queue, which every

@@ -29,7 +29,9 @@ type Outbox struct {
 
 	mu sync.Mutex
 	// unavailable holds the state of the providers of this process's
-	// dispatchers that found theirs unavailable (Health).
+	// dispatchers that found theirs unavailable (Health, and each
+	// dispatcher's State); a dispatcher absent from it found its own
+	// available.
 	unavailable map[*Dispatcher]ProviderState
 }
 
