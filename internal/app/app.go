@@ -83,7 +83,7 @@ func usage(w io.Writer) {
 }
 
 // parse binds the named configuration options and any extra flags the
-// command adds, parses args (flags may follow positional arguments, up to
+// command name (with its subcommand, if any: "ca issue") adds, parses args (flags may follow positional arguments, up to
 // a "--"), and validates. It returns the positional arguments, or prints
 // what went wrong and returns ok=false with the exit status to use.
 //
@@ -94,7 +94,8 @@ func parse(e env, name, synopsis string, args []string, extra func(fs *flag.Flag
 	cfg = config.Default()
 	fs := flag.NewFlagSet("panjereh "+name, flag.ContinueOnError)
 	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "Usage: panjereh %s %s\n\n%s\n\nFlags:\n", name, synopsis, commands()[name].summary)
+		// A subcommand's name ("ca issue") has its command's summary.
+		fmt.Fprintf(e.stderr, "Usage: panjereh %s\n\n%s\n\nFlags:\n", strings.TrimSpace(name+" "+synopsis), commands()[strings.Fields(name)[0]].summary)
 		fs.PrintDefaults()
 	}
 	envErr := cfg.Bind(fs, e.getenv, options...)
@@ -146,10 +147,6 @@ func parse(e env, name, synopsis string, args []string, extra func(fs *flag.Flag
 	}
 	if problems != nil {
 		cmd := name
-		// ca and exchange give their subcommand as the synopsis.
-		if synopsis != "" && strings.Trim(synopsis, "abcdefghijklmnopqrstuvwxyz-") == "" {
-			cmd += " " + synopsis
-		}
 		fmt.Fprintf(e.stderr, "panjereh %s: invalid configuration:\n", cmd)
 		for _, line := range strings.Split(problems.Error(), "\n") {
 			fmt.Fprintf(e.stderr, "  - %s\n", line)

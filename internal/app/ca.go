@@ -40,7 +40,7 @@ func runCA(ctx context.Context, e env, args []string) int {
 	}
 	var dir, instance, member, out, serial, reason string
 	sub := args[0]
-	cfg, pos, code, ok := parse(e, "ca", sub, args[1:], func(fs *flag.FlagSet) {
+	cfg, pos, code, ok := parse(e, "ca "+sub, "", args[1:], func(fs *flag.FlagSet) {
 		fs.StringVar(&dir, "ca-dir", "", "directory of the CA's key and certificate (default DATA-DIR/ca)")
 		switch sub {
 		case "init":

@@ -47,7 +47,7 @@ func runExchange(ctx context.Context, e env, args []string) int {
 		return msglog.VerifyMain(args[1:], e.stdout, e.stderr)
 	}
 	var client, service, items, registryURL string
-	cfg, pos, code, ok := parse(e, "exchange", sub, args[1:], func(fs *flag.FlagSet) {
+	cfg, pos, code, ok := parse(e, "exchange "+sub, "", args[1:], func(fs *flag.FlagSet) {
 		if sub == "publish-registries" {
 			fs.StringVar(&registryURL, "registry-url", "", "where the gateway reaches the registries (default https://REGISTRY-ADDR)")
 		}
