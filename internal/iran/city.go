@@ -26,11 +26,10 @@ type City struct {
 	Fa, En   string // the Persian and English names
 }
 
-// gazetteer indexes cities and provinces by their keys (see cityKey).
+// gazetteer indexes cities by their keys (see cityKey); provinces are
+// known by ProvinceEnglish's index, under the same keys.
 type gazetteer struct {
 	cities []City
-	// provinces holds the key of each of Iran's provinces.
-	provinces map[string]bool
 	// byProvince holds, for each province's key, the English name of each
 	// of its cities by key.
 	byProvince map[string]map[string]string
@@ -89,7 +88,7 @@ func (g *gazetteer) english(province, city string) (string, bool) {
 		return "", false
 	}
 	p := cityKey(province)
-	if g.provinces[p] {
+	if _, known := provinceIndex()[p]; known {
 		en, ok := g.byProvince[p][key]
 		return en, ok
 	}
@@ -103,16 +102,12 @@ func (g *gazetteer) english(province, city string) (string, bool) {
 func newGazetteer(list []City) (*gazetteer, error) {
 	g := &gazetteer{
 		cities:     list,
-		provinces:  make(map[string]bool, len(provinces)),
 		byProvince: map[string]map[string]string{},
 		anywhere:   map[string]string{},
 	}
-	for _, p := range provinces {
-		g.provinces[cityKey(p.fa)] = true
-	}
 	for _, c := range list {
 		p := cityKey(c.Province)
-		if !g.provinces[p] {
+		if _, known := provinceIndex()[p]; !known {
 			return nil, fmt.Errorf("%s: unknown province %q", c.Fa, c.Province)
 		}
 		key := cityKey(c.Fa)
