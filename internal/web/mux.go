@@ -46,6 +46,9 @@ type Mux struct {
 // New returns a Mux with the shell's own routes (assets, /healthz)
 // registered and the visitor-statistics flusher running.
 func New(opts Options) (*Mux, error) {
+	if err := checkHealthChecks(opts.Checks); err != nil {
+		return nil, err
+	}
 	opts.setDefaults()
 	a, err := loadAssets()
 	if err != nil {
